@@ -1,0 +1,26 @@
+/**
+ * Pruning Lab public API: the only module notebooks, the CLI and external scripts import.
+ * Every export is listed by name under its heading (STYLE P13); no `export *`.
+ */
+
+// ---- runtime ---------------------------------------------------------------------------
+export { initBackend, backendInfo } from './runtime/backend.ts';
+export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
+
+// ---- models ----------------------------------------------------------------------------
+export type { LanguageModel, GPT2Config, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
+
+// ---- tokenizers ------------------------------------------------------------------------
+export type { Tokenizer } from './tokenizer/types.ts';
+
+// ---- data ------------------------------------------------------------------------------
+
+// ---- train -----------------------------------------------------------------------------
+
+// ---- prune -----------------------------------------------------------------------------
+
+// ---- eval ------------------------------------------------------------------------------
+
+// ---- report ----------------------------------------------------------------------------
+
+// ---- experiments -----------------------------------------------------------------------

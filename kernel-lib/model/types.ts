@@ -1,0 +1,103 @@
+/**
+ * The model contract: a language model is data (family tag, typed config, named parameters)
+ * plus the pure functions of its family (DESIGN principle 1, STYLE P3).
+ *
+ * Dimension letters used in every shape comment of this library:
+ *   B batch, T tokens (sequence), N = B*T flattened positions, C channels (d_model),
+ *   H heads, D head dim, F MLP width, V vocabulary, L layers, K kv heads.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+export type FamilyName = 'gpt2' | 'olmo';
+
+/** Fields every family's typed config has (canonical camelCase, parsed at the boundary). */
+export interface BaseConfig {
+  readonly family: FamilyName;
+  readonly vocabSize: number;      // V: rows of the token embedding
+  readonly maxPositions: number;   // longest context the model accepts (n_positions / max_position_embeddings)
+  readonly hiddenSize: number;     // C
+  readonly numLayers: number;      // L
+  readonly numHeads: number;       // H of an unpruned layer (pruned layers read theirs from tensors)
+  readonly eosTokenId: number;
+  readonly bosTokenId: number | null;
+  readonly padTokenId: number | null;
+  readonly tieWordEmbeddings: boolean;
+  /** The config.json object as read, kept verbatim so saving writes back every key we do not model. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** GPT2Config (transformers `GPT2Config`) in canonical form. */
+export interface GPT2Config extends BaseConfig {
+  readonly family: 'gpt2';
+  readonly innerSize: number;                 // F of an unpruned layer: n_inner ?? 4*C
+  readonly layerNormEpsilon: number;          // layer_norm_epsilon (1e-5)
+  readonly activation: 'gelu_new';            // activation_function; others are refused at parse time
+  readonly dropout: { readonly resid: number; readonly embd: number; readonly attn: number };
+  /** config.pruned_heads: layer -> ORIGINAL head ids removed (transformers semantics). */
+  readonly prunedHeads: Readonly<Record<number, readonly number[]>>;
+}
+
+/** Parameters keyed by the exact Hugging Face names (`h.0.attn.c_attn.weight`, ...). */
+export type Params = ReadonlyMap<string, tf.Variable>;
+
+export interface LanguageModel<Cfg extends BaseConfig = BaseConfig> {
+  readonly family: FamilyName;
+  readonly config: Cfg;
+  readonly params: Params;
+}
+
+/** Where `ForwardOptions.capture` is called, for activation-based importance and probes. */
+export interface CaptureSite {
+  readonly layer: number;
+  /** 'mlp': the MLP's hidden activation [N, F] (after the nonlinearity / gating);
+   *  'heads': per-head attention outputs before the output projection [N, H*D] (head-major). */
+  readonly kind: 'mlp' | 'heads';
+}
+
+export interface ForwardOptions {
+  /** Dropout on (training) or off (evaluation). Default false. */
+  readonly training?: boolean;
+  /** Seed for this call's dropout masks (training only); same seed, same masks. */
+  readonly seed?: number;
+  /** Called with intermediate activations (inside the caller's tidy: keep() what you retain). */
+  readonly capture?: (site: CaptureSite, activation: tf.Tensor2D) => void;
+}
+
+/**
+ * One unit kind that can be pruned (STYLE P10): units are numbered 0..count-1 per layer, and each
+ * unit owns a slice of every listed tensor. The generic pruner only knows "slice tensor X on axis
+ * A keeping indices I": for a unit u, the kept indices along `axis` of `param` are
+ * offset + u*width + [0, width) for each entry (e.g. GPT-2 c_attn q/k/v column blocks).
+ */
+export interface TensorSlice {
+  readonly param: string;      // HF name
+  readonly axis: number;       // axis sliced
+  readonly offset: number;     // where the block of units starts along the axis
+  readonly width: number;      // elements per unit along the axis (head dim D for heads, 1 for neurons)
+}
+
+export interface PrunableGroup {
+  readonly kind: 'heads' | 'mlp';
+  readonly layer: number;
+  readonly count: number;            // units currently present in this layer
+  readonly slices: readonly TensorSlice[];
+}
+
+/** A model family: a table of pure functions over (config, params). */
+export interface Family<Cfg extends BaseConfig = BaseConfig> {
+  readonly name: FamilyName;
+  /** config.json object -> typed config; errors name `file` and the key. */
+  parseConfig(raw: Record<string, unknown>, file: string): Cfg;
+  /** Typed config + actual parameter shapes -> config.json object transformers reloads. */
+  toConfigJson(config: Cfg, shapes: ReadonlyMap<string, readonly number[]>): Record<string, unknown>;
+  /** Expected name -> shape for this config (honouring pruned heads as transformers does). */
+  paramShapes(config: Cfg): Map<string, number[]>;
+  /** Random initialisation as transformers does for this family, deterministic for `seed`. */
+  initParams(config: Cfg, seed: number): Map<string, tf.Tensor>;
+  /** Final (normalised) hidden states [B*T, C] for token ids [B, T] int32. */
+  hidden(model: LanguageModel<Cfg>, ids: tf.Tensor2D, opts?: ForwardOptions): tf.Tensor2D;
+  /** Output embedding [V, C] (the token embedding when tied). */
+  lmHead(model: LanguageModel<Cfg>): tf.Tensor2D;
+  /** Prunable unit kinds per layer, read from the actual tensor shapes. */
+  groups(model: LanguageModel<Cfg>): PrunableGroup[];
+}

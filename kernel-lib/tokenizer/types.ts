@@ -1,0 +1,18 @@
+/** The tokenizer contract shared by data packing, evaluation and the CLI. */
+export interface Tokenizer {
+  /** Where the vocabulary came from (file path or package), for provenance and cache keys. */
+  readonly source: string;
+  /** Stable hash of the vocabulary + merges + special tokens: part of every token-cache key. */
+  readonly fingerprint: string;
+  readonly vocabSize: number;
+  readonly eosTokenId: number;
+  readonly bosTokenId: number | null;
+  readonly padTokenId: number | null;
+  /** Text -> ids exactly as Hugging Face's tokenizer does with add_special_tokens=false
+   *  (special tokens such as `<|endoftext|>` written in the text are recognised). */
+  encode(text: string): number[];
+  /** Ids -> text (inverse of encode for byte-level BPE). */
+  decode(ids: readonly number[]): string;
+  /** Ids -> token strings as in the vocabulary (e.g. `Ġthe`). */
+  tokens(ids: readonly number[]): string[];
+}

@@ -1,0 +1,27 @@
+// The one test command: type check, then every test file under test/ with node's test runner.
+// `npm test` runs this; `.ci/run` calls `npm test`. Extra args are passed to node --test
+// (e.g. `npm test -- --test-name-pattern=safetensors`).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith('-'));
+const flags = args.filter((a) => a.startsWith('-'));
+if (!process.env.LAB_SKIP_TYPECHECK) {
+  const tsc = spawnSync('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  if (tsc.status !== 0) { console.error('type check failed'); process.exit(tsc.status ?? 1); }
+}
+const files = only.length ? only : findTests('test');
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
+process.exit(run.status ?? 1);
