@@ -1,17 +1,18 @@
-/** Registry of model families (STYLE P6/P10: a new family is one file plus one line here). */
+/**
+ * Registry of model families, built from explicit imports (STYLE P6/P10): a new family is one
+ * file plus one line in FAMILIES. Family files do not import this module.
+ */
 import type { BaseConfig, Family, FamilyName } from './types.ts';
 
-const registry = new Map<FamilyName, Family<any>>();
-
-/** Called once by each family module at import time. */
-export function registerFamily<C extends BaseConfig>(family: Family<C>): void {
-  registry.set(family.name, family);
-}
+const FAMILIES: ReadonlyMap<FamilyName, Family<any>> = new Map<FamilyName, Family<any>>([
+  // [gpt2.name, gpt2],   <- H-gpt2 adds: import { gpt2 } from './gpt2.ts';
+  // [olmo.name, olmo],   <- H-olmo adds: import { olmo } from './olmo.ts';
+]);
 
 /** The family of a name; throws listing the known families. */
 export function getFamily<C extends BaseConfig = BaseConfig>(name: string): Family<C> {
-  const f = registry.get(name as FamilyName);
-  if (!f) throw new Error(`unknown model family '${name}': known families are ${[...registry.keys()].join(', ') || '(none registered)'}`);
+  const f = FAMILIES.get(name as FamilyName);
+  if (!f) throw new Error(`unknown model family '${name}': known families are ${[...FAMILIES.keys()].join(', ') || '(none registered)'}`);
   return f as Family<C>;
 }
 

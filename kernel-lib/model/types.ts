@@ -92,6 +92,11 @@ export interface Family<Cfg extends BaseConfig = BaseConfig> {
   toConfigJson(config: Cfg, shapes: ReadonlyMap<string, readonly number[]>): Record<string, unknown>;
   /** Expected name -> shape for this config (honouring pruned heads as transformers does). */
   paramShapes(config: Cfg): Map<string, number[]>;
+  /** Checks tensors read from `file` against the config: the name set must equal paramShapes'
+   *  (buffers such as GPT-2's attn.bias are dropped by the loader before), and shapes must be
+   *  consistent (per-layer head counts / MLP widths may be smaller than the config's when pruned).
+   *  Throws naming the file and the tensor. */
+  checkShapes(config: Cfg, shapes: ReadonlyMap<string, readonly number[]>, file: string): void;
   /** Random initialisation as transformers does for this family, deterministic for `seed`. */
   initParams(config: Cfg, seed: number): Map<string, tf.Tensor>;
   /** Final (normalised) hidden states [B*T, C] for token ids [B, T] int32. */
