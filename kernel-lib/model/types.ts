@@ -37,6 +37,19 @@ export interface GPT2Config extends BaseConfig {
   readonly prunedHeads: Readonly<Record<number, readonly number[]>>;
 }
 
+/** OlmoConfig (transformers `OlmoConfig`, OlmoForCausalLM) in canonical form. */
+export interface OlmoConfig extends BaseConfig {
+  readonly family: 'olmo';
+  readonly intermediateSize: number;          // F of an unpruned layer: intermediate_size
+  readonly numKeyValueHeads: number;          // K of an unpruned layer: num_key_value_heads ?? num_attention_heads
+  readonly headDim: number;                   // D: head_dim ?? hidden_size / num_attention_heads
+  readonly ropeTheta: number;                 // rope_theta (or rope_parameters.rope_theta), 10000
+  readonly clipQkv: number | null;            // clip_qkv: clamp q, k, v to +-clipQkv after projection
+  readonly initializerRange: number;          // initializer_range: std of the normal init (0.02)
+  readonly attentionDropout: number;          // attention_dropout (0 for OLMo-1B)
+  readonly hiddenAct: 'silu';                 // hidden_act; others are refused at parse time
+}
+
 /** Parameters keyed by the exact Hugging Face names (`h.0.attn.c_attn.weight`, ...). */
 export type Params = ReadonlyMap<string, tf.Variable>;
 
