@@ -12,6 +12,8 @@ export type { LanguageModel, GPT2Config, BaseConfig, FamilyName, ForwardOptions 
 
 // ---- tokenizers ------------------------------------------------------------------------
 export type { Tokenizer } from './tokenizer/types.ts';
+export { loadTokenizer } from './tokenizer/load-tokenizer.ts';
+export { saveTokenizer } from './tokenizer/save-tokenizer.ts';
 
 // ---- data ------------------------------------------------------------------------------
 
