@@ -16,6 +16,12 @@ export { loadTokenizer } from './tokenizer/load-tokenizer.ts';
 export { saveTokenizer } from './tokenizer/save-tokenizer.ts';
 
 // ---- data ------------------------------------------------------------------------------
+export { loadCorpus, corpusDocuments, corpusSplitAssignment, corpusSplitDefaults, corpusNames } from './data/corpora.ts';
+export type { CorpusDocument, CorpusName, CorpusSplit, CorpusSplitConfig } from './data/corpora.ts';
+export { packBlocks, tokenizeRecord, packDefaults } from './data/packing.ts';
+export type { PackRecord, TokenizedRecord, Block, PackConfig } from './data/packing.ts';
+export { cachedTokens, tokenCachePath } from './data/token-cache.ts';
+export type { TokenCacheKey } from './data/token-cache.ts';
 
 // ---- train -----------------------------------------------------------------------------
 
