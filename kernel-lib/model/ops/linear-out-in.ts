@@ -1,0 +1,32 @@
+/**
+ * Bias-free linear map with torch.nn.Linear layout (weight [out, in], as OLMo/Llama store it):
+ * y = x @ W^T.
+ *
+ * tf.matMul(x, W, false, true) falls off the wasm XNNPACK path (specs/performance.md pitfall 1),
+ * so the forward transposes W explicitly (one [out,in] -> [in,out] copy per call) and multiplies
+ * untransposed. The backward then needs no copy of W at all: dx = dy @ W, and dW = dy^T @ x
+ * (one transpose of dy), both untransposed 2-D matMuls.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+const linearOutInOp = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.matMul(x as tf.Tensor2D, tf.transpose(w as tf.Tensor2D)),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const g = dy as tf.Tensor2D;                          // [N, out]
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const dx = tf.matMul(g, sw);                          // [N, out] @ [out, in] -> [N, in]
+      const dw = tf.matMul(tf.transpose(g), sx);            // [out, N] @ [N, in] -> [out, in]
+      return [dx, dw];
+    },
+  };
+});
+
+/** x [N, in], w [out, in] -> x @ w^T [N, out]. */
+export function linearOutIn(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[1]) {
+    throw new Error(`linearOutIn: expected x [N,in] and w [out,in], got x [${x.shape}] and w [${w.shape}]`);
+  }
+  return linearOutInOp(x, w) as tf.Tensor2D;
+}
