@@ -90,10 +90,9 @@ function initParams(c: OlmoConfig, seed: number): Map<string, tf.Tensor> {
   for (const [name, shape] of paramShapes(c)) {
     const t = tf.randomNormal(shape, 0, c.initializerRange, 'float32', seed * 1000 + k++);
     if (name === EMBED && c.padTokenId !== null && c.padTokenId < c.vocabSize) {
-      const zeroed = tf.tidy(() => {
-        const mask = tf.oneHot(tf.tensor1d([c.padTokenId!], 'int32'), c.vocabSize).toFloat();  // [1, V]
-        return tf.mul(t, tf.sub(1, tf.reshape(mask, [c.vocabSize, 1])));
-      });
+      const keep = new Float32Array(c.vocabSize).fill(1);
+      keep[c.padTokenId] = 0;
+      const zeroed = tf.tidy(() => tf.mul(t, tf.tensor2d(keep, [c.vocabSize, 1])));   // [V, C]
       t.dispose();
       out.set(name, zeroed);
     } else out.set(name, t);
