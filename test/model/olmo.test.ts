@@ -146,3 +146,43 @@ test('initParams: normal(0, initializer_range), pad row zero, names as paramShap
   assert.ok(Math.abs(sd - 0.05) < 0.005, `std ${sd}`);
   for (const t of p.values()) t.dispose();
 });
+
+test('MLP pruning to 50% and GQA head-group pruning pass the masked-equivalence test (applyPlan)', async () => {
+  const { applyPlan } = await import('../../kernel-lib/prune/apply-plan.ts');
+  const raw = rawConfig({ vocab_size: 13, hidden_size: 12, head_dim: 4, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 10, clip_qkv: 0.5, tie_word_embeddings: false });
+  const { model } = buildModel(raw, 0.6);
+  const groups = olmo.groups(model);
+  assert.deepEqual(groups.map((g) => `${g.kind}${g.layer}:${g.count}`), ['heads0:2', 'mlp0:10', 'heads1:2', 'mlp1:10']);
+  const keepMlp = [[0, 3, 4, 7, 9], [1, 2, 5, 6, 8]];
+  const plan = {
+    family: 'olmo' as const, criterion: 'manual', selection: 'manual',
+    groups: [
+      { kind: 'mlp' as const, layer: 0, count: 10, keep: keepMlp[0]!, scores: [] },
+      { kind: 'mlp' as const, layer: 1, count: 10, keep: keepMlp[1]!, scores: [] },
+      { kind: 'heads' as const, layer: 1, count: 2, keep: [1], scores: [] },   // kv head 1 with q heads 2, 3
+    ],
+  };
+  const pruned = applyPlan(model, plan);
+  assert.deepEqual(pruned.params.get('model.layers.0.mlp.down_proj.weight')!.shape, [12, 5]);
+  assert.deepEqual(pruned.params.get('model.layers.1.self_attn.q_proj.weight')!.shape, [8, 12]);
+  assert.deepEqual(pruned.params.get('model.layers.1.self_attn.k_proj.weight')!.shape, [4, 12]);
+  olmo.checkShapes(pruned.config, new Map([...pruned.params].map(([n, v]) => [n, v.shape])), 'pruned');
+  // masked model: the removed neurons' down_proj columns and removed q heads' o_proj columns zeroed
+  const zeroCols = (name: string, cols: (j: number) => boolean) => {
+    const v = model.params.get(name)!;
+    const [r, c] = v.shape as [number, number];
+    const mask = tf.tensor2d(Array.from({ length: r * c }, (_, i) => (cols(i % c) ? 0 : 1)), [r, c]);
+    const out = tf.variable(tf.mul(v, mask), false);
+    mask.dispose();
+    return out;
+  };
+  const masked = new Map(model.params);
+  for (const l of [0, 1]) masked.set(`model.layers.${l}.mlp.down_proj.weight`, zeroCols(`model.layers.${l}.mlp.down_proj.weight`, (j) => !keepMlp[l]!.includes(j)));
+  masked.set('model.layers.1.self_attn.o_proj.weight', zeroCols('model.layers.1.self_attn.o_proj.weight', (j) => j < 8));
+  const ids = [[0, 12, 7, 7, 3, 2], [6, 6, 1, 0, 9, 8]];
+  assertClose(logitsOf(pruned, ids), logitsOf({ ...model, params: masked }, ids), 1e-5, 'pruned vs masked');
+  dispose(pruned);
+  for (const l of [0, 1]) masked.get(`model.layers.${l}.mlp.down_proj.weight`)!.dispose();
+  masked.get('model.layers.1.self_attn.o_proj.weight')!.dispose();
+  dispose(model);
+});
