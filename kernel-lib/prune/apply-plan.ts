@@ -1,0 +1,101 @@
+/**
+ * applyPlan: a NEW, physically smaller model (STYLE P9, P12): every coupled tensor is sliced with
+ * tf.gather along the declared axis; tensors the plan does not touch are shared copy-on-write
+ * (tf.variable of the same data; an assign replaces the data, so the input never changes).
+ * The whole plan is validated before anything is built.
+ *
+ * Configs that record pruned units (GPT-2's `prunedHeads`: layer -> ORIGINAL head ids, as
+ * transformers' `config.pruned_heads`) get the union of the old and new removals, mapped back to
+ * original ids, so saveModel writes `pruned_heads` the way transformers does.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LanguageModel, PrunableGroup } from '../model/types.ts';
+import { getFamily } from '../model/families.ts';
+import type { PlanGroup, PruningPlan } from './pruning-plan.ts';
+import { removedIndices } from './unit-blocks.ts';
+
+/** Checks the plan against the model's current groups; throws naming the group and the reason. */
+export function validatePlan(model: LanguageModel, plan: PruningPlan, groups: readonly PrunableGroup[]): void {
+  if (plan.family !== model.family) throw new Error(`applyPlan: the plan is for family '${plan.family}', the model is '${model.family}'`);
+  const seen = new Set<string>();
+  for (const p of plan.groups) {
+    const where = `applyPlan: ${p.kind} layer ${p.layer}`;
+    const id = `${p.kind}:${p.layer}`;
+    if (seen.has(id)) throw new Error(`${where}: listed twice in the plan`);
+    seen.add(id);
+    const g = groups.find((x) => x.kind === p.kind && x.layer === p.layer);
+    if (!g) throw new Error(`${where}: the model has no such group`);
+    if (p.count !== g.count) throw new Error(`${where}: the plan was made for ${p.count} units, the model has ${g.count}`);
+    if (!Array.isArray(p.keep)) throw new Error(`${where}: keep must be a list of unit indices`);
+    if (p.keep.length === 0) {
+      throw new Error(`${where}: the plan removes every unit; a layer must keep at least one ${p.kind === 'heads' ? 'head (transformers cannot prune all heads of a layer, #17475)' : 'MLP neuron'}`);
+    }
+    p.keep.forEach((u, i) => {
+      if (!Number.isInteger(u) || u < 0 || u >= g.count) throw new Error(`${where}: kept index ${u} is out of range 0..${g.count - 1}`);
+      if (i > 0 && u <= p.keep[i - 1]!) throw new Error(`${where}: kept indices must be strictly ascending (got ${p.keep[i - 1]} then ${u})`);
+    });
+  }
+}
+
+/** Original head ids removed after this plan: compose with the config's already-pruned heads. */
+function composePruned(
+  before: Readonly<Record<number, readonly number[]>>, numHeads: number, plan: readonly PlanGroup[],
+): Record<number, number[]> {
+  const out: Record<number, number[]> = {};
+  for (const [k, v] of Object.entries(before)) out[Number(k)] = [...v];
+  for (const p of plan) {
+    if (p.kind !== 'heads') continue;
+    const gone = new Set(before[p.layer] ?? []);
+    const surviving = [...Array(numHeads).keys()].filter((h) => !gone.has(h));   // current index -> original id
+    if (surviving.length !== p.count) {
+      throw new Error(`applyPlan: heads layer ${p.layer}: config says ${surviving.length} heads remain, tensors have ${p.count}`);
+    }
+    const kept = new Set(p.keep);
+    for (let u = 0; u < p.count; u++) if (!kept.has(u)) gone.add(surviving[u]!);
+    if (gone.size) out[p.layer] = [...gone].sort((a, b) => a - b);
+  }
+  return out;
+}
+
+export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan): M {
+  const groups = getFamily(model.family).groups(model);
+  validatePlan(model, plan, groups);
+  const drop = new Map<string, Set<number>>();
+  for (const p of plan.groups) {
+    const g = groups.find((x) => x.kind === p.kind && x.layer === p.layer)!;
+    const kept = new Set(p.keep);
+    removedIndices(g, [...Array(g.count).keys()].filter((u) => !kept.has(u)), drop);
+  }
+  let config = model.config;
+  if ('prunedHeads' in config && plan.groups.some((p) => p.kind === 'heads')) {
+    const cfg = config as typeof config & { prunedHeads: Readonly<Record<number, readonly number[]>> };
+    const next = { ...cfg, prunedHeads: composePruned(cfg.prunedHeads, cfg.numHeads, plan.groups) };
+    config = next;
+  }
+  // Validate every slice target before allocating anything.
+  const byParam = new Map<string, { axis: number; removed: Set<number> }[]>();
+  for (const [key, removed] of drop) {
+    const cut = key.lastIndexOf('#');
+    const name = key.slice(0, cut), axis = Number(key.slice(cut + 1));
+    const t = model.params.get(name);
+    if (!t) throw new Error(`applyPlan: group slices name '${name}', which the model does not have`);
+    for (const i of removed) if (i >= t.shape[axis]!) throw new Error(`applyPlan: index ${i} out of range for '${name}' axis ${axis} (size ${t.shape[axis]})`);
+    byParam.set(name, [...(byParam.get(name) ?? []), { axis, removed }]);
+  }
+  const params = new Map<string, tf.Variable>();
+  for (const [name, v] of model.params) {
+    const cuts = byParam.get(name);
+    if (!cuts || cuts.every((c) => c.removed.size === 0)) { params.set(name, tf.variable(v, v.trainable)); continue; }
+    const sliced = tf.tidy(() => {
+      let t: tf.Tensor = v;
+      for (const { axis, removed } of cuts) {
+        const keep = [...Array(t.shape[axis]!).keys()].filter((i) => !removed.has(i));
+        t = tf.gather(t, tf.tensor1d(keep, 'int32'), axis);
+      }
+      return t;
+    });
+    params.set(name, tf.variable(sliced, v.trainable));
+    sliced.dispose();
+  }
+  return { ...model, config, params } as M;
+}

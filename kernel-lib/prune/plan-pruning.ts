@@ -1,0 +1,59 @@
+/**
+ * planPruning: score every unit of the requested kinds with the configured criterion, convert the
+ * sparsity target into a parameter count, and select what stays. Returns plain data (STYLE P9);
+ * nothing in the model changes.
+ */
+import type { LanguageModel } from '../model/types.ts';
+import { getFamily } from '../model/families.ts';
+import { countParameters, type ParameterCounts } from './count-parameters.ts';
+import { sparsityDenominator } from './sparsity.ts';
+import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
+import type { PruningPlan } from './pruning-plan.ts';
+import { getImportance } from './importance/index.ts';
+import type { Importance } from './importance/types.ts';
+import { createImportanceContext, type Calibration } from './importance/importance-context.ts';
+import { selectUnits, type ScoredGroup } from './select-units.ts';
+import { unitParamCount } from './unit-blocks.ts';
+
+export interface PlanOptions {
+  /** Calibration sequences (equal length T+1) for data-dependent criteria; the first `calibrationSamples` are used. */
+  readonly calibration?: Calibration;
+  /** Parameter counts the target is relative to (default: the model itself). Iterative schedules pass the original model's. */
+  readonly base?: ParameterCounts;
+  /** A criterion function overriding config.criterion (its name is still recorded from the config). */
+  readonly importance?: Importance;
+}
+
+/** Parameters to remove from `model` so that it reaches `target` of `base` counted `of`. */
+export function paramsToRemove(counts: ParameterCounts, base: ParameterCounts, cfg: PruneConfig): number {
+  const wanted = cfg.target * sparsityDenominator(base, cfg.of, cfg.groups);
+  return wanted - (base.total - counts.total);
+}
+
+export function planPruning(model: LanguageModel, config: Partial<PruneConfig> = {}, opts: PlanOptions = {}): PruningPlan {
+  const cfg = resolvePruneConfig(config);
+  const importance = opts.importance ?? getImportance(cfg.criterion);
+  const groups = getFamily(model.family).groups(model).filter((g) => cfg.groups.includes(g.kind));
+  if (!groups.length) throw new Error(`planPruning: the model declares no groups of kind ${cfg.groups.join(', ')}`);
+  const counts = countParameters(model);
+  const remove = paramsToRemove(counts, opts.base ?? counts, cfg);
+  const ctx = createImportanceContext(model, (opts.calibration ?? []).slice(0, cfg.calibrationSamples),
+    { batch: cfg.calibrationBatch, seed: cfg.seed });
+  let scored: ScoredGroup[];
+  try {
+    scored = groups.map((group) => {
+      const scores = importance(group, ctx);
+      if (scores.length !== group.count) {
+        throw new Error(`importance '${cfg.criterion}' returned ${scores.length} scores for ${group.kind} layer ${group.layer}, expected ${group.count}`);
+      }
+      return { group, scores, unitParams: unitParamCount(model, group) };
+    });
+  } finally {
+    ctx.dispose();
+  }
+  const selected = remove <= 0
+    ? scored.map((s) => ({ kind: s.group.kind, layer: s.group.layer, count: s.group.count,
+      keep: [...Array(s.group.count).keys()], scores: Array.from(s.scores) }))
+    : selectUnits(scored, remove, cfg);
+  return { family: model.family, criterion: cfg.criterion, selection: cfg.selection, groups: selected };
+}
