@@ -6,6 +6,7 @@
 interface Command { readonly summary: string; run(argv: string[]): Promise<number> }
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  notebooks: () => import('./cli/notebooks.ts'),
 };
 
 function usage(): string {

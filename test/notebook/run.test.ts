@@ -1,0 +1,54 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { projectRoot } from '../../kernel-lib/runtime/files.ts';
+import { runNotebooks } from '../../kernel-lib/notebook/run.ts';
+import { notebookLibDir } from '../../kernel-lib/notebook/notebook-lib.ts';
+
+// Notebooks live inside the project (build/ is git-ignored) so the kernel sees node_modules.
+const dir = join(projectRoot, 'build', 'test-notebooks', String(process.pid));
+const out = join(dir, 'executed');
+mkdirSync(dir, { recursive: true });
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const libImport = relative(dir, notebookLibDir).split('\\').join('/');
+const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
+function notebook(name: string, cells: object[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+  return file;
+}
+const quiet = { log: () => {}, outDir: out };
+
+test('runs a 2-cell notebook importing kernel-lib through the real tslab kernel', async () => {
+  const file = notebook('ok.ipynb', [
+    { cell_type: 'markdown', metadata: {}, source: '# test' },
+    code(`import * as lab from '${libImport}';\nconst n: number = typeof lab.initBackend === 'function' ? 16 : 0;\nconsole.log(process.env.LAB_PROFILE, process.env.LAB_QUICK);\nn`),
+    code('n * 2'),
+  ]);
+  const r = await runNotebooks([file], { ...quiet, profile: 'paper', quick: true, timeoutS: 60 });
+  assert.equal(r.exitCode, 0, r.notebooks[0]!.error);
+  assert.deepEqual([r.passed, r.failed], [1, 0]);
+  const nb = JSON.parse(readFileSync(join(out, 'ok.ipynb'), 'utf8'));
+  assert.deepEqual(nb.cells[1].outputs, [{ output_type: 'stream', name: 'stdout', text: 'paper 1\n16\n' }]);
+  assert.deepEqual(nb.cells[2].outputs, [{ output_type: 'stream', name: 'stdout', text: '32\n' }]);
+  assert.deepEqual([nb.cells[1].execution_count, nb.cells[2].execution_count], [1, 2]);
+});
+
+test('a failing cell stops the notebook with its error text; a type error and a hung cell too', async () => {
+  const bad = notebook('bad.ipynb', [code('const a = 1;'), code("throw new Error('boom from cell');"), code('console.log("not run")')]);
+  const typed = notebook('typed.ipynb', [code("const s: number = 'x';")]);
+  const hung = notebook('hung.ipynb', [code('while (true) {}')]);
+  const lines: string[] = [];
+  const r = await runNotebooks([bad, typed, hung], { outDir: out, log: (l) => lines.push(l), timeoutS: 3 });
+  assert.equal(r.exitCode, 2);
+  assert.deepEqual(r.notebooks.map((n) => n.status), ['failed', 'failed', 'crashed']);
+  assert.equal(r.notebooks[0]!.failedCell, 1);
+  assert.match(r.notebooks[0]!.error!, /Error: boom from cell/);
+  assert.match(r.notebooks[1]!.error!, /Type 'string' is not assignable to type 'number'/);
+  assert.match(r.notebooks[2]!.error!, /timed out after 3 s/);
+  assert.equal(lines.at(-1), 'notebooks: 0 passed, 3 failed');
+  const nb = JSON.parse(readFileSync(join(out, 'bad.ipynb'), 'utf8'));
+  assert.deepEqual(nb.cells[2].outputs, []);   // never ran
+});
