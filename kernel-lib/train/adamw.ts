@@ -1,0 +1,101 @@
+/**
+ * AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", 2019) with bias correction,
+ * written as PyTorch's `torch.optim.AdamW` computes it (single-tensor path):
+ *   w <- w * (1 - lr * wd)                       (decoupled decay, only for decayed tensors)
+ *   m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
+ *   w <- w - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ *
+ * The state (fp32 master weights, m, v) lives in JS Float32Arrays, outside the wasm heap: it is
+ * checkpointable as plain bytes, and it is what lets GPT-2 small training fit wasm's 4 GiB
+ * (specs/performance.md, pitfall 8). After an update the variables get NEW tensors (`assign`),
+ * never rewritten memory: XNNPACK caches packed copies of weights by tensor id.
+ * The state arrays are the optimizer's own and are updated in place; model inputs are not.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Params } from '../model/types.ts';
+
+export interface AdamWHyper {
+  readonly beta1: number;        // first-moment decay
+  readonly beta2: number;        // second-moment decay
+  readonly eps: number;          // added to the bias-corrected sqrt(v)
+  readonly weightDecay: number;  // decoupled decay coefficient (multiplied by lr)
+  readonly noDecay: readonly string[]; // name substrings exempt from decay
+}
+
+/** One parameter's optimizer slot: master weights and the two moments, flat, row-major. */
+export interface AdamWSlot {
+  readonly shape: readonly number[];
+  readonly decay: boolean;
+  readonly w: Float32Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+}
+
+export interface AdamWState {
+  readonly hyper: AdamWHyper;
+  /** Updates applied so far (t of the bias correction is step + 1 during an update). */
+  step: number;
+  readonly slots: Map<string, AdamWSlot>;
+}
+
+/**
+ * The per-family-neutral decay rule: rank-1 tensors (biases, LayerNorm gains/shifts) and names
+ * containing any `noDecay` substring (default: token/position embeddings `wte`, `wpe`,
+ * `embed_tokens`) are not decayed; every other tensor (matrices) is.
+ */
+export function decaysWeight(name: string, shape: readonly number[], noDecay: readonly string[]): boolean {
+  if (shape.length < 2) return false;
+  return !noDecay.some((s) => s.length > 0 && name.includes(s));
+}
+
+/** A fresh optimizer over `params`: master weights copied out of the variables, zero moments. */
+export function createAdamW(params: Params, hyper: AdamWHyper): AdamWState {
+  const slots = new Map<string, AdamWSlot>();
+  for (const [name, p] of params) {
+    if (p.dtype !== 'float32') throw new Error(`AdamW: parameter ${name} has dtype ${p.dtype}, expected float32`);
+    const w = new Float32Array(p.dataSync() as Float32Array); // copy: the tensor's data is not ours
+    slots.set(name, { shape: p.shape.slice(), decay: decaysWeight(name, p.shape, hyper.noDecay), w, m: new Float32Array(w.length), v: new Float32Array(w.length) });
+  }
+  return { hyper, step: 0, slots };
+}
+
+/**
+ * One AdamW update of every slot from `grads` (name -> flat gradient), each multiplied by
+ * `gradScale` first (mean over target tokens and clipping are folded into it). Every slot must
+ * have a gradient of the right length. Updates the state in place; returns nothing.
+ */
+export function adamwStep(state: AdamWState, grads: ReadonlyMap<string, Float32Array>, lr: number, gradScale = 1): void {
+  const { beta1: b1, beta2: b2, eps, weightDecay } = state.hyper;
+  const t = state.step + 1;
+  const bc1 = 1 - Math.pow(b1, t);
+  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+  const stepSize = lr / bc1;
+  for (const [name, slot] of state.slots) {
+    const g = grads.get(name);
+    if (!g) throw new Error(`AdamW: no gradient for parameter ${name}`);
+    if (g.length !== slot.w.length) throw new Error(`AdamW: gradient of ${name} has ${g.length} elements, expected ${slot.w.length}`);
+    const { w, m, v } = slot;
+    const keep = slot.decay ? 1 - lr * weightDecay : 1;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i]! * gradScale;
+      const mi = b1 * m[i]! + (1 - b1) * gi;
+      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] = w[i]! * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+    }
+  }
+  state.step = t;
+}
+
+/** Assigns the master weights to `params` as new tensors (old tensor memory is released). */
+export function writeWeights(state: AdamWState, params: Params): void {
+  for (const [name, slot] of state.slots) {
+    const p = params.get(name);
+    if (!p) throw new Error(`AdamW: the model has no parameter ${name}`);
+    // slice(): the cpu backend keeps the given array by reference, and `w` changes next update.
+    const t = tf.tensor(slot.w.slice(), slot.shape as number[], 'float32');
+    p.assign(t);
+    t.dispose(); // the variable now holds its own reference to the data
+  }
+}
