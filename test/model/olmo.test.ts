@@ -28,7 +28,7 @@ function buildModel(raw: Record<string, unknown>, scale = 0.4): { model: Languag
   for (const [name, shape] of olmo.paramShapes(config)) {
     const m = formulaMatrix(shape[0]!, shape[1]!, k++, name.includes('embed') || name.includes('lm_head') ? 1 : scale);
     w.set(name, m);
-    params.set(name, tf.variable(tf.tensor2d(m.flat(), shape as [number, number]), false, name));
+    params.set(name, tf.variable(tf.tensor2d(m.flat(), shape as [number, number]), true, name));
   }
   const ref: RefConfig = { V: config.vocabSize, C: config.hiddenSize, L: config.numLayers, H: config.numHeads, K: config.numKeyValueHeads, D: config.headDim, theta: config.ropeTheta, clip: config.clipQkv, tied: config.tieWordEmbeddings };
   return { model: { family: 'olmo', config, params }, w, ref };
@@ -184,5 +184,44 @@ test('MLP pruning to 50% and GQA head-group pruning pass the masked-equivalence 
   dispose(pruned);
   for (const l of [0, 1]) masked.get(`model.layers.${l}.mlp.down_proj.weight`)!.dispose();
   masked.get('model.layers.1.self_attn.o_proj.weight')!.dispose();
+  dispose(model);
+});
+
+// tfjs-core's CommonJS build registers no gradient functions (the @tensorflow/tfjs umbrella does).
+const gradientsSkip = tf.getGradient('Sub') ? false : 'tfjs-core gradients are not registered in this process (no tf.getGradient("Sub"))';
+
+test('lossAndGrads: gradients match float64 finite differences of the reference (GQA, clip, untied), no leak', { skip: gradientsSkip }, async () => {
+  const { lossAndGrads } = await import('../../kernel-lib/model/lm.ts');
+  const raw = rawConfig({ vocab_size: 13, hidden_size: 12, head_dim: 4, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 10, clip_qkv: 0.5, tie_word_embeddings: false, num_hidden_layers: 1 });
+  const { model, w, ref } = buildModel(raw, 0.6);
+  const seq = [0, 12, 7, 7, 3, 2, 9];
+  const ids = tf.tensor2d([seq.slice(0, -1)], [1, 6], 'int32');
+  const targets = tf.tensor2d([seq.slice(1)], [1, 6], 'int32');
+  const mask = tf.ones([1, 6]) as tf.Tensor2D;
+  const before = tf.memory().numTensors;
+  const { loss, grads } = lossAndGrads(model, { ids, targets, mask });
+  // float64 reference loss: mean over positions of logsumexp(z) - z[target]
+  const refLoss = (ws: typeof w): number => {
+    const z = referenceLogits(ref, ws, seq.slice(0, -1));
+    return z.reduce((s, row, t) => { const m = Math.max(...row); return s + m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0)) - row[seq[t + 1]!]!; }, 0) / z.length;
+  };
+  assert.ok(Math.abs(loss - refLoss(w)) < 1e-4, `loss ${loss} vs ${refLoss(w)}`);
+  const probes: [string, number, number][] = [
+    ['model.layers.0.self_attn.q_proj.weight', 5, 3], ['model.layers.0.self_attn.k_proj.weight', 6, 1],
+    ['model.layers.0.self_attn.v_proj.weight', 2, 7], ['model.layers.0.self_attn.o_proj.weight', 3, 9],
+    ['model.layers.0.mlp.gate_proj.weight', 4, 2], ['model.layers.0.mlp.up_proj.weight', 9, 11],
+    ['model.layers.0.mlp.down_proj.weight', 1, 8], ['model.embed_tokens.weight', 7, 4], ['lm_head.weight', 12, 0],
+  ];
+  for (const [name, r, c] of probes) {
+    const h = 1e-6;
+    const bump = (d: number) => { const m = new Map(w); const rows = w.get(name)!.map((row) => row.slice()); rows[r]![c]! += d; m.set(name, rows); return refLoss(m); };
+    const fd = (bump(h) - bump(-h)) / (2 * h);
+    const g = (grads.get(name)!.arraySync() as number[][])[r]![c]!;
+    assert.ok(Math.abs(g - fd) < 1e-4 + 1e-3 * Math.abs(fd), `${name}[${r},${c}]: grad ${g} vs finite difference ${fd}`);
+  }
+  assert.deepEqual([...grads.keys()].sort(), [...model.params.keys()].sort());
+  for (const g of grads.values()) g.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensors leaked by lossAndGrads');
+  tf.dispose([ids, targets, mask]);
   dispose(model);
 });

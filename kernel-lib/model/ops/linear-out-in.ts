@@ -6,6 +6,11 @@
  * so the forward transposes W explicitly (one [out,in] -> [in,out] copy per call) and multiplies
  * untransposed. The backward then needs no copy of W at all: dx = dy @ W, and dW = dy^T @ x
  * (one transpose of dy), both untransposed 2-D matMuls.
+ *
+ * Measured on wasm (1 thread, N = 512, 2026-11-28): [out,in] = [2560,640] 72.6 ms vs 60.6 ms with
+ * a pre-transposed weight, 979.9 ms with matMul(..., transposeB); [640,2560] 87.7 vs 76.4 vs 953.1;
+ * computing (W @ x^T)^T instead: 96.0 / 101.4 ms. The per-call transpose costs ~15%; a cached
+ * transposed copy was not kept because it doubles weight memory (OLMo-1B) and must track updates.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
