@@ -25,7 +25,7 @@ test('one AdamW step equals the hand-computed update on a 3-parameter problem', 
   //   b    = 0.5 - 0.1 * 2 / (2 + 1e-8)        = 0.5 - 0.0999999995   = 0.4000000005   (no decay)
   const w = tf.variable(tf.tensor2d([[1, -2]]));
   const b = tf.variable(tf.tensor1d([0.5]));
-  const params = new Map([['h.0.mlp.c_fc.weight', w], ['h.0.mlp.c_fc.bias', b]]);
+  const params = new Map<string, tf.Variable>([['h.0.mlp.c_fc.weight', w], ['h.0.mlp.c_fc.bias', b]]);
   const opt = createAdamW(params, hyper);
   adamwStep(opt, new Map([['h.0.mlp.c_fc.weight', new Float32Array([0.1, -0.3])], ['h.0.mlp.c_fc.bias', new Float32Array([2])]]), 0.1);
   near(opt.slots.get('h.0.mlp.c_fc.weight')!.w, [0.89900001, -1.8980000033], 'w after step 1');
