@@ -3,10 +3,11 @@
  * file plus one line in FAMILIES. Family files do not import this module.
  */
 import type { BaseConfig, Family, FamilyName } from './types.ts';
+import { gpt2 } from './gpt2.ts';
 import { olmo } from './olmo.ts';
 
 const FAMILIES: ReadonlyMap<FamilyName, Family<any>> = new Map<FamilyName, Family<any>>([
-  // [gpt2.name, gpt2],   <- H-gpt2 adds: import { gpt2 } from './gpt2.ts';
+  [gpt2.name, gpt2],
   [olmo.name, olmo],
 ]);
 

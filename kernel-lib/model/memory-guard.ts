@@ -1,0 +1,39 @@
+/**
+ * Refuse, before allocating, a training step that cannot fit the backend's memory
+ * (DESIGN "Runtime": the wasm32 heap tops out at 4 GiB, never shrinks, and XNNPACK keeps a packed
+ * copy of every weight; specs/performance.md pitfall 8).
+ *
+ * Estimate in float32 words: parameters x 5 (weights, XNNPACK packed copy, gradients, update
+ * temporaries) + Adam moments x 2 (the optimizer may keep them in the heap) + activations saved
+ * for the backward, ~ tokens x layers x (20 C + 4 F + 3 H T) + the head's [V, chunk] buffers.
+ * Calibrated on specs/performance.md: GPT-2 small at 512 tokens does not fit without recompute
+ * tricks (measured), the mini model at 1024 tokens fits with room (heap 2.6 GB).
+ */
+import type { LanguageModel } from './types.ts';
+import { backendInfo } from '../runtime/backend.ts';
+
+/** Estimated peak bytes of one training step of `model` on `tokens` positions. */
+export function trainingBytesEstimate(model: LanguageModel, tokens: number): number {
+  let nParams = 0;
+  for (const p of model.params.values()) nParams += p.size;
+  const c = model.config;
+  const F = 4 * c.hiddenSize;
+  const T = Math.min(tokens, c.maxPositions);
+  const acts = tokens * c.numLayers * (20 * c.hiddenSize + 4 * F + 3 * c.numHeads * T);
+  const head = 3 * c.vocabSize * Math.min(tokens, Math.floor((64 * 1024 * 1024) / c.vocabSize));
+  return 4 * (7 * nParams + acts + head);
+}
+
+/** Throws naming the needed backend when the estimate exceeds the backend's memory limit. */
+export function assertTrainingFits(model: LanguageModel, tokens: number): void {
+  const info = backendInfo();
+  if (!info || info.memoryLimitBytes === null) return;
+  const need = trainingBytesEstimate(model, tokens);
+  if (need > info.memoryLimitBytes) {
+    const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
+    throw new Error(
+      `training this ${model.family} model on ${tokens} tokens/step needs about ${gib(need)} GiB, more than the ` +
+      `${info.choice} backend's ${gib(info.memoryLimitBytes)} GiB heap: use the native backend (install ` +
+      `@tensorflow/tfjs-node, or LAB_BACKEND=node) or a smaller batch / model`);
+  }
+}
