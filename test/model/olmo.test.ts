@@ -141,7 +141,7 @@ test('initParams: normal(0, initializer_range), pad row zero, names as paramShap
   assert.deepEqual([...p.keys()], [...olmo.paramShapes(c).keys()]);
   const e = p.get('model.embed_tokens.weight')!.arraySync() as number[][];
   assert.ok(e[1]!.every((v) => v === 0));
-  const g = p.get('model.layers.0.mlp.gate_proj.weight')!.dataSync();
+  const g = Array.from(p.get('model.layers.0.mlp.gate_proj.weight')!.dataSync());
   const sd = Math.sqrt(g.reduce((s, v) => s + v * v, 0) / g.length);
   assert.ok(Math.abs(sd - 0.05) < 0.005, `std ${sd}`);
   for (const t of p.values()) t.dispose();

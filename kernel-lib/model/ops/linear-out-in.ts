@@ -13,16 +13,16 @@
  * transposed copy was not kept because it doubles weight memory (OLMo-1B) and must track updates.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from './custom-op.ts';
 
-const linearOutInOp = tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
+const linearOutInOp = customOp<tf.Tensor2D>(([x, w], save) => {
+  save([x!, w!]);
   return {
     value: tf.matMul(x as tf.Tensor2D, tf.transpose(w as tf.Tensor2D)),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const g = dy as tf.Tensor2D;                          // [N, out]
+    gradFunc: (dy, saved) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dx = tf.matMul(g, sw);                          // [N, out] @ [out, in] -> [N, in]
-      const dw = tf.matMul(tf.transpose(g), sx);            // [out, N] @ [N, in] -> [out, in]
+      const dx = tf.matMul(dy, sw);                         // [N, out] @ [out, in] -> [N, in]
+      const dw = tf.matMul(tf.transpose(dy), sx);           // [out, N] @ [N, in] -> [out, in]
       return [dx, dw];
     },
   };
@@ -33,5 +33,5 @@ export function linearOutIn(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[1]) {
     throw new Error(`linearOutIn: expected x [N,in] and w [out,in], got x [${x.shape}] and w [${w.shape}]`);
   }
-  return linearOutInOp(x, w) as tf.Tensor2D;
+  return linearOutInOp(x, w);
 }
