@@ -9,6 +9,8 @@ export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
 
 // ---- models ----------------------------------------------------------------------------
 export type { LanguageModel, GPT2Config, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
+export { logits, lmLoss, lossAndGrads, scoreTokens } from './model/lm.ts';
+export type { LmBatch, LossOptions, TokenScores } from './model/lm.ts';
 
 // ---- tokenizers ------------------------------------------------------------------------
 export type { Tokenizer } from './tokenizer/types.ts';
