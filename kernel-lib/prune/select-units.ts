@@ -77,8 +77,7 @@ function removedParams(groups: readonly ScoredGroup[], keep: readonly number[][]
 export function selectUnits(groups: readonly ScoredGroup[], removeParams: number, o: SelectOptions): PlanGroup[] {
   const orders = groups.map((s) => ascending(s.scores));
   const max = removedParams(groups, keepFor(groups, orders, 1, o));
-  const smallest = Math.min(...groups.map((s) => s.unitParams));
-  if (removeParams > max + smallest / 2) {
+  if (removeParams > max * (1 + 1e-9)) {
     throw new Error(`prune: the target asks to remove ${removeParams.toFixed(0)} parameters, but the floors `
       + `(minHeads ${o.minHeads}, minMlpWidth ${o.minMlpWidth}, roundMlpTo ${o.roundMlpTo}) allow at most ${max} from these groups`);
   }
