@@ -1,0 +1,132 @@
+/**
+ * loadModel: a Hugging Face checkpoint (folder, hub id, or the alias `mini`) -> LanguageModel.
+ * Reads config.json, picks the family from model_type, reads model.safetensors (or its shards),
+ * maps file keys to the family's parameter names (checkpoint-layout.ts), checks every name and
+ * shape against the config, refuses models the backend cannot hold BEFORE allocating, then makes
+ * one float32 tf.variable per parameter. A failed load allocates nothing that outlives it and
+ * writes nothing.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { backendInfo, initBackend } from '../runtime/backend.ts';
+import { projectRoot } from '../runtime/files.ts';
+import { familyOfConfig, getFamily } from './families.ts';
+import { checkpointLayout, paramNameOf } from './checkpoint-layout.ts';
+import { openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
+import type { BaseConfig, Family, LanguageModel } from './types.ts';
+import { snapshotDownload } from '../hub/snapshot-download.ts';
+
+export interface LoadModelOptions {
+  /** Hub revision (branch, tag or commit) for hub ids; default 'main'. Ignored for folders. */
+  readonly revision?: string;
+  /** Compute dtype of the variables; tfjs computes in float32 (F16/BF16 files are widened exactly). */
+  readonly dtype?: 'float32';
+}
+
+/** Files a model folder needs from the hub (weights, config, tokenizer). */
+export const MODEL_FILE_PATTERNS: readonly string[] = [
+  'config.json', 'generation_config.json', 'model.safetensors', 'model.safetensors.index.json', 'model-*.safetensors',
+  'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.json', 'merges.txt',
+];
+
+const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
+
+/** Where a model id lives on disk: `mini`, an existing folder, or a hub snapshot (downloaded if needed). */
+export async function resolveModelDir(idOrDir: string, revision?: string): Promise<string> {
+  if (/\.(bin|pt|pth|ckpt|pkl)$/i.test(idOrDir)) {
+    throw new Error(`${idOrDir}: PyTorch pickle checkpoints are refused (never unpickled or executed); convert it to safetensors first`);
+  }
+  if (idOrDir === 'mini') {
+    const dir = join(projectRoot, 'models', 'mini');
+    if (!existsSync(join(dir, 'config.json'))) throw new Error(`model 'mini': ${dir}/config.json not found (the mini checkpoint is rebuilt by scripts/pretrain-mini.ts)`);
+    return dir;
+  }
+  if (existsSync(idOrDir)) {
+    if (!statSync(idOrDir).isDirectory()) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors), got a file`);
+    return idOrDir;
+  }
+  if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${idOrDir}: no such folder, and not a hub model id (org/name)`);
+  return snapshotDownload(idOrDir, { revision, allowPatterns: MODEL_FILE_PATTERNS });
+}
+
+/** Reads and parses `dir/config.json` (errors name the file). */
+export function readConfigJson(dir: string): { raw: Record<string, unknown>; file: string } {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) throw new Error(`${dir}: no config.json`);
+  let raw: unknown;
+  try { raw = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
+    throw new Error(`${file}: invalid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: expected a JSON object`);
+  return { raw: raw as Record<string, unknown>, file };
+}
+
+function equalArrays(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+/** Maps file keys to param names; drops buffers and a tied LM head (checked equal to its embedding). */
+function paramKeys(reader: CheckpointReader, family: Family<any>, config: BaseConfig): Map<string, string> {
+  const layout = checkpointLayout(family.name);
+  const keys = new Map<string, string>();   // param name -> file key
+  let lmHeadKey: string | null = null;
+  for (const key of reader.entries.keys()) {
+    const name = paramNameOf(layout, key);
+    if (layout.buffers.test(name)) continue;
+    if (name === layout.lmHeadKey && config.tieWordEmbeddings) { lmHeadKey = key; continue; }
+    const prev = keys.get(name);
+    if (prev !== undefined) throw new Error(`${reader.source}: tensors '${prev}' and '${key}' both map to parameter '${name}'`);
+    keys.set(name, key);
+  }
+  if (lmHeadKey !== null) {
+    const tied = keys.get(layout.tiedTo);
+    if (tied === undefined) throw new Error(`${reader.source}: tensor '${lmHeadKey}' present but its tied embedding '${layout.tiedTo}' is missing`);
+    if (!equalArrays(reader.readFloat32(lmHeadKey), reader.readFloat32(tied))) {
+      throw new Error(`${reader.source}: tensor '${lmHeadKey}' differs from '${tied}' but config.json says tie_word_embeddings=true`);
+    }
+  }
+  return keys;
+}
+
+/** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). */
+export async function loadModelFromDir(dir: string, familyOverride?: Family<any>): Promise<LanguageModel> {
+  const { raw, file } = readConfigJson(dir);
+  const family: Family<any> = familyOverride ?? getFamily(familyOfConfig(raw, file));
+  const config = family.parseConfig(raw, file) as BaseConfig;
+  const reader = openCheckpoint(dir);
+  const params = new Map<string, tf.Variable>();
+  try {
+    const keys = paramKeys(reader, family, config);
+    const shapes = new Map<string, readonly number[]>();
+    for (const [name, key] of keys) shapes.set(name, reader.entries.get(key)!.shape);
+    family.checkShapes(config, shapes, reader.source);
+    const bytes = [...shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
+    const info = backendInfo() ?? (await initBackend());
+    if (info.memoryLimitBytes !== null && bytes > 0.9 * info.memoryLimitBytes) {
+      throw new Error(`${reader.source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${info.choice} backend can hold (${(info.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
+    }
+    for (const [name, key] of keys) {
+      const data = reader.readFloat32(key);
+      const v = tf.tidy(() => tf.variable(tf.tensor(data, shapes.get(name) as number[], 'float32'), true));
+      params.set(name, v);
+    }
+  } catch (e) {
+    for (const v of params.values()) v.dispose();
+    throw e;
+  } finally {
+    reader.close();
+  }
+  return { family: family.name, config, params };
+}
+
+/**
+ * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a hub id
+ * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), or `mini`.
+ */
+export async function loadModel(idOrDir: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
+  if (opts.dtype !== undefined && opts.dtype !== 'float32') throw new Error(`loadModel: dtype must be 'float32', got ${JSON.stringify(opts.dtype)}`);
+  return loadModelFromDir(await resolveModelDir(idOrDir, opts.revision));
+}

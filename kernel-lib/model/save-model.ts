@@ -1,0 +1,68 @@
+/**
+ * saveModel: LanguageModel -> a folder transformers loads with `<Class>.from_pretrained(dir)`:
+ * config.json (family.toConfigJson with the actual shapes) and model.safetensors with the keys
+ * save_pretrained writes (GPT-2: `transformer.` prefix, lm_head.weight omitted when tied) and
+ * `__metadata__ {"format": "pt"}`. Shapes transformers cannot express are refused unless
+ * `layout: 'lab'` (our own layout, marked in config.json). Everything is validated first; each
+ * file is written to a temp name and renamed, so a failed save leaves nothing half-written.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
+import { getFamily } from './families.ts';
+import { LAB_PER_LAYER_WIDTHS, checkpointLayout, fileKeyOf } from './checkpoint-layout.ts';
+import { SAFETENSORS_FILE } from './safetensors-index.ts';
+import { writeSafetensors, type TensorToWrite } from './safetensors-write.ts';
+import type { BaseConfig, Family, LanguageModel } from './types.ts';
+
+export interface SaveModelOptions {
+  /** Stored element type: float32 (exact) or float16 (round to nearest even; half the size). */
+  readonly dtype?: 'float32' | 'float16';
+  /** Tokenizer files to copy next to the weights (tokenizer.json, vocab.json, merges.txt, ...). */
+  readonly tokenizerFiles?: readonly string[];
+  /** 'hf' (default): refuse shapes transformers cannot load. 'lab': allow per-layer MLP widths. */
+  readonly layout?: 'hf' | 'lab';
+}
+
+export const saveDefaults: Required<Omit<SaveModelOptions, 'tokenizerFiles'>> = {
+  dtype: 'float32',   // exact round trip
+  layout: 'hf',       // loadable by transformers
+};
+
+/** Saves with an explicit family (saveModel takes it from the registry). */
+export function saveModelWith(family: Family<any>, model: LanguageModel, dir: string, opts: SaveModelOptions = {}): void {
+  const o = { ...saveDefaults, ...opts };
+  if (o.dtype !== 'float32' && o.dtype !== 'float16') throw new Error(`saveModel: option 'dtype' must be 'float32' or 'float16', got ${JSON.stringify(o.dtype)}`);
+  if (o.layout !== 'hf' && o.layout !== 'lab') throw new Error(`saveModel: option 'layout' must be 'hf' or 'lab', got ${JSON.stringify(o.layout)}`);
+  const shapes = new Map<string, readonly number[]>();
+  for (const [name, v] of model.params) shapes.set(name, v.shape);
+  const config: BaseConfig = o.layout === 'lab' ? { ...model.config, raw: { ...model.config.raw, [LAB_PER_LAYER_WIDTHS]: true } } : model.config;
+  const json = family.toConfigJson(config, shapes);
+  json.torch_dtype = o.dtype;
+  // The written config must describe the tensors exactly as a reload will check them.
+  family.checkShapes(family.parseConfig(JSON.parse(JSON.stringify(json)), join(dir, 'config.json')), shapes, `saveModel(${dir})`);
+  for (const f of opts.tokenizerFiles ?? []) if (!existsSync(f)) throw new Error(`saveModel: tokenizer file ${f} not found`);
+
+  const layout = checkpointLayout(family.name);
+  const tensors: TensorToWrite[] = [...model.params].map(([name, v]) => ({
+    name: fileKeyOf(layout, name), shape: v.shape, data: () => v.dataSync() as Float32Array,
+  }));
+  mkdirSync(dir, { recursive: true });
+  const staged = join(dir, `.${SAFETENSORS_FILE}.${process.pid}.staged`);
+  try {
+    writeSafetensors(staged, tensors, { dtype: o.dtype === 'float16' ? 'F16' : 'F32', metadata: { format: 'pt' } });
+    for (const f of opts.tokenizerFiles ?? []) {
+      if (join(dir, basename(f)) !== f) writeFileAtomic(join(dir, basename(f)), readFileSync(f));
+    }
+    writeJsonAtomic(join(dir, 'config.json'), json);
+    renameSync(staged, join(dir, SAFETENSORS_FILE));
+  } finally {
+    rmSync(staged, { force: true });
+  }
+}
+
+/** Saves `model` to `dir` in Hugging Face layout (see the file comment). */
+export async function saveModel(model: LanguageModel, dir: string, opts: SaveModelOptions = {}): Promise<void> {
+  saveModelWith(getFamily(model.family), model, dir, opts);
+}
+
