@@ -11,6 +11,16 @@ export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
 export type { LanguageModel, GPT2Config, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
 export { logits, lmLoss, lossAndGrads, scoreTokens } from './model/lm.ts';
 export type { LmBatch, LossOptions, TokenScores } from './model/lm.ts';
+export { loadModel } from './model/load-model.ts';
+export type { LoadModelOptions } from './model/load-model.ts';
+export { saveModel } from './model/save-model.ts';
+export type { SaveModelOptions } from './model/save-model.ts';
+
+// ---- hub -------------------------------------------------------------------------------
+export { hubDownload } from './hub/hub-download.ts';
+export type { HubDownloadOptions } from './hub/hub-download.ts';
+export { snapshotDownload, listRepoFiles, listParquetFiles } from './hub/snapshot-download.ts';
+export type { SnapshotDownloadOptions } from './hub/snapshot-download.ts';
 
 // ---- tokenizers ------------------------------------------------------------------------
 export type { Tokenizer } from './tokenizer/types.ts';
