@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installWasmKernels } from './wasm-kernels.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -51,6 +52,7 @@ async function tryWasm(): Promise<void> {
   const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
   wasm.setWasmPaths(dist);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+  installWasmKernels();
 }
 
 async function tryOne(choice: BackendChoice): Promise<void> {
