@@ -8,7 +8,7 @@ export { initBackend, backendInfo } from './runtime/backend.ts';
 export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
 
 // ---- models ----------------------------------------------------------------------------
-export type { LanguageModel, GPT2Config, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
+export type { LanguageModel, GPT2Config, OlmoConfig, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
 export { logits, lmLoss, lossAndGrads, scoreTokens } from './model/lm.ts';
 export type { LmBatch, LossOptions, TokenScores } from './model/lm.ts';
 export { loadModel } from './model/load-model.ts';
