@@ -34,10 +34,32 @@ export { packBlocks, tokenizeRecord, packDefaults } from './data/packing.ts';
 export type { PackRecord, TokenizedRecord, Block, PackConfig } from './data/packing.ts';
 export { cachedTokens, tokenCachePath } from './data/token-cache.ts';
 export type { TokenCacheKey } from './data/token-cache.ts';
+export { generateMiniData, readMiniManifest, miniDataDefaults } from './data/mini/generate-mini-data.ts';
+export type { MiniDataConfig, MiniManifest, MiniFileInfo } from './data/mini/generate-mini-data.ts';
 
 // ---- train -----------------------------------------------------------------------------
 
 // ---- prune -----------------------------------------------------------------------------
+export { planPruning } from './prune/plan-pruning.ts';
+export type { PlanOptions } from './prune/plan-pruning.ts';
+export { applyPlan } from './prune/apply-plan.ts';
+export { prune } from './prune/prune.ts';
+export type { PruneLog, PruneIteration, PruneRunOptions } from './prune/prune.ts';
+export { planTable } from './prune/pruning-plan.ts';
+export type { PruningPlan, PlanGroup, UnitKind } from './prune/pruning-plan.ts';
+export { pruneDefaults, resolvePruneConfig } from './prune/prune-config.ts';
+export type { PruneConfig, SparsityOf, SelectionName, ScheduleName } from './prune/prune-config.ts';
+export { countParameters } from './prune/count-parameters.ts';
+export type { ParameterCounts } from './prune/count-parameters.ts';
+export { sparsity } from './prune/sparsity.ts';
+export type { Sparsity } from './prune/sparsity.ts';
+export { importanceCriteria, getImportance } from './prune/importance/index.ts';
+export type { Importance, ImportanceContext } from './prune/importance/types.ts';
+export type { Calibration } from './prune/importance/importance-context.ts';
+export { schedules, oneShot, cubic } from './prune/schedules.ts';
+export type { Schedule } from './prune/schedules.ts';
+export { measureCost, flopsPerToken, costDefaults } from './prune/measure-cost.ts';
+export type { ModelCost, FlopsPerToken, Latency, CostOptions } from './prune/measure-cost.ts';
 
 // ---- eval ------------------------------------------------------------------------------
 

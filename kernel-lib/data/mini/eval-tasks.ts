@@ -1,0 +1,131 @@
+/**
+ * Mini evaluation tasks in the schemas of HellaSwag and MMLU (PIQA and OpenBookQA reuse the
+ * fine-tuning generators). Answer positions are uniform: chance is 1/4 for both.
+ */
+import type { Rng } from '../../runtime/random.ts';
+import {
+  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, pick, pickSentence, type MiniDoc, type Pool,
+} from './mini-text.ts';
+
+/** HellaSwag original jsonl row (label an int, as in the GitHub release). */
+export interface HellaSwagFileRow {
+  ind: number; activity_label: string; ctx_a: string; ctx_b: string; ctx: string;
+  split: string; split_type: string; label: number; endings: string[]; source_id: string;
+}
+
+/** Words of the next sentence shown as ctx_b (the rest is the ending to choose). */
+const CTX_B_WORDS = 3;
+
+/**
+ * HellaSwag-style: ctx_a = a sentence, ctx_b = the first words of the next one; which of 4
+ * endings completes it (the true rest vs. rests of sentences from other documents)?
+ * activity_label = the corpus (`State of the Union` / `Moby-Dick`).
+ */
+export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 'val', indStart: number): HellaSwagFileRow[] {
+  const rows: HellaSwagFileRow[] = [];
+  while (rows.length < n) {
+    const { doc, i } = pickSentence(pool, rng, { after: 1 });
+    const next = doc.sentences[i + 1]!.split(' ');
+    if (next.length < CTX_B_WORDS + 3) continue;
+    const ctxA = doc.sentences[i]!;
+    const ctxB = next.slice(0, CTX_B_WORDS).join(' ').replace(/^./, (c) => c.toLowerCase());
+    const label = rng.int(4);
+    const endings = [0, 1, 2, 3].map((k) => {
+      if (k === label) return next.slice(CTX_B_WORDS).join(' ');
+      const o = otherSentence(pool, rng, doc.id).split(' ');
+      return o.slice(Math.min(CTX_B_WORDS, o.length - 1)).join(' ');
+    });
+    rows.push({
+      ind: indStart + rows.length, activity_label: doc.corpus === 'sotu' ? 'State of the Union' : 'Moby-Dick',
+      ctx_a: ctxA, ctx_b: ctxB, ctx: `${ctxA} ${ctxB}`, split, split_type: 'indomain', label, endings, source_id: doc.id,
+    });
+  }
+  return rows;
+}
+
+/** The 57 MMLU subjects (hendrycks/test file stems), in alphabetical order. */
+export const mmluSubjects: readonly string[] = [
+  'abstract_algebra', 'anatomy', 'astronomy', 'business_ethics', 'clinical_knowledge', 'college_biology',
+  'college_chemistry', 'college_computer_science', 'college_mathematics', 'college_medicine', 'college_physics',
+  'computer_security', 'conceptual_physics', 'econometrics', 'electrical_engineering', 'elementary_mathematics',
+  'formal_logic', 'global_facts', 'high_school_biology', 'high_school_chemistry', 'high_school_computer_science',
+  'high_school_european_history', 'high_school_geography', 'high_school_government_and_politics',
+  'high_school_macroeconomics', 'high_school_mathematics', 'high_school_microeconomics', 'high_school_physics',
+  'high_school_psychology', 'high_school_statistics', 'high_school_us_history', 'high_school_world_history',
+  'human_aging', 'human_sexuality', 'international_law', 'jurisprudence', 'logical_fallacies', 'machine_learning',
+  'management', 'marketing', 'medical_genetics', 'miscellaneous', 'moral_disputes', 'moral_scenarios', 'nutrition',
+  'philosophy', 'prehistory', 'professional_accounting', 'professional_law', 'professional_medicine',
+  'professional_psychology', 'public_relations', 'security_studies', 'sociology', 'us_foreign_policy', 'virology',
+  'world_religions',
+];
+
+/** One MMLU csv row: question, A, B, C, D, answer letter. */
+export type MmluFileRow = [string, string, string, string, string, string];
+
+/** The five question kinds; subject i uses kind i mod 5. */
+export const mmluKinds = ['decade', 'speaker', 'source', 'cloze', 'next'] as const;
+export type MmluKind = (typeof mmluKinds)[number];
+
+const LETTERS = ['A', 'B', 'C', 'D'];
+const SOURCES = ['Moby-Dick', 'an 18th-century address', 'a 19th-century address', 'a 20th-century address', 'a 21st-century address'];
+
+function sourceOf(doc: MiniDoc): string {
+  if (doc.corpus === 'moby-dick') return SOURCES[0]!;
+  return SOURCES[Math.min(4, Math.max(1, Math.floor(doc.year! / 100) - 16))]!;
+}
+
+/** Options with the answer at a uniform position; `others` must hold >= 3 distinct wrong options. */
+function place(answer: string, others: readonly string[], rng: Rng): { options: string[]; key: string } {
+  const k = rng.int(4);
+  const opts = others.slice(0, 3);
+  opts.splice(k, 0, answer);
+  return { options: opts, key: LETTERS[k]! };
+}
+
+/** 3 distinct values from `all` other than `answer`. */
+function threeOthers(all: readonly string[], answer: string, rng: Rng): string[] {
+  const pool = [...new Set(all)].filter((x) => x !== answer);
+  const out: string[] = [];
+  while (out.length < 3) { const x = pick(pool, rng); if (!out.includes(x)) out.push(x); }
+  return out;
+}
+
+/**
+ * One MMLU-style row of a kind. decade/speaker: a State of the Union passage, which decade /
+ * president? source: Moby-Dick or which century's address? cloze: which word fills the blank?
+ * next: which sentence comes next (first 12 words shown)?
+ */
+export function mmluRow(kind: MmluKind, pool: Pool, rng: Rng): MmluFileRow {
+  const sotu = (d: MiniDoc): boolean => d.corpus === 'sotu';
+  for (;;) {
+    if (kind === 'decade' || kind === 'speaker') {
+      const { doc, i } = pickSentence(pool, rng, { filter: sotu });
+      const all = pool.docs.filter(sotu).map((d) => (kind === 'decade' ? `the ${Math.floor(d.year! / 10) * 10}s` : d.speaker!));
+      const answer = kind === 'decade' ? `the ${Math.floor(doc.year! / 10) * 10}s` : doc.speaker!;
+      const q = kind === 'decade' ? 'In which decade was this State of the Union passage delivered?' : 'Which president delivered this State of the Union passage?';
+      const { options, key } = place(answer, threeOthers(all, answer, rng), rng);
+      return [`${q} "${doc.sentences[i]}"`, ...options, key] as MmluFileRow;
+    }
+    if (kind === 'source') {
+      const { doc, i } = pickSentence(pool, rng);
+      const answer = sourceOf(doc);
+      const { options, key } = place(answer, threeOthers(SOURCES, answer, rng), rng);
+      return [`Where is this passage from? "${doc.sentences[i]}"`, ...options, key] as MmluFileRow;
+    }
+    const { doc, i } = pickSentence(pool, rng, { after: kind === 'next' ? 1 : 0 });
+    if (kind === 'cloze') {
+      const w = doc.sentences[i]!.split(' ');
+      const k = contentWordIndex(w, rng, 2);
+      if (k < 0) continue;
+      const answer = bareWord(w[k]!);
+      const blanked = w.map((x, j) => (j === k ? x.replace(answer, '___') : x)).join(' ');
+      const { options, key } = place(answer, distractorWords(pool, rng, 3, [answer]), rng);
+      return [`Which word fills the blank? "${blanked}"`, ...options, key] as MmluFileRow;
+    }
+    const answer = headWords(doc.sentences[i + 1]!, 12);
+    const others = [0, 1, 2].map(() => headWords(otherSentence(pool, rng, doc.id), 12));
+    if (new Set([answer, ...others]).size < 4) continue;
+    const { options, key } = place(answer, others, rng);
+    return [`Which sentence comes next? "${doc.sentences[i]}"`, ...options, key] as MmluFileRow;
+  }
+}
