@@ -1,0 +1,49 @@
+/**
+ * Normalised blocks -> one micro-batch of tensors ([B, T] ids, targets, mask), and the held-out
+ * loss of a block source in evaluation mode.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LanguageModel } from '../model/types.ts';
+import { iterateBlocks, normalizeBlock, type BlockSource, type NormalBlock } from './block-stream.ts';
+import type { LossBatch, Objective } from './objective.ts';
+
+/** Stacks B blocks of equal length T into [B, T] tensors (the caller disposes them). */
+export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
+  const B = blocks.length;
+  const T = blocks[0]!.ids.length;
+  const ids = new Int32Array(B * T), targets = new Int32Array(B * T), mask = new Float32Array(B * T);
+  for (const [b, blk] of blocks.entries()) {
+    if (blk.ids.length !== T) throw new Error(`finetune: block ${b} of a micro-batch has ${blk.ids.length} tokens, the first has ${T} (blocks must have one length)`);
+    ids.set(blk.ids, b * T); targets.set(blk.targets, b * T); mask.set(blk.mask, b * T);
+  }
+  return {
+    ids: tf.tensor2d(ids, [B, T], 'int32'),
+    targets: tf.tensor2d(targets, [B, T], 'int32'),
+    mask: tf.tensor2d(mask, [B, T], 'float32'),
+  };
+}
+
+export function disposeBatch(b: LossBatch): void {
+  b.ids.dispose(); b.targets.dispose(); b.mask.dispose();
+}
+
+/** Mean loss per target token over (at most `maxBlocks`, 0 = all) blocks of `src`, and the token count. */
+export async function heldOutLoss(model: LanguageModel, src: BlockSource, objective: Objective, batchSize: number, maxBlocks = 0): Promise<{ loss: number; tokens: number; blocks: number }> {
+  let sum = 0, tokens = 0, n = 0;
+  let pending: NormalBlock[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const batch = toLossBatch(pending);
+    try { sum += objective.lossSum(model, batch); } finally { disposeBatch(batch); }
+    for (const b of pending) tokens += b.tokens;
+    pending = [];
+  };
+  for await (const raw of iterateBlocks(src)) {
+    if (maxBlocks > 0 && n >= maxBlocks) break;
+    pending.push(normalizeBlock(raw, `validation block ${n}`));
+    n++;
+    if (pending.length === batchSize) flush();
+  }
+  flush();
+  return { loss: tokens > 0 ? sum / tokens : NaN, tokens, blocks: n };
+}
