@@ -15,6 +15,7 @@ import type { Family, ForwardOptions, LanguageModel, OlmoConfig, PrunableGroup }
 import { olmoConfigJson, parseOlmoConfig, type OlmoLayerWidths } from './olmo-config.ts';
 import { applyRotary } from './olmo-rope.ts';
 import { causalAttention } from './ops/causal-attention.ts';
+import { clipValue } from './ops/clip-value.ts';
 import { embedding } from './ops/embedding.ts';
 import { linearOutIn } from './ops/linear-out-in.ts';
 
@@ -109,11 +110,17 @@ function olmoLayerNorm(x: tf.Tensor2D): tf.Tensor2D {
   });
 }
 
-/** repeat_kv: [N, K*D] -> [N, K*rep*D], kv head j serving q heads j*rep .. j*rep+rep-1. */
+/** repeat_kv: [N, K*D] -> [N, K*rep*D], kv head j serving q heads j*rep .. j*rep+rep-1
+ *  (slices + concat: both have gradients in tfjs-core, Tile has none). */
 function repeatKv(x: tf.Tensor2D, kvHeads: number, rep: number, D: number): tf.Tensor2D {
   if (rep === 1) return x;
   const N = x.shape[0];
-  return tf.reshape(tf.tile(tf.reshape(x, [N, kvHeads, 1, D]), [1, 1, rep, 1]), [N, kvHeads * rep * D]);
+  const parts: tf.Tensor2D[] = [];
+  for (let j = 0; j < kvHeads; j++) {
+    const head = tf.slice(x, [0, j * D], [N, D]);                           // [N, D]
+    for (let r = 0; r < rep; r++) parts.push(head);
+  }
+  return tf.concat(parts, 1);                                               // [N, K*rep*D]
 }
 
 /** One attention sublayer: h [N, C] (normalised) -> [N, C]. */
@@ -122,7 +129,7 @@ function attention(model: LanguageModel<OlmoConfig>, i: number, h: tf.Tensor2D, 
   const wq = p.get(n.q)!, wk = p.get(n.k)!;
   const heads = wq.shape[0]! / D, kv = wk.shape[0]! / D;
   if (heads === 0) return tf.zerosLike(h);
-  const clip = (x: tf.Tensor2D) => (c.clipQkv === null ? x : tf.clipByValue(x, -c.clipQkv, c.clipQkv));
+  const clip = (x: tf.Tensor2D) => (c.clipQkv === null ? x : clipValue(x, c.clipQkv));
   let q = clip(linearOutIn(h, wq as tf.Tensor2D));                          // [N, h*D]
   let k = clip(linearOutIn(h, wk as tf.Tensor2D));                          // [N, k*D]
   let v = clip(linearOutIn(h, p.get(n.v)! as tf.Tensor2D));                 // [N, k*D]
