@@ -10,6 +10,7 @@
  * OLMo-1B-hf sets hidden 2048, F 8192, 16 layers, 16 heads, tied embeddings (specs/pruning.md 4.2).
  */
 import type { OlmoConfig } from './types.ts';
+import { LAB_PER_LAYER_WIDTHS } from './checkpoint-layout.ts';
 
 /** transformers' OlmoConfig defaults for keys a config.json may omit. */
 export const defaults = {
@@ -123,15 +124,20 @@ export interface OlmoLayerWidths {
  * not reload a head-pruned export).
  */
 export function olmoConfigJson(config: OlmoConfig, widths: readonly OlmoLayerWidths[]): Record<string, unknown> {
+  if (config.raw[LAB_PER_LAYER_WIDTHS] === true) {
+    // Our own layout (saveModel layout 'lab'): the config keeps the unpruned widths as upper
+    // bounds and the tensors decide per layer; transformers cannot load it.
+    return { ...config.raw, model_type: 'olmo', num_hidden_layers: widths.length, [LAB_PER_LAYER_WIDTHS]: true };
+  }
   const uniq = (xs: number[]): number[] => [...new Set(xs)];
   const fs = uniq(widths.map((w) => w.mlp));
   const hs = uniq(widths.map((w) => w.heads));
   const ks = uniq(widths.map((w) => w.kvHeads));
   if (fs.length > 1) {
-    throw new Error(`cannot export OLMo config: MLP widths differ per layer (${widths.map((w) => w.mlp).join(', ')}) but intermediate_size is one number in transformers' OlmoConfig; prune MLP uniformly per layer`);
+    throw new Error(`cannot export OLMo config: MLP widths differ per layer (${widths.map((w) => w.mlp).join(', ')}) but intermediate_size is one number in transformers' OlmoConfig; prune MLP uniformly per layer (or save with layout 'lab')`);
   }
   if (hs.length > 1 || ks.length > 1) {
-    throw new Error(`cannot export OLMo config: head counts differ per layer (q ${widths.map((w) => w.heads).join(', ')}; kv ${widths.map((w) => w.kvHeads).join(', ')}) but num_attention_heads is one number in transformers' OlmoConfig; prune heads uniformly per layer`);
+    throw new Error(`cannot export OLMo config: head counts differ per layer (q ${widths.map((w) => w.heads).join(', ')}; kv ${widths.map((w) => w.kvHeads).join(', ')}) but num_attention_heads is one number in transformers' OlmoConfig; prune heads uniformly per layer (or save with layout 'lab')`);
   }
   if (hs[0] === 0 || fs[0] === 0) throw new Error('cannot export OLMo config: a layer has 0 heads or 0 MLP neurons, which OlmoConfig cannot express');
   const out: Record<string, unknown> = {

@@ -123,3 +123,38 @@ test('a full-size OLMo-1B checkpoint is refused on wasm before allocating, namin
   await assert.rejects(loadModel(dir), /tfjs-node/);
   assert.equal(tf.memory().numTensors, before, 'nothing allocated');
 });
+
+test('saveModel -> loadModel round trip of a pruned OLMo: uniform exports for transformers, per-layer needs layout lab', async () => {
+  const { saveModel } = await import('../../kernel-lib/model/save-model.ts');
+  const { applyPlan } = await import('../../kernel-lib/prune/apply-plan.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'olmo-rt-'));
+  const { tensors } = tinyTensors();
+  writeShardedOlmo(dir, tinyRaw, tensors);
+  const base = (await loadModel(dir)) as LanguageModel<OlmoConfig>;
+  const plan = (mlpKeep: number[][], headKeep: number[][]) => ({
+    family: 'olmo' as const, criterion: 'manual', selection: 'manual',
+    groups: [0, 1].flatMap((l) => [
+      { kind: 'mlp' as const, layer: l, count: 10, keep: mlpKeep[l]!, scores: [] },
+      { kind: 'heads' as const, layer: l, count: 2, keep: headKeep[l]!, scores: [] },
+    ]),
+  });
+  const ids = tf.tensor2d([[5, 0, 12, 3, 3, 8, 1]], [1, 7], 'int32');
+  const logitsOf = (m: LanguageModel<OlmoConfig>) => tf.tidy(() => tf.matMul(olmo.hidden(m, ids), tf.transpose(olmo.lmHead(m))).dataSync());
+  // uniform: 5 of 10 neurons and 1 of 2 kv groups (2 of 4 q heads) in every layer
+  const uniform = applyPlan(base, plan([[0, 2, 4, 6, 8], [1, 3, 5, 7, 9]], [[1], [0]]));
+  const out1 = join(dir, 'uniform');
+  await saveModel(uniform, out1);
+  const cfg = JSON.parse((await import('node:fs')).readFileSync(join(out1, 'config.json'), 'utf8'));
+  assert.deepEqual([cfg.intermediate_size, cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim, cfg.hidden_size], [5, 2, 1, 4, 12]);
+  const back = (await loadModel(out1)) as LanguageModel<OlmoConfig>;
+  assert.deepEqual(logitsOf(back), logitsOf(uniform));
+  // non-uniform MLP widths: refused for transformers, round-trips in the lab layout
+  const ragged = applyPlan(base, plan([[0, 1, 2], [1, 3, 5, 7, 9]], [[0, 1], [0, 1]]));
+  await assert.rejects(saveModel(ragged, join(dir, 'ragged')), /MLP widths differ per layer \(3, 5\)/);
+  await saveModel(ragged, join(dir, 'ragged-lab'), { layout: 'lab' });
+  const back2 = (await loadModel(join(dir, 'ragged-lab'))) as LanguageModel<OlmoConfig>;
+  assert.deepEqual(back2.params.get('model.layers.0.mlp.down_proj.weight')!.shape, [12, 3]);
+  assert.deepEqual(logitsOf(back2), logitsOf(ragged));
+  for (const m of [base, uniform, back, ragged, back2]) for (const v of m.params.values()) v.dispose();
+  ids.dispose();
+});
