@@ -1,0 +1,67 @@
+/**
+ * The "ours vs paper" layout: one row per model we ran, and for each task column our value, the
+ * published value of the matching paper row and the delta (ours - paper), plus sparsity and
+ * parameter columns, a suspect flag from the reading notes and a provenance line.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { PAPER, PAPER_TASKS, paperRow, type PaperTask } from './paper.ts';
+
+/** One of our evaluated models. */
+export interface OursRow {
+  readonly model: string;                                  // our label, e.g. 'gpt2-mini finetuned'
+  readonly paperRow: string | null;                        // PAPER row id to compare with, or null
+  readonly scores: Readonly<Partial<Record<PaperTask, number>>>; // our accuracies (fractions)
+  readonly sparsity?: number | null;                       // our sparsity (fraction), if pruned
+  readonly params?: number | null;                         // our parameter count
+}
+
+export interface OursVsPaperOptions {
+  readonly tasks: readonly PaperTask[];   // task columns, in order
+  readonly profile: string;               // e.g. 'mini' or 'paper': written into the provenance line
+  readonly models: string;                // what our models are (e.g. 'mini GPT-2 from models/mini, seed 0')
+}
+
+export const oursVsPaperDefaults: OursVsPaperOptions = { tasks: PAPER_TASKS, profile: 'unknown', models: 'unspecified' };
+
+export interface OursVsPaper {
+  readonly table: ColumnTable;
+  readonly provenance: string;            // one line: profile, models, paper source
+  readonly notes: readonly string[];      // provenance first, then the caveats of the rows compared
+}
+
+/** ours - paper, rounded to 1e-6 so CSV shows no float noise; null when either side is missing. */
+export function delta(ours: number | undefined | null, paper: number | undefined | null): number | null {
+  if (ours === undefined || ours === null || paper === undefined || paper === null) return null;
+  return Math.round((ours - paper) * 1e6) / 1e6;
+}
+
+export function oursVsPaper(rows: readonly OursRow[], opts: Partial<OursVsPaperOptions> = {}): OursVsPaper {
+  const o = { ...oursVsPaperDefaults, ...opts };
+  for (const t of o.tasks) if (!PAPER_TASKS.includes(t)) throw new Error(`oursVsPaper: unknown task '${t}' (known: ${PAPER_TASKS.join(', ')})`);
+  const cols: Record<string, unknown[]> = { model: [], paper_row: [], sparsity: [], paper_sparsity: [], params: [] };
+  for (const t of o.tasks) { cols[t] = []; cols[`${t}_paper`] = []; cols[`${t}_delta`] = []; }
+  cols.suspect = [];
+  const compared = new Set<string>();
+  for (const [i, r] of rows.entries()) {
+    if (typeof r.model !== 'string' || r.model === '') throw new Error(`oursVsPaper: row ${i} needs a non-empty 'model'`);
+    const p = r.paperRow === null ? null : paperRow(r.paperRow);
+    if (p) compared.add(p.id);
+    cols.model!.push(r.model);
+    cols.paper_row!.push(p ? `${p.table}: ${p.label}` : null);
+    cols.sparsity!.push(r.sparsity ?? null);
+    cols.paper_sparsity!.push(p?.sparsity ?? null);
+    cols.params!.push(r.params ?? null);
+    for (const t of o.tasks) {
+      const ours = r.scores[t] ?? null;
+      const pub = p ? p.scores[t] : null;
+      cols[t]!.push(ours);
+      cols[`${t}_paper`]!.push(pub);
+      cols[`${t}_delta`]!.push(delta(ours, pub));
+    }
+    cols.suspect!.push(p?.suspect ? 'yes' : null);
+  }
+  const provenance = `ours: profile '${o.profile}', models: ${o.models}; paper: ${PAPER.source} (delta = ours - paper)`;
+  const caveats = PAPER.caveats.filter((c) => compared.has(c.concerns)).map((c) => `Note: ${c.text}`);
+  return { table: aq.table(cols), provenance, notes: [provenance, ...caveats] };
+}

@@ -1,0 +1,76 @@
+/**
+ * Plot builders: each returns a Plot (plotly.js traces + layout as plain data) that savePlot
+ * writes as self-contained HTML (+ PNG) and the notebook display helpers show in a cell.
+ */
+import { PAPER_TASK_LABELS, type PaperTask } from './paper.ts';
+
+/** A plotly.js figure as data. */
+export interface Plot {
+  readonly data: readonly Record<string, unknown>[];
+  readonly layout: Readonly<Record<string, unknown>>;
+}
+
+const base = (title: string, extra: Record<string, unknown>): Record<string, unknown> =>
+  ({ title: { text: title }, font: { family: 'sans-serif', size: 13 }, margin: { t: 50, l: 60, r: 20, b: 60 }, ...extra });
+
+/** Grouped bars: accuracy per task (x) per model (one trace each). */
+export function accuracyPlot(rows: readonly { readonly model: string; readonly scores: Readonly<Partial<Record<PaperTask, number>>> }[],
+  tasks: readonly PaperTask[], title = 'Accuracy per task'): Plot {
+  const x = tasks.map((t) => PAPER_TASK_LABELS[t]);
+  return {
+    data: rows.map((r) => ({ type: 'bar', name: r.model, x, y: tasks.map((t) => r.scores[t] ?? null) })),
+    layout: base(title, { barmode: 'group', yaxis: { title: { text: 'accuracy' }, rangemode: 'tozero' } }),
+  };
+}
+
+/** One series of (sparsity, perplexity) points, e.g. one-shot or iterative pruning. */
+export interface PerplexitySeries {
+  readonly label: string;
+  readonly points: readonly { readonly sparsity: number; readonly perplexity: number }[];
+  readonly dashed?: boolean;           // e.g. for published reference points
+}
+
+/** Lines: validation perplexity against sparsity (in %), one line per series (log y axis). */
+export function perplexityPlot(series: readonly PerplexitySeries[], title = 'Perplexity vs sparsity'): Plot {
+  return {
+    data: series.map((s) => ({
+      type: 'scatter', mode: 'lines+markers', name: s.label,
+      x: s.points.map((p) => 100 * p.sparsity), y: s.points.map((p) => p.perplexity),
+      ...(s.dashed ? { line: { dash: 'dot' } } : {}),
+    })),
+    layout: base(title, { xaxis: { title: { text: 'sparsity (%)' } }, yaxis: { title: { text: 'validation perplexity' }, type: 'log' } }),
+  };
+}
+
+/** A loss curve: losses[i] at steps[i]. */
+export interface LossCurve { readonly label: string; readonly steps: readonly number[]; readonly losses: readonly number[] }
+
+/** Lines: training / recovery loss per step, one line per curve. */
+export function lossPlot(curves: readonly LossCurve[], title = 'Training loss'): Plot {
+  for (const c of curves) {
+    if (c.steps.length !== c.losses.length) throw new Error(`lossPlot: curve '${c.label}' has ${c.steps.length} steps but ${c.losses.length} losses`);
+  }
+  return {
+    data: curves.map((c) => ({ type: 'scatter', mode: 'lines', name: c.label, x: [...c.steps], y: [...c.losses] })),
+    layout: base(title, { xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'loss' } } }),
+  };
+}
+
+/** Size and speed of one model. */
+export interface CostRow { readonly model: string; readonly params: number; readonly latencyMs: number | null }
+
+/** Two bar panels side by side: parameters (millions) and latency (ms) per model, e.g. before/after pruning. */
+export function costPlot(rows: readonly CostRow[], title = 'Parameters and latency'): Plot {
+  const x = rows.map((r) => r.model);
+  return {
+    data: [
+      { type: 'bar', name: 'parameters (M)', x, y: rows.map((r) => r.params / 1e6), xaxis: 'x', yaxis: 'y' },
+      { type: 'bar', name: 'latency (ms)', x, y: rows.map((r) => r.latencyMs), xaxis: 'x2', yaxis: 'y2' },
+    ],
+    layout: base(title, {
+      grid: { rows: 1, columns: 2, pattern: 'independent' }, showlegend: false,
+      yaxis: { title: { text: 'parameters (M)' }, rangemode: 'tozero' },
+      yaxis2: { title: { text: 'latency (ms)' }, rangemode: 'tozero' },
+    }),
+  };
+}

@@ -1,0 +1,40 @@
+/** Saves a plot as results/plots/<name>.html (self-contained) and <name>.png (when Chromium exists). */
+import { renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resultsDir, writeFileAtomic } from '../runtime/files.ts';
+import { findChromium, renderPng } from './chromium.ts';
+import { plotHtml } from './plot-html.ts';
+import type { Plot } from './plots.ts';
+
+export interface SavePlotOptions {
+  readonly dir: string;        // output folder (default <results>/plots)
+  readonly png: boolean;       // also render a PNG (needs Chromium; skipped with a note if absent)
+  readonly width: number;      // px
+  readonly height: number;     // px
+  readonly title: string;      // HTML <title> (default: the name)
+}
+
+export const savePlotDefaults: Omit<SavePlotOptions, 'dir' | 'title'> = { png: true, width: 800, height: 450 };
+
+export interface SavedPlot {
+  readonly html: string;
+  readonly png: string | null;   // null when not rendered
+  readonly note: string | null;  // why the PNG is missing
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export function savePlot(plot: Plot, name: string, opts: Partial<SavePlotOptions> = {}): SavedPlot {
+  if (!NAME.test(name)) throw new Error(`savePlot: name '${name}' must be letters, digits, '.', '_' or '-' (no folders)`);
+  const o = { ...savePlotDefaults, dir: join(resultsDir(), 'plots'), title: name, ...opts };
+  const html = join(o.dir, `${name}.html`);
+  writeFileAtomic(html, plotHtml(plot, o.title, { width: o.width, height: o.height }));
+  if (!o.png) return { html, png: null, note: null };
+  const bin = findChromium();
+  if (!bin) return { html, png: null, note: `savePlot: no Chromium found (set LAB_CHROMIUM), skipped ${name}.png` };
+  const png = join(o.dir, `${name}.png`);
+  const tmp = join(o.dir, `.${name}.${process.pid}.png`);
+  try { renderPng(bin, html, tmp, o.width, o.height); } catch (e) { rmSync(tmp, { force: true }); throw e; }
+  try { renameSync(tmp, png); } catch (e) { rmSync(tmp, { force: true }); throw e; }   // atomic: same folder
+  return { html, png, note: null };
+}

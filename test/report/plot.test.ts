@@ -1,0 +1,53 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { savePlot } from '../../kernel-lib/report/save-plot.ts';
+import { accuracyPlot, costPlot, lossPlot, perplexityPlot } from '../../kernel-lib/report/plots.ts';
+import { plotlyLibrary } from '../../kernel-lib/report/plot-html.ts';
+import { dumpDom, findChromium } from '../../kernel-lib/report/chromium.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lab-plot-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const chromium = findChromium();
+
+const acc = accuracyPlot([{ model: 'gpt2', scores: { piqa: 0.62, mmlu: 0.23 } }, { model: 'pruned', scores: { piqa: 0.54 } }], ['piqa', 'mmlu']);
+
+/** The page without the inlined library's own script tag (whose comments/strings may name URLs). */
+function outsideLibrary(html: string): string {
+  const m = /<script type="text\/javascript" data-lib="plotly.js-dist-min">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'inlined plotly.js script tag present');
+  assert.equal(m[1], plotlyLibrary(), 'the tag holds exactly the node_modules bundle');
+  return html.slice(0, m.index) + html.slice(m.index + m[0].length);
+}
+
+test('builders give traces and layouts', () => {
+  assert.deepEqual(acc.data[0], { type: 'bar', name: 'gpt2', x: ['PIQA', 'MMLU'], y: [0.62, 0.23] });
+  assert.deepEqual(acc.data[1]!.y, [0.54, null]);
+  assert.deepEqual(perplexityPlot([{ label: 'one-shot', points: [{ sparsity: 0.47, perplexity: 166.41 }] }]).data[0]!.x, [47]);
+  assert.throws(() => lossPlot([{ label: 'ft', steps: [1, 2], losses: [3] }]), /'ft' has 2 steps but 1 losses/);
+  assert.deepEqual(costPlot([{ model: 'a', params: 2e6, latencyMs: 5 }]).data.map((d) => d.y), [[2], [5]]);
+});
+
+test('plot HTML is self-contained: no external URL outside the inlined library', () => {
+  const p = savePlot(acc, 'acc', { dir, png: false });
+  const rest = outsideLibrary(readFileSync(p.html, 'utf8'));
+  assert.doesNotMatch(rest, /https?:\/\//i);
+  assert.doesNotMatch(rest, /\b(src|href)\s*=/i);
+  assert.doesNotMatch(rest, /url\s*\(/i);
+  assert.doesNotMatch(rest, /<(link|iframe|img)\b/i);
+  assert.equal((rest.match(/<script\b/g) ?? []).length, 1);   // only the drawing call remains
+});
+
+test('renders in headless Chromium: PNG written and the plot drawn', { skip: chromium ? false : 'no Chromium: PNG rendering not checked' }, () => {
+  const p = savePlot(acc, 'acc-png', { dir, width: 500, height: 300 });
+  assert.ok(p.png && existsSync(p.png));
+  const png = readFileSync(p.png);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(png.readUInt32BE(16), 500);   // IHDR width
+  const dom = dumpDom(chromium!, p.html);
+  assert.match(dom, /class="[^"]*\bjs-plotly-plot\b/);
+  assert.equal((dom.match(/<g class="trace bars"/g) ?? []).length, 2);   // one per model
+  assert.ok(dom.includes('>PIQA<') && dom.includes('>MMLU<'));          // axis tick labels drawn as SVG text
+});
