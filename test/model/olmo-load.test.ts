@@ -8,6 +8,7 @@ import { initBackend } from '../../kernel-lib/runtime/backend.ts';
 import { olmo } from '../../kernel-lib/model/olmo.ts';
 import { loadModel } from '../../kernel-lib/model/load-model.ts';
 import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
+import { startHubServer } from '../helpers/hub-server.ts';
 import { formulaMatrix, referenceLogits, type RefConfig, type RefWeights } from './olmo-reference.ts';
 
 let memoryLimit: number | null = null;
@@ -85,12 +86,24 @@ function tinyTensors(): { tensors: Tensor[]; w: RefWeights } {
   return { tensors, w };
 }
 
-test('a sharded BF16 OLMo checkpoint loads exactly and its logits match the float64 reference', async () => {
+test('a sharded BF16 OLMo checkpoint loads exactly through the loopback hub; logits match the float64 reference', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'olmo-bf16-'));
   const { tensors, w } = tinyTensors();
   // an inv_freq buffer as some transformers versions saved it: dropped by the loader
   writeShardedOlmo(dir, tinyRaw, [...tensors, { name: 'model.layers.0.self_attn.rotary_emb.inv_freq', shape: [2], data: new Float32Array([1, 0.01]) }]);
-  const model = (await loadModel(dir)) as LanguageModel<OlmoConfig>;
+  const hub = await startHubServer({ repos: { 'allenai/OLMo-tiny-hf': dir } });
+  process.env.HF_ENDPOINT = hub.endpoint;
+  process.env.HF_HUB_CACHE = mkdtempSync(join(tmpdir(), 'olmo-hub-cache-'));
+  let model: LanguageModel<OlmoConfig>;
+  try {
+    model = (await loadModel('allenai/OLMo-tiny-hf')) as LanguageModel<OlmoConfig>;
+  } finally {
+    await hub.close();
+    delete process.env.HF_ENDPOINT;
+  }
+  const fetched = hub.requests.map((r) => r.path).join(' ');   // shards: resolve (302) then /cdn/ GETs
+  assert.equal(hub.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/cdn/')).length, 2, 'two LFS shard bodies fetched');
+  for (const f of ['model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']) assert.match(fetched, new RegExp(f.replace(/\./g, '\\.')));
   assert.equal(model.family, 'olmo');
   assert.deepEqual([...model.params.keys()].sort(), tensors.map((t) => t.name).sort());
   for (const t of tensors) assert.deepEqual(model.params.get(t.name)!.dataSync(), t.data, t.name);
