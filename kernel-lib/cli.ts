@@ -6,6 +6,10 @@
 interface Command { readonly summary: string; run(argv: string[]): Promise<number> }
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  info: () => import('./cli/info.ts'),
+  tokenize: () => import('./cli/tokenize.ts'),
+  score: () => import('./cli/score.ts'),
+  generate: () => import('./cli/generate.ts'),
   notebooks: () => import('./cli/notebooks.ts'),
 };
 

@@ -68,58 +68,88 @@ function equalArrays(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-/** Maps file keys to param names; drops buffers and a tied LM head (checked equal to its embedding). */
-function paramKeys(reader: CheckpointReader, family: Family<any>, config: BaseConfig): Map<string, string> {
+/** Maps file keys to param names; drops buffers and notes a tied LM head (checked on load). */
+function paramKeys(reader: CheckpointReader, family: Family<any>, config: BaseConfig): { keys: Map<string, string>; tiedHead: string | null } {
   const layout = checkpointLayout(family.name);
   const keys = new Map<string, string>();   // param name -> file key
-  let lmHeadKey: string | null = null;
+  let tiedHead: string | null = null;
   for (const key of reader.entries.keys()) {
     const name = paramNameOf(layout, key);
     if (layout.buffers.test(name)) continue;
-    if (name === layout.lmHeadKey && config.tieWordEmbeddings) { lmHeadKey = key; continue; }
+    if (name === layout.lmHeadKey && config.tieWordEmbeddings) { tiedHead = key; continue; }
     const prev = keys.get(name);
     if (prev !== undefined) throw new Error(`${reader.source}: tensors '${prev}' and '${key}' both map to parameter '${name}'`);
     keys.set(name, key);
   }
-  if (lmHeadKey !== null) {
-    const tied = keys.get(layout.tiedTo);
-    if (tied === undefined) throw new Error(`${reader.source}: tensor '${lmHeadKey}' present but its tied embedding '${layout.tiedTo}' is missing`);
-    if (!equalArrays(reader.readFloat32(lmHeadKey), reader.readFloat32(tied))) {
-      throw new Error(`${reader.source}: tensor '${lmHeadKey}' differs from '${tied}' but config.json says tie_word_embeddings=true`);
-    }
+  if (tiedHead !== null && !keys.has(layout.tiedTo)) throw new Error(`${reader.source}: tensor '${tiedHead}' present but its tied embedding '${layout.tiedTo}' is missing`);
+  return { keys, tiedHead };
+}
+
+/** A checkpoint's config and parameter table read from config.json and the safetensors headers only. */
+export interface CheckpointInfo {
+  readonly dir: string;
+  readonly family: Family<any>;
+  readonly config: BaseConfig;
+  /** `model.safetensors` or the shard index. */
+  readonly source: string;
+  /** Param name -> shape / stored dtype (F32, F16, BF16) / key in the file. */
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  readonly dtypes: ReadonlyMap<string, string>;
+  readonly fileKeys: ReadonlyMap<string, string>;
+  /** File key of an LM head tied to the embedding (dropped on load after an equality check), if present. */
+  readonly tiedHead: string | null;
+}
+
+function inspectOpen(dir: string, reader: CheckpointReader, raw: Record<string, unknown>, file: string, familyOverride?: Family<any>): CheckpointInfo {
+  const family: Family<any> = familyOverride ?? getFamily(familyOfConfig(raw, file));
+  const config = family.parseConfig(raw, file) as BaseConfig;
+  const { keys, tiedHead } = paramKeys(reader, family, config);
+  const shapes = new Map<string, readonly number[]>();
+  const dtypes = new Map<string, string>();
+  for (const [name, key] of keys) {
+    const e = reader.entries.get(key)!;
+    shapes.set(name, e.shape);
+    dtypes.set(name, e.dtype);
   }
-  return keys;
+  family.checkShapes(config, shapes, reader.source);
+  return { dir, family, config, source: reader.source, shapes, dtypes, fileKeys: keys, tiedHead };
+}
+
+/** Reads config.json and the weight headers of `dir` and checks them, without reading tensor data. */
+export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): CheckpointInfo {
+  const { raw, file } = readConfigJson(dir);
+  const reader = openCheckpoint(dir);
+  try { return inspectOpen(dir, reader, raw, file, familyOverride); } finally { reader.close(); }
 }
 
 /** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). */
 export async function loadModelFromDir(dir: string, familyOverride?: Family<any>): Promise<LanguageModel> {
   const { raw, file } = readConfigJson(dir);
-  const family: Family<any> = familyOverride ?? getFamily(familyOfConfig(raw, file));
-  const config = family.parseConfig(raw, file) as BaseConfig;
   const reader = openCheckpoint(dir);
   const params = new Map<string, tf.Variable>();
   try {
-    const keys = paramKeys(reader, family, config);
-    const shapes = new Map<string, readonly number[]>();
-    for (const [name, key] of keys) shapes.set(name, reader.entries.get(key)!.shape);
-    family.checkShapes(config, shapes, reader.source);
-    const bytes = [...shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
-    const info = backendInfo() ?? (await initBackend());
-    if (info.memoryLimitBytes !== null && bytes > 0.9 * info.memoryLimitBytes) {
-      throw new Error(`${reader.source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${info.choice} backend can hold (${(info.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
+    const info = inspectOpen(dir, reader, raw, file, familyOverride);
+    const layout = checkpointLayout(info.family.name);
+    if (info.tiedHead !== null && !equalArrays(reader.readFloat32(info.tiedHead), reader.readFloat32(info.fileKeys.get(layout.tiedTo)!))) {
+      throw new Error(`${reader.source}: tensor '${info.tiedHead}' differs from '${info.fileKeys.get(layout.tiedTo)}' but config.json says tie_word_embeddings=true`);
     }
-    for (const [name, key] of keys) {
+    const bytes = [...info.shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
+    const backend = backendInfo() ?? (await initBackend());
+    if (backend.memoryLimitBytes !== null && bytes > 0.9 * backend.memoryLimitBytes) {
+      throw new Error(`${reader.source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${backend.choice} backend can hold (${(backend.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
+    }
+    for (const [name, key] of info.fileKeys) {
       const data = reader.readFloat32(key);
-      const v = tf.tidy(() => tf.variable(tf.tensor(data, shapes.get(name) as number[], 'float32'), true));
+      const v = tf.tidy(() => tf.variable(tf.tensor(data, info.shapes.get(name) as number[], 'float32'), true));
       params.set(name, v);
     }
+    return { family: info.family.name, config: info.config, params };
   } catch (e) {
     for (const v of params.values()) v.dispose();
     throw e;
   } finally {
     reader.close();
   }
-  return { family: family.name, config, params };
 }
 
 /**

@@ -1,0 +1,88 @@
+/**
+ * `lab info MODEL [--revision R] [--json]`: what a checkpoint holds, from config.json and the
+ * safetensors headers only (no tensor data is read, so it works for models larger than the backend):
+ * family, parameter counts (total, embeddings, per layer), per-layer heads and MLP width, tensor
+ * shapes and stored dtypes, and the tfjs backend that would run it.
+ * JSON shape (stable): { model, dir, family, weights, dtypes, backend, config, parameters:
+ *   { total, embeddings, nonEmbedding }, layers: [{ layer, parameters, heads, mlpWidth }],
+ *   tensors: [{ name, shape, dtype }] }
+ */
+import { parseArgs } from 'node:util';
+import type * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../runtime/backend.ts';
+import { inspectCheckpoint, resolveModelDir, type CheckpointInfo } from '../model/load-model.ts';
+import { parameterRole } from '../prune/count-parameters.ts';
+import type { LanguageModel } from '../model/types.ts';
+
+export const summary = 'family, parameter counts, per-layer heads / MLP width, tensor shapes, dtype, backend of a model';
+
+const LAYER = /(?:^|\.)(?:h|layers)\.(\d+)\./;
+
+export interface ModelInfo {
+  readonly model: string;
+  readonly dir: string;
+  readonly family: string;
+  readonly weights: string;
+  readonly dtypes: string[];
+  readonly backend: { readonly choice: string; readonly reason: string };
+  readonly config: { vocabSize: number; maxPositions: number; hiddenSize: number; numLayers: number; numHeads: number };
+  readonly parameters: { total: number; embeddings: number; nonEmbedding: number };
+  readonly layers: { layer: number; parameters: number; heads: number | null; mlpWidth: number | null }[];
+  readonly tensors: { name: string; shape: readonly number[]; dtype: string }[];
+}
+
+/** Summary of an inspected checkpoint (groups() is given shapes only: it reads tensor shapes, per the Family contract). */
+export function describeCheckpoint(model: string, info: CheckpointInfo, backend: { choice: string; reason: string }): ModelInfo {
+  const numel = (s: readonly number[]): number => s.reduce((a, d) => a * d, 1);
+  let total = 0, embeddings = 0;
+  const perLayer = new Map<number, number>();
+  for (const [name, shape] of info.shapes) {
+    const n = numel(shape);
+    total += n;
+    if (parameterRole(name) === 'embeddings') embeddings += n;
+    const m = LAYER.exec(name);
+    if (m) perLayer.set(Number(m[1]), (perLayer.get(Number(m[1])) ?? 0) + n);
+  }
+  const shapeOnly = new Map([...info.shapes].map(([k, s]) => [k, { shape: [...s], size: numel(s), rank: s.length } as unknown as tf.Variable]));
+  const stand: LanguageModel = { family: info.family.name, config: info.config, params: shapeOnly };
+  const heads = new Map<number, number>(), mlp = new Map<number, number>();
+  for (const g of info.family.groups(stand)) (g.kind === 'heads' ? heads : mlp).set(g.layer, g.count);
+  const c = info.config;
+  return {
+    model, dir: info.dir, family: info.family.name, weights: info.source,
+    dtypes: [...new Set(info.dtypes.values())].sort(), backend,
+    config: { vocabSize: c.vocabSize, maxPositions: c.maxPositions, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numHeads: c.numHeads },
+    parameters: { total, embeddings, nonEmbedding: total - embeddings },
+    layers: Array.from({ length: c.numLayers }, (_, i) => ({ layer: i, parameters: perLayer.get(i) ?? 0, heads: heads.get(i) ?? null, mlpWidth: mlp.get(i) ?? null })),
+    tensors: [...info.shapes].map(([name, shape]) => ({ name, shape, dtype: info.dtypes.get(name)! })),
+  };
+}
+
+function printTable(i: ModelInfo): void {
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  console.log(`model      ${i.model}\nfolder     ${i.dir}\nfamily     ${i.family}\nweights    ${i.weights} (${i.dtypes.join(', ')})\nbackend    ${i.backend.choice} (${i.backend.reason})`);
+  console.log(`config     V=${i.config.vocabSize} positions=${i.config.maxPositions} C=${i.config.hiddenSize} L=${i.config.numLayers} H=${i.config.numHeads}`);
+  console.log(`parameters total ${fmt(i.parameters.total)} | embeddings ${fmt(i.parameters.embeddings)} | non-embedding ${fmt(i.parameters.nonEmbedding)}\n`);
+  console.log('layer  parameters  heads  mlp width');
+  for (const l of i.layers) console.log(`${String(l.layer).padStart(5)}  ${fmt(l.parameters).padStart(10)}  ${String(l.heads ?? '-').padStart(5)}  ${String(l.mlpWidth ?? '-').padStart(9)}`);
+  console.log('\ntensor'.padEnd(48) + 'shape'.padEnd(20) + 'dtype');
+  for (const t of i.tensors) console.log(t.name.padEnd(47) + `[${t.shape.join(', ')}]`.padEnd(20) + t.dtype);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help || positionals.length !== 1) {
+    console.log('usage: lab info MODEL [--revision R] [--json]\n  MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf) or mini');
+    return values.help ? 0 : 2;
+  }
+  const model = positionals[0]!;
+  const dir = await resolveModelDir(model, values.revision);
+  const info = inspectCheckpoint(dir);
+  const b = await initBackend({ quiet: true });
+  const out = describeCheckpoint(model, info, { choice: b.choice, reason: b.reason });
+  if (values.json) console.log(JSON.stringify(out, null, 2)); else printTable(out);
+  return 0;
+}

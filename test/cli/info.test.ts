@@ -1,0 +1,37 @@
+/**
+ * `lab info`: counts from headers only, checked against closed-form GPT-2 parameter counts
+ * (per layer: 4C LayerNorm + C*3hD + 3hD + hD*C + C attention + C*F + F + F*C + C MLP).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
+import { gpt2CheckShapes, gpt2ConfigJson, gpt2ParamShapes, parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
+import { inspectCheckpoint } from '../../kernel-lib/model/load-model.ts';
+import { writeSafetensors } from '../../kernel-lib/model/safetensors-write.ts';
+import { describeCheckpoint } from '../../kernel-lib/cli/info.ts';
+import type { Family, GPT2Config } from '../../kernel-lib/model/types.ts';
+
+const family: Family<GPT2Config> = { ...gpt2, parseConfig: parseGpt2Config, toConfigJson: gpt2ConfigJson, paramShapes: gpt2ParamShapes, checkShapes: gpt2CheckShapes };
+
+test('info: family, counts, per-layer heads and MLP width, dtypes, from headers only', () => {
+  const raw = { model_type: 'gpt2', n_embd: 8, n_head: 4, n_layer: 2, n_positions: 16, vocab_size: 23, n_inner: 20, pruned_heads: { '1': [0, 2] } };
+  const dir = mkdtempSync(join(tmpdir(), 'info-test-'));
+  const shapes = gpt2ParamShapes(parseGpt2Config(raw, 'x'));
+  writeSafetensors(join(dir, 'model.safetensors'), [...shapes].map(([name, shape]) => ({ name: 'transformer.' + name, shape, data: new Float32Array(shape.reduce((a, d) => a * d, 1)) })), { dtype: 'F16' });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(raw));
+  const info = describeCheckpoint('tiny', inspectCheckpoint(dir, family), { choice: 'wasm', reason: 'test' });
+  const C = 8, F = 20;
+  const layer = (h: number): number => 4 * C + C * 3 * h * 2 + 3 * h * 2 + h * 2 * C + C + C * F + F + F * C + C;
+  assert.equal(info.family, 'gpt2');
+  assert.deepEqual(info.dtypes, ['F16']);
+  assert.deepEqual(info.layers, [
+    { layer: 0, parameters: layer(4), heads: 4, mlpWidth: 20 },
+    { layer: 1, parameters: layer(2), heads: 2, mlpWidth: 20 },
+  ]);
+  assert.equal(info.parameters.embeddings, 23 * 8 + 16 * 8);
+  assert.equal(info.parameters.total, 23 * 8 + 16 * 8 + layer(4) + layer(2) + 2 * C);
+  assert.deepEqual(info.tensors.find((t) => t.name === 'h.1.attn.c_attn.weight'), { name: 'h.1.attn.c_attn.weight', shape: [8, 12], dtype: 'F16' });
+});
