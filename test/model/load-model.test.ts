@@ -174,3 +174,65 @@ test('saveModel refuses per-layer MLP widths for HF export (nothing written); th
   assert.deepEqual(lb.dataSync(), la.dataSync());
   tf.dispose([x, la, lb]); dispose(m); dispose(b);
 });
+
+/** A safetensors file with BF16 tensors, built by hand (the writer only writes F32/F16): bf16 = upper 16 bits of the float32. */
+function writeBf16(path: string, tensors: { name: string; shape: number[]; data: Float32Array }[]): void {
+  const header: Record<string, unknown> = {};
+  let off = 0;
+  for (const t of tensors) { header[t.name] = { dtype: 'BF16', shape: t.shape, data_offsets: [off, off + 2 * t.data.length] }; off += 2 * t.data.length; }
+  const h = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(h.length));
+  const body = Buffer.concat(tensors.map((t) => {
+    const u32 = new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length);
+    return Buffer.from(Uint16Array.from(u32, (b) => b >>> 16).buffer);
+  }));
+  writeFileSync(path, Buffer.concat([len, h, body]));
+}
+
+test('sharded checkpoint with BF16 and F32 shards loads (values exactly bf16-representable)', async () => {
+  const m = randomModel(RAW, 6);
+  const dir = tmp();
+  const all = [...m.params].map(([name, v]) => {
+    const d = Float32Array.from(v.dataSync(), (x) => Math.round(x * 64) / 64);   // k/64 with |k| <= 32: exact in bf16
+    return { name: 'transformer.' + name, shape: [...v.shape], data: d };
+  });
+  const half = Math.floor(all.length / 2);
+  writeBf16(join(dir, 'model-00001-of-00002.safetensors'), all.slice(0, half));
+  writeSafetensors(join(dir, 'model-00002-of-00002.safetensors'), all.slice(half));
+  const weightMap = Object.fromEntries(all.map((t, i) => [t.name, i < half ? 'model-00001-of-00002.safetensors' : 'model-00002-of-00002.safetensors']));
+  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(RAW));
+  const b = await loadModelFromDir(dir, family);
+  for (const t of all) assert.deepEqual(b.params.get(t.name.slice('transformer.'.length))!.dataSync(), t.data, t.name);
+  dispose(m); dispose(b);
+});
+
+test('a hub id loads through the loopback hub into the HF cache layout (HF_ENDPOINT, HF_HUB_CACHE)', async () => {
+  const { startHubServer } = await import('../helpers/hub-server.ts');
+  const { resolveModelDir } = await import('../../kernel-lib/model/load-model.ts');
+  const m = randomModel(RAW, 7);
+  const repo = tmp();
+  saveModelWith(family, m, repo);
+  writeFileSync(join(repo, 'README.md'), 'not downloaded');
+  const hub = await startHubServer({ repos: { 'org/tiny-gpt2': repo } });
+  const cache = tmp();
+  const env = { ...process.env };
+  process.env.HF_ENDPOINT = hub.endpoint; process.env.HF_HUB_CACHE = cache;
+  try {
+    const dir = await resolveModelDir('org/tiny-gpt2');
+    assert.equal(dir, join(cache, 'models--org--tiny-gpt2', 'snapshots', hub.commitOf('org/tiny-gpt2')));
+    assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'model.safetensors']);
+    const b = await loadModelFromDir(dir, family);
+    for (const [k, v] of m.params) assert.deepEqual(b.params.get(k)!.dataSync(), v.dataSync(), k);
+    dispose(b);
+    process.env.LAB_OFFLINE = '1';
+    const n = hub.requests.length;
+    assert.equal(await resolveModelDir('org/tiny-gpt2'), dir);
+    assert.equal(hub.requests.length, n, 'offline: no requests');
+    await assert.rejects(resolveModelDir('org/unknown'), /org\/unknown@main: offline mode/);
+  } finally {
+    process.env = env;
+    await hub.close();
+    dispose(m);
+  }
+});
