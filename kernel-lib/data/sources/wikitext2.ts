@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../formats/data-error.ts';
 import { findDataFile } from './source-file.ts';
+import { pyStrip } from '../formats/py-string.ts';
 
 export interface WikiTextPage {
   readonly page: string;
@@ -19,15 +20,6 @@ export interface WikiTextPage {
 export type WikiTextSplit = 'train' | 'validation' | 'test';
 
 const STEM: Record<WikiTextSplit, string> = { train: 'train', validation: 'valid', test: 'test' };
-
-/** Python str.strip() whitespace (str.isspace): JS \s minus U+FEFF, plus \x1c-\x1f and \x85. */
-const PY_WS = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const PY_STRIP = new RegExp(`^${PY_WS}+|${PY_WS}+$`, 'g');
-
-/** Python's str.strip() with no argument. */
-export function pyStrip(s: string): string {
-  return s.replace(PY_STRIP, '');
-}
 
 /** Groups raw WikiText lines into article pages (see the file comment). */
 export function wikitextPages(raw: string): WikiTextPage[] {

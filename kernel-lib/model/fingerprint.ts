@@ -1,0 +1,28 @@
+/**
+ * A model's identity for caches: sha256 over its family, its config (canonical JSON of the raw
+ * config.json object) and, for each parameter in name order, the name, shape, dtype and bytes.
+ * Two models with equal fingerprints give equal outputs. Memoised per model object: a model
+ * whose variables are assigned in place afterwards must be fingerprinted with `{ fresh: true }`.
+ */
+import { createHash } from 'node:crypto';
+import type { LanguageModel } from './types.ts';
+import { stableStringify } from '../runtime/files.ts';
+
+const memo = new WeakMap<object, string>();
+
+/** Hex sha256 fingerprint of the model (see the file comment). */
+export function modelFingerprint(model: LanguageModel, opts: { readonly fresh?: boolean } = {}): string {
+  const hit = opts.fresh ? undefined : memo.get(model);
+  if (hit) return hit;
+  const h = createHash('sha256');
+  h.update(`family ${model.family}\nconfig ${stableStringify(model.config.raw)}\n`);
+  for (const name of [...model.params.keys()].sort()) {
+    const v = model.params.get(name)!;
+    h.update(`param ${name} [${v.shape.join(',')}] ${v.dtype}\n`);
+    const data = v.dataSync();
+    h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  const fp = h.digest('hex');
+  memo.set(model, fp);
+  return fp;
+}
