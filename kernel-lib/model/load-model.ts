@@ -13,9 +13,9 @@ import { backendInfo, initBackend } from '../runtime/backend.ts';
 import { projectRoot } from '../runtime/files.ts';
 import { familyOfConfig, getFamily } from './families.ts';
 import { checkpointLayout, paramNameOf } from './checkpoint-layout.ts';
-import { openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
+import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
 import type { BaseConfig, Family, LanguageModel } from './types.ts';
-import { snapshotDownload } from '../hub/snapshot-download.ts';
+import { listRepoFiles, snapshotDownload } from '../hub/snapshot-download.ts';
 
 export interface LoadModelOptions {
   /** Hub revision (branch, tag or commit) for hub ids; default 'main'. Ignored for folders. */
@@ -47,7 +47,21 @@ export async function resolveModelDir(idOrDir: string, revision?: string): Promi
     return idOrDir;
   }
   if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${idOrDir}: no such folder, and not a hub model id (org/name)`);
-  return snapshotDownload(idOrDir, { revision, allowPatterns: MODEL_FILE_PATTERNS });
+  const dir = await snapshotDownload(idOrDir, { revision, allowPatterns: MODEL_FILE_PATTERNS });
+  if (!existsSync(join(dir, SAFETENSORS_FILE)) && !existsSync(join(dir, SAFETENSORS_INDEX_FILE))) {
+    const hint = existsSync(join(dir, 'config.json')) ? await pickleHint(idOrDir, revision) : '';
+    throw new Error(`${idOrDir}@${revision ?? 'main'}: the repo has no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX_FILE}${hint}`);
+  }
+  return dir;
+}
+
+/** Why a hub repo has no safetensors: its pickles are refused (never unpickled or executed). */
+async function pickleHint(repo: string, revision?: string): Promise<string> {
+  try {
+    const { files } = await listRepoFiles(repo, { revision });
+    const pickles = files.filter((f) => /\.(bin|pt|pth)$/.test(f));
+    return pickles.length ? `; it only has ${pickles.join(', ')}: PyTorch pickle checkpoints are refused (never unpickled or executed), convert to safetensors first` : '';
+  } catch { return ''; }
 }
 
 /** Reads and parses `dir/config.json` (errors name the file). */

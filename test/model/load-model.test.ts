@@ -236,3 +236,21 @@ test('a hub id loads through the loopback hub into the HF cache layout (HF_ENDPO
     dispose(m);
   }
 });
+
+test('a hub repo with only a pickle checkpoint is refused, and the pickle is never downloaded', async () => {
+  const { startHubServer } = await import('../helpers/hub-server.ts');
+  const { resolveModelDir } = await import('../../kernel-lib/model/load-model.ts');
+  const repo = tmp();
+  writeFileSync(join(repo, 'config.json'), JSON.stringify(RAW));
+  writeFileSync(join(repo, 'pytorch_model.bin'), Buffer.from('80027d71', 'hex'));
+  const hub = await startHubServer({ repos: { 'org/old': repo } });
+  const env = { ...process.env };
+  process.env.HF_ENDPOINT = hub.endpoint; process.env.HF_HUB_CACHE = tmp();
+  try {
+    await assert.rejects(resolveModelDir('org/old'), /org\/old@main: the repo has no model\.safetensors .*; it only has pytorch_model\.bin: PyTorch pickle checkpoints are refused \(never unpickled or executed\)/);
+    assert.ok(!hub.requests.some((r) => r.path.endsWith('pytorch_model.bin')), 'pickle not fetched');
+  } finally {
+    process.env = env;
+    await hub.close();
+  }
+});
