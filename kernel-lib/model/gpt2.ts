@@ -23,32 +23,10 @@ import { geluNew } from './ops/gelu-new.ts';
 import { dropout } from './ops/dropout.ts';
 import { causalAttention } from './ops/causal-attention.ts';
 import { createRng } from '../runtime/random.ts';
+import { gpt2CheckShapes, gpt2ConfigJson, gpt2ParamShapes, parseGpt2Config } from './gpt2-config.ts';
 
 type Model = LanguageModel<GPT2Config>;
 
-// ---- TEMPORARY until H-ckpt's model/gpt2-config.ts lands (then import parseGpt2Config,
-// gpt2ConfigJson, gpt2ParamShapes, gpt2CheckShapes from there and delete this section).
-function gpt2ParamShapes(c: GPT2Config): Map<string, number[]> {
-  const C = c.hiddenSize, D = C / c.numHeads;
-  const m = new Map<string, number[]>([['wte.weight', [c.vocabSize, C]], ['wpe.weight', [c.maxPositions, C]]]);
-  for (let i = 0; i < c.numLayers; i++) {
-    const hD = (c.numHeads - (c.prunedHeads[i]?.length ?? 0)) * D;
-    for (const ln of ['ln_1', 'ln_2']) { m.set(`h.${i}.${ln}.weight`, [C]); m.set(`h.${i}.${ln}.bias`, [C]); }
-    m.set(`h.${i}.attn.c_attn.weight`, [C, 3 * hD]); m.set(`h.${i}.attn.c_attn.bias`, [3 * hD]);
-    m.set(`h.${i}.attn.c_proj.weight`, [hD, C]); m.set(`h.${i}.attn.c_proj.bias`, [C]);
-    m.set(`h.${i}.mlp.c_fc.weight`, [C, c.innerSize]); m.set(`h.${i}.mlp.c_fc.bias`, [c.innerSize]);
-    m.set(`h.${i}.mlp.c_proj.weight`, [c.innerSize, C]); m.set(`h.${i}.mlp.c_proj.bias`, [C]);
-  }
-  m.set('ln_f.weight', [C]); m.set('ln_f.bias', [C]);
-  return m;
-}
-function notYet(): never {
-  throw new Error('gpt2: config parsing / checking lives in model/gpt2-config.ts (H-ckpt), not available yet');
-}
-const parseGpt2Config = (): GPT2Config => notYet();
-const gpt2ConfigJson = (): Record<string, unknown> => notYet();
-const gpt2CheckShapes = (): void => notYet();
-// ---- end TEMPORARY
 
 function param(model: Model, name: string): tf.Variable {
   const p = model.params.get(name);

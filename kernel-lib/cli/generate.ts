@@ -1,0 +1,38 @@
+/**
+ * `lab generate MODEL --prompt T [--max-new-tokens N] [--top-k K --temperature X --seed S] [--json]`:
+ * greedy decoding by default (top-k 1), top-k sampling with k > 1.
+ * JSON shape (stable): {"prompt": str, "promptIds": [...], "ids": [...], "text": str}
+ */
+import { parseArgs } from 'node:util';
+import { generate, generateDefaults } from '../generate/generate.ts';
+import { openModel } from './open-model.ts';
+
+export const summary = 'continue a prompt (greedy, or top-k sampling)';
+
+function num(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name}: expected a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
+    prompt: { type: 'string' }, 'max-new-tokens': { type: 'string' }, 'top-k': { type: 'string' }, temperature: { type: 'string' },
+    seed: { type: 'string' }, json: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  } });
+  if (values.help || positionals.length !== 1 || values.prompt === undefined) {
+    console.error('usage: lab generate MODEL --prompt T [--max-new-tokens 40] [--top-k 1] [--temperature 1] [--seed 0] [--json]');
+    return values.help ? 0 : 2;
+  }
+  const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
+  const g = generate(model, tokenizer, values.prompt, {
+    maxNewTokens: num('max-new-tokens', values['max-new-tokens'], generateDefaults.maxNewTokens),
+    topK: num('top-k', values['top-k'], generateDefaults.topK),
+    temperature: num('temperature', values.temperature, generateDefaults.temperature),
+    seed: num('seed', values.seed, generateDefaults.seed),
+  });
+  if (values.json) console.log(JSON.stringify({ prompt: values.prompt, promptIds: g.promptIds, ids: g.ids, text: g.text }));
+  else console.log(values.prompt + g.text);
+  return 0;
+}

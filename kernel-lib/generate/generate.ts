@@ -1,0 +1,76 @@
+/**
+ * Text generation: greedy decoding or top-k sampling, one token at a time over the full window
+ * (no KV cache: the models this library runs generate short continuations, and recomputing the
+ * window keeps every family's forward the only model code).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { logits } from '../model/lm.ts';
+import type { LanguageModel } from '../model/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import { createRng } from '../runtime/random.ts';
+
+export interface GenerateConfig {
+  readonly maxNewTokens: number;   // tokens to add at most (default 40)
+  readonly topK: number;           // 1 = greedy; k > 1 samples among the k most likely (default 1)
+  readonly temperature: number;    // divides the logits before sampling (default 1; ignored when greedy)
+  readonly seed: number;           // sampling seed (default 0)
+  readonly stopAtEos: boolean;     // stop when the model emits the tokenizer's eos (default true)
+}
+
+export const generateDefaults: GenerateConfig = { maxNewTokens: 40, topK: 1, temperature: 1, seed: 0, stopAtEos: true };
+
+export interface Generation {
+  readonly promptIds: number[];
+  readonly ids: number[];          // the new tokens only
+  readonly text: string;           // decoded new tokens
+}
+
+function validate(c: GenerateConfig): void {
+  if (!Number.isInteger(c.maxNewTokens) || c.maxNewTokens < 0) throw new Error(`generate: maxNewTokens must be a whole number >= 0, got ${c.maxNewTokens}`);
+  if (!Number.isInteger(c.topK) || c.topK < 1) throw new Error(`generate: topK must be a whole number >= 1, got ${c.topK}`);
+  if (!(c.temperature > 0)) throw new Error(`generate: temperature must be > 0, got ${c.temperature}`);
+}
+
+/** Picks the next id from one row of logits [V]: argmax (first on ties) or top-k sampling. */
+export function pickToken(row: Float32Array, topK: number, temperature: number, u: number): number {
+  if (topK === 1) {
+    let best = 0;
+    for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+    return best;
+  }
+  const idx = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b).slice(0, topK);
+  const max = row[idx[0]!]!;
+  const w = idx.map((i) => Math.exp((row[i]! - max) / temperature));
+  const total = w.reduce((s, x) => s + x, 0);
+  let acc = 0;
+  for (let j = 0; j < idx.length; j++) {
+    acc += w[j]! / total;
+    if (u < acc) return idx[j]!;
+  }
+  return idx[idx.length - 1]!;
+}
+
+export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: string, config: Partial<GenerateConfig> = {}): Generation {
+  const c = { ...generateDefaults, ...config };
+  validate(c);
+  const promptIds = tokenizer.encode(prompt);
+  if (promptIds.length === 0) promptIds.push(tokenizer.eosTokenId);   // an empty prompt starts from the document separator
+  const rng = createRng(c.seed);
+  const seq = promptIds.slice();
+  const out: number[] = [];
+  for (let step = 0; step < c.maxNewTokens; step++) {
+    const window = seq.slice(-model.config.maxPositions);
+    const row = tf.tidy(() => {
+      const ids = tf.tensor2d(window, [1, window.length], 'int32');
+      const z = logits(model, ids);                                  // [1, T, V]
+      return tf.reshape(tf.slice(z, [0, window.length - 1, 0], [1, 1, -1]), [-1]);
+    });
+    const values = row.dataSync() as Float32Array;
+    row.dispose();
+    const next = pickToken(values, c.topK, c.temperature, rng.next());
+    if (c.stopAtEos && next === tokenizer.eosTokenId) break;
+    seq.push(next);
+    out.push(next);
+  }
+  return { promptIds, ids: out, text: tokenizer.decode(out) };
+}
