@@ -15,7 +15,8 @@ import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../runtime/files.ts';
 import { createProgress } from '../runtime/progress.ts';
 import { hubSettings, type HubSettings } from './hub-settings.ts';
-import { cachedCommit, checkRepoPath, isSha256, normalizeEtag, repoCacheDir, type RepoType } from './cache-layout.ts';
+import { cachedCommit, checkRepoPath, isSha256, normalizeEtag, repoCacheDir, repoFolderName, type RepoType } from './cache-layout.ts';
+import { withFileLock } from './download-lock.ts';
 
 export interface HubDownloadOptions {
   /** Branch, tag or commit (default 'main'). */
@@ -167,6 +168,20 @@ export async function hubDownload(repo: string, path: string, opts: HubDownloadO
     if (!existsSync(pointer)) linkSnapshot(pointer, blob);
     return pointer;
   }
+  const lock = join(s.cacheDir, '.locks', repoFolderName(repo, type), `${meta.etag}.lock`);
+  return withFileLock(lock, async () => {
+    if (await blobOk(blob, meta, verify)) {         // another process finished it while we waited
+      linkSnapshot(pointer, blob);
+      return pointer;
+    }
+    await fetchBlob(s, meta, blob, what, opts);
+    linkSnapshot(pointer, blob);
+    return pointer;
+  });
+}
+
+/** Downloads the blob (resuming its .incomplete), checks size and sha256, renames it into place. */
+async function fetchBlob(s: HubSettings, meta: Metadata, blob: string, what: string, opts: HubDownloadOptions): Promise<void> {
   rmSync(blob, { force: true });
   mkdirSync(dirname(blob), { recursive: true });
   const incomplete = `${blob}.incomplete`;
@@ -181,6 +196,4 @@ export async function hubDownload(repo: string, path: string, opts: HubDownloadO
     throw new Error(`${what}: sha256 mismatch (expected ${meta.etag}, got ${digest}): corrupt download removed, run again`);
   }
   renameSync(incomplete, blob);
-  linkSnapshot(pointer, blob);
-  return pointer;
 }

@@ -148,3 +148,14 @@ test('snapshotDownload with patterns, repo listing, dataset repos and the parque
   assert.ok(pq.startsWith(join(cacheDir, 'datasets--org--data', 'snapshots')));
   assert.ok(existsSync(join(cacheDir, 'datasets--org--data', 'refs', 'refs', 'convert', 'parquet')));
 });
+
+test('concurrent downloads of one file share a lock: the body is fetched once', async () => {
+  const cacheDir = tmp('hub-cache-');
+  const s = { endpoint: hub.endpoint, cacheDir, offline: false, token: null };
+  const n = hub.requests.length;
+  const [a, b] = await Promise.all([hubDownload('org/tiny', 'model.safetensors', { settings: s }), hubDownload('org/tiny', 'model.safetensors', { settings: s })]);
+  assert.equal(a, b);
+  assert.deepEqual(readFileSync(a), weights);
+  assert.equal(hub.requests.slice(n).filter((r) => r.path.startsWith('/cdn/')).length, 1);
+  assert.deepEqual(readdirSync(join(cacheDir, '.locks', 'models--org--tiny')), [], 'lock released');
+});
