@@ -11,8 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import './ops/gradients.ts';
 import type { ForwardOptions, LanguageModel } from './types.ts';
 import { getFamily } from './families.ts';
-import { embedding } from './ops/embedding.ts';
-import { headLogSumExp, headLogits } from './ops/head-logsumexp.ts';
+import { headCrossEntropy, headLogits, headTargetLogProbs } from './ops/head-cross-entropy.ts';
 import { assertTrainingFits } from './memory-guard.ts';
 
 export interface LmBatch {
@@ -63,9 +62,7 @@ export function lmLoss(model: LanguageModel, batch: LmBatch, opts: LossOptions =
     const tgt = tf.maximum(tf.reshape(batch.targets, [N]), tf.scalar(0, 'int32')) as tf.Tensor1D;
     const x = family.hidden(model, batch.ids, opts);                                       // [N, C]
     const W = family.lmHead(model);                                                        // [V, C]
-    const lse = headLogSumExp(x, W, w);                                                    // sum w * logsumexp
-    const zt = tf.sum(tf.mul(x, embedding(W, tgt)), 1);                                    // [N] target logits
-    return tf.sub(lse, tf.sum(tf.mul(zt, w))) as tf.Scalar;
+    return headCrossEntropy(x, W, tgt, w);
   });
 }
 
@@ -117,14 +114,11 @@ export function scoreTokens(model: LanguageModel, ids: Int32Array, B: number, T:
   const [lp, am] = tf.tidy(() => {
     const x = family.hidden(model, tf.tensor2d(ids, [B, T], 'int32'));                    // [N, C]
     const xs = tf.gather(x, tf.tensor1d(rows, 'int32')) as tf.Tensor2D;                   // [M, C]
-    const z = headLogits(xs, family.lmHead(model));                                        // [M, V]
-    const M = rows.length;
-    const flat = tf.tensor1d(tg.map((t, m) => m * V + t), 'int32');
-    const zt = tf.gather(tf.reshape(z, [M * V]), flat);                                    // [M]
-    return [tf.sub(zt, tf.logSumExp(z, 1)), tf.argMax(z, 1)];                             // [M], [M]
+    const r = headTargetLogProbs(xs, family.lmHead(model), tf.tensor1d(tg, 'int32'));    // [M], [M]
+    return [r.logprob, r.greedy];
   });
   const lpv = lp.dataSync(), amv = am.dataSync();
   lp.dispose(); am.dispose();
-  for (const [m, i] of rows.entries()) { logprobs[i] = lpv[m]!; greedy[i] = amv[m] === tg[m] ? 1 : 0; }
+  for (const [m, i] of rows.entries()) { logprobs[i] = lpv[m]!; greedy[i] = amv[m]!; }
   return { logprobs, greedy };
 }
