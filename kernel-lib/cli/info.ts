@@ -54,7 +54,9 @@ export function describeCheckpoint(model: string, info: CheckpointInfo, backend:
     config: { vocabSize: c.vocabSize, maxPositions: c.maxPositions, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numHeads: c.numHeads },
     parameters: { total, embeddings, nonEmbedding: total - embeddings },
     layers: Array.from({ length: c.numLayers }, (_, i) => ({ layer: i, parameters: perLayer.get(i) ?? 0, heads: heads.get(i) ?? null, mlpWidth: mlp.get(i) ?? null })),
-    tensors: [...info.shapes].map(([name, shape]) => ({ name, shape, dtype: info.dtypes.get(name)! })),
+    tensors: [...new Set([...info.family.paramShapes(info.config).keys(), ...info.shapes.keys()])]     // the family's order
+      .filter((name) => info.shapes.has(name))
+      .map((name) => ({ name, shape: info.shapes.get(name)!, dtype: info.dtypes.get(name)! })),
   };
 }
 
