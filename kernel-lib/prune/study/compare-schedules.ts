@@ -1,0 +1,127 @@
+/**
+ * One-shot vs iterative pruning to the same sparsity with the same recovery budget in tokens,
+ * compared by held-out perplexity (issue 6, acceptance 4; the study's Table 2 rows "Directly
+ * Pruned + Fine-Tuned" vs "Pruned + Fine-Tuned (46%)"). One-shot spends the whole budget after its
+ * single prune; iterative splits it evenly over its k cubic-schedule iterations.
+ * Writes results/tables/prune-schedules.{csv,md,html} and results/runs/prune-schedules/run.json
+ * (config, rows, the sparsity-vs-perplexity series).
+ */
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import type { LanguageModel } from '../../model/types.ts';
+import type { Tokenizer } from '../../tokenizer/types.ts';
+import { resultsDir, writeJsonAtomic } from '../../runtime/files.ts';
+import { finetune } from '../../train/finetune.ts';
+import { writeTable } from '../../report/write-table.ts';
+import { prune, type PruneLog } from '../prune.ts';
+import { resolvePruneConfig, type ScheduleName } from '../prune-config.ts';
+import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
+import { heldOutPerplexity } from './held-out-perplexity.ts';
+import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
+
+export interface ScheduleRow {
+  readonly schedule: ScheduleName;
+  readonly iterations: number;
+  readonly sparsity_total: number;
+  readonly sparsity_non_embedding: number;
+  readonly sparsity_pruned: number;
+  readonly params: number;
+  readonly ppl_base: number;
+  readonly ppl_pruned_no_recovery: number;   // right after the LAST prune, before its recovery
+  readonly ppl_recovered: number;
+  readonly recovery_tokens: number;
+  readonly recovery_steps: number;
+  readonly seconds: number;
+}
+
+export interface SeriesPoint {
+  readonly schedule: ScheduleName;
+  readonly iteration: number;
+  readonly sparsity: number;           // counted as config.prune.of
+  readonly sparsity_total: number;
+  readonly ppl_pruned: number;
+  readonly ppl_recovered: number | null;
+}
+
+export interface ScheduleStudy {
+  readonly config: PruneStudyConfig;
+  readonly rows: readonly ScheduleRow[];
+  readonly series: readonly SeriesPoint[];
+  readonly logs: Readonly<Record<string, PruneLog>>;
+}
+
+export interface StudyOutput {
+  /** Folder for per-schedule checkpoints and recovery runs (default results/runs/prune-schedules). */
+  readonly outDir?: string;
+  /** Write the table and run.json under results/ (default true). */
+  readonly write?: boolean;
+}
+
+export async function compareSchedules(
+  model: LanguageModel, tokenizer: Tokenizer, overrides: Partial<PruneStudyConfig> = {}, out: StudyOutput = {},
+): Promise<ScheduleStudy> {
+  const cfg = resolvePruneStudyConfig(overrides);
+  const pcfg = resolvePruneConfig(cfg.prune);
+  const T = Math.min(cfg.blockSize, model.config.maxPositions - 1);
+  const outDir = out.outDir ?? join(resultsDir(), 'runs', 'prune-schedules');
+  const train = await corpusBlocks(tokenizer, 'train', { corpora: cfg.corpora, blockSize: T });
+  const val = await corpusBlocks(tokenizer, 'validation', { corpora: cfg.corpora, blockSize: T, maxBlocks: cfg.evalBlocks });
+  const calibration = calibrationFrom(train, pcfg.calibrationSamples);
+  const evaluate = (m: LanguageModel) => heldOutPerplexity(m, val);
+  const totalSteps = Math.max(1, Math.round(cfg.recoveryTokens / (cfg.recoveryBatch * T)));
+
+  const rows: ScheduleRow[] = [];
+  const series: SeriesPoint[] = [];
+  const logs: Record<string, PruneLog> = {};
+  for (const schedule of ['one-shot', 'iterative'] as const) {
+    const k = schedule === 'one-shot' ? 1 : pcfg.iterations;
+    const steps = Math.max(1, Math.round(totalSteps / k));
+    let tokens = 0;
+    const t0 = performance.now();
+    const dir = join(outDir, schedule);
+    const recover = cfg.recoveryTokens > 0 ? async (m: LanguageModel, info: { iteration: number }) => {
+      const r = await finetune(m, train, {
+        steps, batchSize: cfg.recoveryBatch, lr: cfg.recoveryLr, schedule: 'constant', warmupSteps: 0,
+        seed: cfg.seed + info.iteration, evalEvery: 0, saveEvery: 0, logEvery: 10, resume: false,
+        runDir: join(dir, `recover-${info.iteration}`),
+      }, { handleSigint: false, describe: { step: 'prune-recovery', schedule, iteration: info.iteration } });
+      tokens += r.log.tokensSeen;
+      return r.model;
+    } : undefined;
+    const res = await prune(model, { ...pcfg, schedule }, {
+      calibration, evaluate, recover, outDir: dir,
+      recipe: { corpora: cfg.corpora, T, steps, batch: cfg.recoveryBatch, lr: cfg.recoveryLr, evalBlocks: cfg.evalBlocks, seed: cfg.seed },
+    });
+    const last = res.log.iterations.at(-1)!;
+    rows.push({
+      schedule, iterations: k,
+      sparsity_total: last.sparsity.total, sparsity_non_embedding: last.sparsity.nonEmbedding, sparsity_pruned: last.sparsity.pruned,
+      params: last.parameters.total, ppl_base: res.log.metricBase!, ppl_pruned_no_recovery: last.metricPruned!,
+      ppl_recovered: last.metricRecovered ?? last.metricPruned!,
+      // A resumed run only counts the tokens of the iterations it ran; report the planned budget then.
+      recovery_tokens: tokens || (recover ? steps * k * cfg.recoveryBatch * T : 0), recovery_steps: recover ? steps * k : 0,
+      seconds: (performance.now() - t0) / 1000,
+    });
+    for (const it of res.log.iterations) {
+      series.push({
+        schedule, iteration: it.iteration,
+        sparsity: pcfg.of === 'total' ? it.sparsity.total : pcfg.of === 'non-embedding' ? it.sparsity.nonEmbedding : it.sparsity.pruned,
+        sparsity_total: it.sparsity.total, ppl_pruned: it.metricPruned!, ppl_recovered: it.metricRecovered,
+      });
+    }
+    logs[schedule] = res.log;
+    for (const v of res.model.params.values()) v.dispose();
+  }
+  const study: ScheduleStudy = { config: cfg, rows, series, logs };
+  if (out.write !== false) {
+    writeJsonAtomic(join(outDir, 'run.json'), { config: cfg, prune: pcfg, blockSize: T, rows, series });
+    writeTable(aq.from(rows), 'prune-schedules', {
+      title: `One-shot vs iterative pruning (${pcfg.criterion}, ${pcfg.selection}, target ${pcfg.target} of ${pcfg.of})`,
+      notes: [
+        `Perplexity: held-out corpus validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks.`,
+        `Same recovery budget in tokens for both: one-shot recovers once, iterative after each of its ${pcfg.iterations} cubic-schedule steps.`,
+      ],
+    });
+  }
+  return study;
+}

@@ -1,0 +1,64 @@
+/**
+ * Criteria ranking without recovery (issue 6, acceptance 5): prune to the same target with each
+ * importance criterion and compare held-out perplexity. Random runs with several seeds so its
+ * spread is visible. Writes results/tables/prune-criteria.{csv,md,html} and run JSON.
+ */
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import type { LanguageModel } from '../../model/types.ts';
+import type { Tokenizer } from '../../tokenizer/types.ts';
+import { resultsDir, writeJsonAtomic } from '../../runtime/files.ts';
+import { writeTable } from '../../report/write-table.ts';
+import { planPruning } from '../plan-pruning.ts';
+import { applyPlan } from '../apply-plan.ts';
+import { sparsity } from '../sparsity.ts';
+import { resolvePruneConfig } from '../prune-config.ts';
+import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
+import { heldOutPerplexity } from './held-out-perplexity.ts';
+import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
+
+export interface CriterionRow {
+  readonly criterion: string;
+  readonly seed: number;
+  readonly sparsity_total: number;
+  readonly sparsity_pruned: number;
+  readonly ppl_base: number;
+  readonly ppl_pruned: number;
+}
+
+export interface RankCriteriaOptions {
+  readonly criteria: readonly string[];   // default: magnitude-l2, taylor, activation, random
+  readonly randomSeeds: number;           // random repeated with seeds 0..n-1
+  readonly write: boolean;
+}
+
+export async function rankCriteria(
+  model: LanguageModel, tokenizer: Tokenizer, overrides: Partial<PruneStudyConfig> = {}, options: Partial<RankCriteriaOptions> = {},
+): Promise<{ config: PruneStudyConfig; rows: CriterionRow[] }> {
+  const cfg = resolvePruneStudyConfig({ ...overrides, prune: { target: 0.3, ...(overrides.prune ?? {}) } });
+  const o: RankCriteriaOptions = { criteria: ['magnitude-l2', 'taylor', 'activation', 'random'], randomSeeds: 3, write: true, ...options };
+  const T = Math.min(cfg.blockSize, model.config.maxPositions - 1);
+  const train = await corpusBlocks(tokenizer, 'train', { corpora: cfg.corpora, blockSize: T });
+  const val = await corpusBlocks(tokenizer, 'validation', { corpora: cfg.corpora, blockSize: T, maxBlocks: cfg.evalBlocks });
+  const base = await heldOutPerplexity(model, val);
+  const rows: CriterionRow[] = [];
+  for (const criterion of o.criteria) {
+    for (let seed = 0; seed < (criterion === 'random' ? o.randomSeeds : 1); seed++) {
+      const pcfg = resolvePruneConfig({ ...cfg.prune, criterion, seed, schedule: 'one-shot' });
+      const plan = planPruning(model, pcfg, { calibration: calibrationFrom(train, pcfg.calibrationSamples) });
+      const pruned = applyPlan(model, plan);
+      const s = sparsity(model, pruned, pcfg.groups);
+      rows.push({ criterion, seed, sparsity_total: s.total, sparsity_pruned: s.pruned, ppl_base: base, ppl_pruned: await heldOutPerplexity(pruned, val) });
+      for (const v of pruned.params.values()) v.dispose();
+    }
+  }
+  if (o.write) {
+    const p = resolvePruneConfig(cfg.prune);
+    writeJsonAtomic(join(resultsDir(), 'runs', 'prune-criteria', 'run.json'), { config: cfg, blockSize: T, rows });
+    writeTable(aq.from(rows), 'prune-criteria', {
+      title: `Importance criteria without recovery (target ${p.target} of ${p.of}, ${p.groups.join('+')}, ${p.selection})`,
+      notes: [`Perplexity: held-out validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks; calibration ${p.calibrationSamples} train blocks.`],
+    });
+  }
+  return { config: cfg, rows };
+}
