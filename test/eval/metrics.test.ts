@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pythonRandom } from '../../kernel-lib/eval/python-random.ts';
 import { bootstrapStderr, f1Score, matthewsCorrcoef, meanStderr, pooledStderr, type GoldPred } from '../../kernel-lib/eval/metrics.ts';
-import { aggregateGroup, aggregateMetric } from '../../kernel-lib/eval/aggregate.ts';
+import { aggregateGroup, aggregateMetric, type LeafResult } from '../../kernel-lib/eval/aggregate.ts';
 import { argmaxFirst, scoreMultipleChoice } from '../../kernel-lib/eval/score-docs.ts';
 
 // (gold, pred): TP 5, FN 2, TN 5, FP 2
@@ -61,7 +61,7 @@ test('group acc is the micro-average: hand sum over leaves', () => {
   const row = aggregateGroup({ name: 'g', alias: 'g', members: ['a', 'b', 'c'], aggregate: 'weighted-acc', version: '2' }, leaves);
   assert.equal(row['acc,none'], (5 + 6 + 5) / 45);                // correct answers 5 + 6 + 5 of 45 questions
   const glue = aggregateGroup({ name: 'glue', alias: 'glue', members: ['a', 'b'], aggregate: 'glue-mean', version: 'x' },
-    new Map([['a', { row: { 'mcc,none': 0.3 }, size: 1 }], ['b', { row: { 'acc,none': 0.6 }, size: 9 }]]), { a: 'mcc', b: 'acc' });
+    new Map<string, LeafResult>([['a', { row: { 'mcc,none': 0.3 }, size: 1 }], ['b', { row: { 'acc,none': 0.6 }, size: 9 }]]), { a: 'mcc', b: 'acc' });
   assert.ok(Math.abs((glue['score,none'] as number) - 0.45) < 1e-15);
   assert.equal(glue['score_stderr,none'], 'N/A');
 });
