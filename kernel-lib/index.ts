@@ -64,5 +64,25 @@ export type { ModelCost, FlopsPerToken, Latency, CostOptions } from './prune/mea
 // ---- eval ------------------------------------------------------------------------------
 
 // ---- report ----------------------------------------------------------------------------
+export { PAPER, PAPER_TASKS, PAPER_TASK_LABELS, paperRow, paperValue } from './report/paper.ts';
+export type { PaperTask, PaperRow, PaperPerplexity, PaperCaveat, Provenance } from './report/paper.ts';
+export { tableCsv, tableMarkdown, tableHtml } from './report/table-format.ts';
+export type { TableFormatOptions } from './report/table-format.ts';
+export { writeTable } from './report/write-table.ts';
+export type { WriteTableOptions, WrittenTable } from './report/write-table.ts';
+export { oursVsPaper } from './report/ours-vs-paper.ts';
+export type { OursRow, OursVsPaper, OursVsPaperOptions } from './report/ours-vs-paper.ts';
+export { describeTable } from './report/describe.ts';
+export type { ColumnSummary } from './report/describe.ts';
+export { accuracyPlot, perplexityPlot, lossPlot, costPlot } from './report/plots.ts';
+export type { Plot, PerplexitySeries, LossCurve, CostRow } from './report/plots.ts';
+export { plotHtml } from './report/plot-html.ts';
+export { savePlot } from './report/save-plot.ts';
+export type { SavePlotOptions, SavedPlot } from './report/save-plot.ts';
+export { findChromium } from './report/chromium.ts';
+export { showTable, showPlot, notebookProgress, inNotebook, displayBundle } from './notebook/display.ts';
+export type { ShowPlotOptions } from './notebook/display.ts';
+export { runNotebooks } from './notebook/run.ts';
+export type { RunNotebooksOptions, RunNotebooksResult, NotebookResult } from './notebook/run.ts';
 
 // ---- experiments -----------------------------------------------------------------------

@@ -8,11 +8,11 @@
  *              `kernel-lib/index.ts`, so the kernel runs the live sources (no stale bundle);
  *   - package.json  `{type: commonjs, main, types}`.
  * A notebook in notebooks/ then writes `import * as lab from '../build/notebook-lib';`.
- * Rebuilt only when a kernel-lib .ts file is newer than the last build.
+ * Rebuilt (incrementally) only when a kernel-lib .ts file is newer than the last build.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { projectRoot, writeFileAtomic } from '../runtime/files.ts';
 
 /** Where the notebook import shim lives (build/ is git-ignored). */
@@ -50,15 +50,34 @@ export function buildNotebookLib(opts: { readonly force?: boolean } = {}): strin
   const dir = notebookLibDir;
   const stamp = join(dir, '.built');
   const src = join(projectRoot, 'kernel-lib');
-  if (!opts.force && existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(src)) return dir;
+  const fresh = () => !opts.force && existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(src);
+  if (fresh()) return dir;
+  return withLock(join(projectRoot, 'build', '.notebook-lib.lock'), () => (fresh() ? dir : build(dir, src, stamp)));
+}
+
+/** Runs `fn` holding a mkdir lock (concurrent test files may build at once); a lock older than 5 min is stale. */
+function withLock<T>(lock: string, fn: () => T): T {
+  mkdirSync(dirname(lock), { recursive: true });
+  const until = Date.now() + 300_000;
+  for (;;) {
+    try { mkdirSync(lock); break; } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 300_000) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (Date.now() > until) throw new Error(`notebook-lib: lock ${lock} held for over 5 min`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try { return fn(); } finally { rmSync(lock, { recursive: true, force: true }); }
+}
+
+function build(dir: string, src: string, stamp: string): string {
   const rel = (p: string) => relative(dir, p).split('\\').join('/');
   writeFileAtomic(join(dir, 'tsconfig.json'), JSON.stringify({
     extends: rel(join(projectRoot, 'tsconfig.json')),
     compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: './types',
-      rootDir: rel(src), noUnusedLocals: false },
+      rootDir: rel(src), noUnusedLocals: false, incremental: true, tsBuildInfoFile: './types.tsbuildinfo' },
     files: [rel(join(src, 'index.ts'))], include: [],
   }, null, 2) + '\n');
-  rmSync(join(dir, 'types'), { recursive: true, force: true });
   const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
   const index = join(dir, 'types', 'index.d.ts');

@@ -1,0 +1,118 @@
+/**
+ * Notebook display: show a table as HTML, a plot as interactive HTML (plotly.js inlined) with a
+ * PNG fallback in the same output, and a progress line that updates in place, through the tslab
+ * kernel's display channel. Outside a kernel (CLI, tests) the same calls print text instead.
+ *
+ * tslab's public `display.*` sends one MIME type per output; a plot needs a bundle
+ * {text/html, image/png, text/plain} so that a frontend that refuses scripts (an untrusted
+ * notebook) can fall back to the PNG. So this module uses the writer tslab itself calls
+ * (`lastWriteDisplayData` of tslab/dist/jupyter.js, tslab 1.0.22), found in the module cache of the
+ * running kernel: nothing of tslab (which loads TypeScript) is loaded outside a kernel.
+ */
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ColumnTable } from 'arquero';
+import { createProgress, type Progress } from '../runtime/progress.ts';
+import { tableHtml, tableMarkdown, TABLE_CSS, type TableFormatOptions } from '../report/table-format.ts';
+import { plotFragment } from '../report/plot-html.ts';
+import { savePlot } from '../report/save-plot.ts';
+import { findChromium } from '../report/chromium.ts';
+import type { Plot } from '../report/plots.ts';
+
+type Bundle = Record<string, string>;
+type Writer = (msg: { data: Bundle; metadata: Record<string, unknown>; transient?: { display_id: string } }, update: boolean) => void;
+
+const require = createRequire(import.meta.url);
+
+/** The running tslab kernel's display writer for the current cell, or null outside a kernel. */
+function kernelWriter(): Writer | null {
+  let path: string;
+  try { path = require.resolve('tslab/dist/jupyter.js'); } catch { return null; }
+  const w = (require.cache[path]?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
+  return typeof w === 'function' ? (w as Writer) : null;
+}
+
+/** True inside a tslab kernel cell. */
+export function inNotebook(): boolean {
+  return kernelWriter() !== null;
+}
+
+/** Sends a MIME bundle as one display_data output; returns false (and does nothing) outside a kernel. */
+export function displayBundle(data: Readonly<Bundle>, displayId?: string, update = false): boolean {
+  const w = kernelWriter();
+  if (!w) return false;
+  w({ data: { ...data }, metadata: {}, ...(displayId ? { transient: { display_id: displayId } } : {}) }, update);
+  return true;
+}
+
+/** Shows an arquero table (HTML, with Markdown as the plain-text form); prints Markdown outside a kernel. */
+export function showTable(t: ColumnTable, opts: Partial<TableFormatOptions> & { readonly title?: string } = {}): void {
+  const md = tableMarkdown(t, opts);
+  const title = opts.title ? `<h4>${opts.title.replace(/</g, '&lt;')}</h4>` : '';
+  if (!displayBundle({ 'text/html': `<style>${TABLE_CSS}</style>${title}${tableHtml(t, opts)}`, 'text/plain': md })) {
+    console.log(`${opts.title ? opts.title + '\n' : ''}${md}`);
+  }
+}
+
+export interface ShowPlotOptions {
+  readonly name: string | null;     // also save as results/plots/<name>.{html,png}; null: PNG in a temp dir only
+  readonly png: boolean;            // attach a PNG fallback (needs Chromium)
+  readonly selfContained: boolean;  // inline plotly.js into this output even if an earlier one has it
+  readonly width: number;
+  readonly height: number;
+}
+
+export const showPlotDefaults: ShowPlotOptions = { name: null, png: true, selfContained: false, width: 800, height: 450 };
+
+let libraryShown = false;
+
+/**
+ * Shows a plot: interactive HTML (plotly.js inlined in the first plot of the kernel, or in every
+ * plot with selfContained) plus a PNG fallback when Chromium is available. Outside a kernel it
+ * saves the plot when `name` is given and prints where.
+ */
+export function showPlot(plot: Plot, opts: Partial<ShowPlotOptions> = {}): void {
+  const o = { ...showPlotDefaults, ...opts };
+  const title = String((plot.layout.title as { text?: string } | undefined)?.text ?? o.name ?? 'plot');
+  const inKernel = inNotebook();
+  let png: string | null = null;
+  if (o.name !== null) {
+    const saved = savePlot(plot, o.name, { png: o.png, width: o.width, height: o.height });
+    if (!inKernel) { console.log(`plot '${title}': ${saved.html}${saved.png ? ', ' + saved.png : ''}${saved.note ? ' (' + saved.note + ')' : ''}`); return; }
+    png = saved.png;
+    if (png) return send(readFileSync(png));
+    return send(null);
+  }
+  if (!inKernel) { console.log(`plot '${title}' (pass a name to save it)`); return; }
+  if (o.png && findChromium()) {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-show-'));
+    try {
+      const saved = savePlot(plot, 'plot', { dir, width: o.width, height: o.height });
+      return send(saved.png ? readFileSync(saved.png) : null);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  }
+  return send(null);
+
+  function send(pngBytes: Buffer | null): void {
+    const html = plotFragment(plot, { width: o.width, height: o.height, includeLibrary: o.selfContained || !libraryShown });
+    libraryShown = true;
+    displayBundle({ 'text/html': html, ...(pngBytes ? { 'image/png': pngBytes.toString('base64') } : {}), 'text/plain': `Plot: ${title}` });
+  }
+}
+
+/**
+ * A Progress (runtime/progress.ts) whose line updates in place in the notebook output (one
+ * display, updated at most once per `intervalMs`); outside a kernel the usual stderr progress.
+ */
+export function notebookProgress(label: string, total: number, unit = 'it', intervalMs = 1000): Progress {
+  if (!inNotebook()) return createProgress({ label, total, unit });
+  const id = randomBytes(8).toString('hex');
+  let shown = false;
+  return createProgress({
+    label, total, unit, intervalMs,
+    write: (line) => { displayBundle({ 'text/plain': line }, id, shown); shown = true; },
+  });
+}
