@@ -11,7 +11,7 @@ export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
 export type { LanguageModel, GPT2Config, OlmoConfig, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
 export { logits, lmLoss, lossAndGrads, scoreTokens } from './model/lm.ts';
 export type { LmBatch, LossOptions, TokenScores } from './model/lm.ts';
-export { loadModel } from './model/load-model.ts';
+export { loadModel, resolveModelDir } from './model/load-model.ts';
 export type { LoadModelOptions } from './model/load-model.ts';
 export { saveModel } from './model/save-model.ts';
 export type { SaveModelOptions } from './model/save-model.ts';

@@ -29,6 +29,19 @@ export const saveDefaults: Required<Omit<SaveModelOptions, 'tokenizerFiles'>> = 
   layout: 'hf',       // loadable by transformers
 };
 
+/** Largest finite float16; larger magnitudes would be stored as inf. */
+const HALF_MAX = 65504;
+
+function checkHalfRange(name: string, data: Float32Array, dir: string): Float32Array {
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]!;
+    if (Number.isFinite(x) && Math.abs(x) >= HALF_MAX + 16) {    // 65520 and above round to inf
+      throw new Error(`saveModel(${dir}): tensor '${name}' holds ${x} at element ${i}, beyond the float16 range (max 65504); save as float32`);
+    }
+  }
+  return data;
+}
+
 /** Saves with an explicit family (saveModel takes it from the registry). */
 export function saveModelWith(family: Family<any>, model: LanguageModel, dir: string, opts: SaveModelOptions = {}): void {
   const o = { ...saveDefaults, ...opts };
@@ -45,10 +58,13 @@ export function saveModelWith(family: Family<any>, model: LanguageModel, dir: st
 
   const layout = checkpointLayout(family.name);
   const tensors: TensorToWrite[] = [...model.params].map(([name, v]) => ({
-    name: fileKeyOf(layout, name), shape: v.shape, data: () => v.dataSync() as Float32Array,
+    name: fileKeyOf(layout, name), shape: v.shape,
+    data: () => (o.dtype === 'float16' ? checkHalfRange(name, v.dataSync() as Float32Array, dir) : v.dataSync() as Float32Array),
   }));
+  const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   const staged = join(dir, `.${SAFETENSORS_FILE}.${process.pid}.staged`);
+  let ok = false;
   try {
     writeSafetensors(staged, tensors, { dtype: o.dtype === 'float16' ? 'F16' : 'F32', metadata: { format: 'pt' } });
     for (const f of opts.tokenizerFiles ?? []) {
@@ -56,8 +72,10 @@ export function saveModelWith(family: Family<any>, model: LanguageModel, dir: st
     }
     writeJsonAtomic(join(dir, 'config.json'), json);
     renameSync(staged, join(dir, SAFETENSORS_FILE));
+    ok = true;
   } finally {
     rmSync(staged, { force: true });
+    if (!ok && created) rmSync(dir, { recursive: true, force: true });   // only a folder this call created
   }
 }
 

@@ -254,3 +254,20 @@ test('a hub repo with only a pickle checkpoint is refused, and the pickle is nev
     await hub.close();
   }
 });
+
+test('saveModel: float16 refuses values beyond 65504 (nothing written); tokenizer files are copied', async () => {
+  const m = randomModel(RAW, 8);
+  const big = randomModel(RAW, 8);
+  tf.tidy(() => big.params.get('h.0.ln_1.weight')!.assign(tf.fill([8], 70000)));
+  const dir = tmp();
+  assert.throws(() => saveModelWith(family, big, dir, { dtype: 'float16' }), /tensor 'h\.0\.ln_1\.weight' holds 70000 at element 0, beyond the float16 range \(max 65504\)/);
+  assert.deepEqual(readdirSync(dir), []);
+  assert.throws(() => saveModelWith(family, big, join(dir, 'new'), { dtype: 'float16' }), /beyond the float16 range/);
+  assert.deepEqual(readdirSync(dir), [], 'a folder created by the failed save is removed');
+  const tok = tmp();
+  writeFileSync(join(tok, 'tokenizer.json'), '{"model": {}}');
+  saveModelWith(family, m, dir, { tokenizerFiles: [join(tok, 'tokenizer.json')] });
+  assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'model.safetensors', 'tokenizer.json']);
+  assert.equal(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), '{"model": {}}');
+  dispose(m); dispose(big);
+});
