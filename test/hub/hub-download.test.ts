@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHubServer, type HubServer } from '../helpers/hub-server.ts';
 import { hubDownload, HubNotFoundError } from '../../kernel-lib/hub/hub-download.ts';
-import { listParquetFiles, listRepoFiles, snapshotDownload } from '../../kernel-lib/hub/snapshot-download.ts';
+import { snapshotDownload } from '../../kernel-lib/hub/snapshot-download.ts';
 
 const tmp = (p: string): string => mkdtempSync(join(tmpdir(), p));
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -129,24 +129,6 @@ test('HF_TOKEN is sent as a Bearer token; without it a gated repo is refused wit
   } finally { delete process.env.HF_TOKEN; }
   assert.ok(authHub.requests.filter((r) => r.path.includes('/resolve/')).every((r) => r.auth === 'Bearer hf_secret' || r.auth === null));
   assert.equal(authHub.requests.filter((r) => r.path.includes('/resolve/')).at(-1)!.auth, 'Bearer hf_secret');
-});
-
-test('snapshotDownload with patterns, repo listing, dataset repos and the parquet listing', async () => {
-  const cacheDir = tmp('hub-cache-');
-  const s = { endpoint: hub.endpoint, cacheDir, offline: false, token: null };
-  const listing = await listRepoFiles('org/tiny', { settings: s });
-  assert.equal(listing.commit, hub.commitOf('org/tiny'));
-  assert.deepEqual([...listing.files].sort(), ['config.json', 'model.safetensors', 'sub/notes.txt']);
-  const dir = await snapshotDownload('org/tiny', { settings: s, allowPatterns: ['*.json', '*.safetensors'] });
-  assert.equal(dir, join(cacheDir, 'models--org--tiny', 'snapshots', listing.commit));
-  assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'model.safetensors']);
-  assert.equal(await snapshotDownload('org/tiny', { settings: { ...s, offline: true } }), dir);
-  const urls = await listParquetFiles('org/data', 'default', 'train', { settings: s });
-  assert.deepEqual(urls, [`${hub.endpoint}/api/datasets/org/data/parquet/default/train/0.parquet`]);
-  const pq = await hubDownload('org/data', 'default/train/0000.parquet', { settings: s, repoType: 'dataset', revision: 'refs/convert/parquet' });
-  assert.equal(readFileSync(pq, 'utf8'), 'PAR1 fake PAR1');
-  assert.ok(pq.startsWith(join(cacheDir, 'datasets--org--data', 'snapshots')));
-  assert.ok(existsSync(join(cacheDir, 'datasets--org--data', 'refs', 'refs', 'convert', 'parquet')));
 });
 
 test('concurrent downloads of one file share a lock: the body is fetched once', async () => {
