@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   score: () => import('./cli/score.ts'),
   generate: () => import('./cli/generate.ts'),
   notebooks: () => import('./cli/notebooks.ts'),
+  prune: () => import('./cli/prune.ts'),
 };
 
 function usage(): string {

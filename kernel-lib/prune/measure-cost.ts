@@ -76,8 +76,9 @@ export async function measureCost(model: LanguageModel, options: Partial<CostOpt
   for (const B of o.repeats > 0 ? o.batches : []) {
     const ids = tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform([B, T], 0, 1, 'float32', 1234), model.config.vocabSize - 1)), 'int32')) as tf.Tensor2D;
     const run = async (): Promise<void> => { const z = logits(model, ids); await z.data(); z.dispose(); };
+    await run();                                                     // warm-up (kernel setup, weight packing)
     const before = tf.memory().numBytes;
-    const prof = await tf.profile(run);                              // warm-up + peak memory (absolute bytes)
+    const prof = await tf.profile(run);                              // peak memory (absolute bytes)
     const times: number[] = [];
     for (let r = 0; r < o.repeats; r++) {
       const t0 = performance.now();
