@@ -20,7 +20,8 @@ function rowsFor(result: EvalResult, names: readonly string[], depth: Map<string
   for (const name of names) {
     const r = result.results[name] ?? result.groups[name];
     if (!r) continue;
-    const alias = `${'  '.repeat(depth.get(name) ?? 0)}${(depth.get(name) ?? 0) > 0 ? ' - ' : ''}${String(r['alias'] ?? name)}`;
+    const d = depth.get(name) ?? 0;
+    const alias = `${d > 0 ? `${' '.repeat(d)}- ` : ''}${String(r['alias'] ?? name)}`;   // lm-eval: ' - stem', '  - anatomy'
     const metrics = Object.keys(r).filter((k) => k.endsWith(',none') && !k.includes('_stderr,') && !k.startsWith('components'));
     metrics.forEach((k, i) => {
       const m = k.slice(0, -',none'.length);
