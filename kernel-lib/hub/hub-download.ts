@@ -33,6 +33,20 @@ export interface HubDownloadOptions {
   readonly progress?: boolean;
 }
 
+export const hubDownloadDefaults = {
+  revision: 'main',          // the default branch, as on the hub
+  repoType: 'model' as RepoType,
+  verify: 'size' as 'size' | 'full',   // re-hashing multi-GB blobs on every load costs seconds; fresh downloads are always hashed
+  retries: 5,                // dropped connections resumed per call
+} as const;
+
+function checkOptions(o: HubDownloadOptions): void {
+  if (o.repoType !== undefined && o.repoType !== 'model' && o.repoType !== 'dataset') throw new Error(`hubDownload: option 'repoType' must be 'model' or 'dataset', got ${JSON.stringify(o.repoType)}`);
+  if (o.verify !== undefined && o.verify !== 'size' && o.verify !== 'full') throw new Error(`hubDownload: option 'verify' must be 'size' or 'full', got ${JSON.stringify(o.verify)}`);
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 1)) throw new Error(`hubDownload: option 'retries' must be an integer >= 1, got ${JSON.stringify(o.retries)}`);
+  if (o.revision !== undefined && (typeof o.revision !== 'string' || !o.revision || o.revision.includes('..'))) throw new Error(`hubDownload: option 'revision' must be a branch, tag or commit, got ${JSON.stringify(o.revision)}`);
+}
+
 /** Error for a file the server says does not exist (snapshotDownload tolerates it for optional files). */
 export class HubNotFoundError extends Error {}
 
@@ -145,9 +159,10 @@ function fromCache(s: HubSettings, repo: string, type: RepoType, revision: strin
 /** Downloads (or finds in the cache) one repo file; returns its path under snapshots/<commit>/. */
 export async function hubDownload(repo: string, path: string, opts: HubDownloadOptions = {}): Promise<string> {
   checkRepoPath(repo, path);
+  checkOptions(opts);
   const s = hubSettings(opts.settings);
-  const type = opts.repoType ?? 'model';
-  const revision = opts.revision ?? 'main';
+  const type = opts.repoType ?? hubDownloadDefaults.repoType;
+  const revision = opts.revision ?? hubDownloadDefaults.revision;
   const what = `${type === 'dataset' ? 'dataset ' : ''}${repo}/${path}@${revision}`;
   if (s.offline) return fromCache(s, repo, type, revision, path, 'offline mode (LAB_OFFLINE / HF_HUB_OFFLINE)');
   let meta: Metadata;
@@ -163,7 +178,7 @@ export async function hubDownload(repo: string, path: string, opts: HubDownloadO
   const blob = join(repoDir, 'blobs', meta.etag);
   const pointer = join(repoDir, 'snapshots', meta.commit, path);
   if (revision !== meta.commit) writeFileAtomic(join(repoDir, 'refs', revision), meta.commit);
-  const verify = opts.verify ?? 'size';
+  const verify = opts.verify ?? hubDownloadDefaults.verify;
   if (await blobOk(blob, meta, verify)) {
     if (!existsSync(pointer)) linkSnapshot(pointer, blob);
     return pointer;
@@ -185,7 +200,7 @@ async function fetchBlob(s: HubSettings, meta: Metadata, blob: string, what: str
   rmSync(blob, { force: true });
   mkdirSync(dirname(blob), { recursive: true });
   const incomplete = `${blob}.incomplete`;
-  const digest = await fetchBody(s, meta, incomplete, what, opts.retries ?? 5, opts.progress ?? (meta.size ?? 0) > 10e6);
+  const digest = await fetchBody(s, meta, incomplete, what, opts.retries ?? hubDownloadDefaults.retries, opts.progress ?? (meta.size ?? 0) > 10e6);
   const got = statSync(incomplete).size;
   if (meta.size !== null && got !== meta.size) {
     rmSync(incomplete, { force: true });
