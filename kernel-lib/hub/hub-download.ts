@@ -169,8 +169,8 @@ export async function hubDownload(repo: string, path: string, opts: HubDownloadO
   try {
     meta = await fetchMetadata(s, resolveUrl(s, repo, type, revision, path), what);
   } catch (e) {
-    if (e instanceof TypeError) {     // fetch's network failure: fall back to the cache as huggingface_hub does
-      return fromCache(s, repo, type, revision, path, `the hub at ${s.endpoint} is unreachable (${(e.cause as Error | undefined)?.message ?? e.message})`);
+    if (e instanceof TypeError || (e as Error).name === 'TimeoutError') {     // network failure / timeout: fall back to the cache as huggingface_hub does
+      return fromCache(s, repo, type, revision, path, `the hub at ${s.endpoint} is unreachable (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message})`);
     }
     throw e;
   }
