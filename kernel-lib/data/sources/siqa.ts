@@ -2,7 +2,9 @@
  * Social IQa (Sap et al. 2019) in its published formats:
  *  - the official `socialiqa-train-dev.zip` as distributed (read in memory with fflate, no unpacking):
  *    `socialiqa-train-dev/{train,dev}.jsonl` + `{train,dev}-labels.lst` (33,410 train / 1,954 dev);
- *  - the same files unpacked: `siqa/{train,dev}.jsonl` + `siqa/{train,dev}-labels.lst`.
+ *  - the same files unpacked: `siqa/{train,dev}.jsonl` + `siqa/{train,dev}-labels.lst`;
+ *  - the Hub parquet conversion (`allenai/social_i_qa`, refs/convert/parquet) as
+ *    `siqa/default/{train,validation}/0000.parquet` (label a string "1".."3").
  * Rows {context, question, answerA, answerB, answerC}; labels are "1"/"2"/"3" (the correct answer's
  * position), kept 1-based here as in the files (lm-eval uses int(label) - 1).
  */
@@ -12,7 +14,8 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { DataError } from '../formats/data-error.ts';
 import { parseJsonl } from '../formats/jsonl.ts';
 import { parseLines } from '../formats/lines.ts';
-import { asObject, intValue, stringField } from '../formats/fields.ts';
+import { asObject, intField, intValue, stringField } from '../formats/fields.ts';
+import { readParquet } from '../formats/parquet.ts';
 import { findDataFile } from './source-file.ts';
 
 export interface SiqaRow {
@@ -47,10 +50,20 @@ export function parseSiqa(jsonl: string, file: string, labelsText: string, label
   });
 }
 
-/** Reads a split: from the official zip when present, else from the unpacked jsonl + labels. */
-export function readSiqa(dataDir: string, split: SiqaSplit): SiqaRow[] {
+/** Reads a split: the official zip, else the unpacked jsonl + labels, else the Hub parquet. */
+export async function readSiqa(dataDir: string, split: SiqaSplit): Promise<SiqaRow[]> {
   const s = stem(split);
-  const path = findDataFile(dataDir, 'siqa', [ZIP, `siqa/${s}.jsonl`]);
+  const path = findDataFile(dataDir, 'siqa', [ZIP, `siqa/${s}.jsonl`, `siqa/default/${split}/0000.parquet`]);
+  if (path.endsWith('.parquet')) {
+    return (await readParquet(path)).map((o, i) => {
+      const at = { file: path, row: i + 1 };
+      return {
+        context: stringField(o, 'context', at), question: stringField(o, 'question', at),
+        answerA: stringField(o, 'answerA', at), answerB: stringField(o, 'answerB', at), answerC: stringField(o, 'answerC', at),
+        label: intField(o, 'label', at, 1, 3),
+      };
+    });
+  }
   if (path.endsWith('.jsonl')) {
     const labels = join(dataDir, `siqa/${s}-labels.lst`);
     if (!existsSync(labels)) throw new DataError(labels, undefined, `missing labels file for ${path}`);

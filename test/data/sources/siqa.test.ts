@@ -12,9 +12,9 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const row = (c: string) => JSON.stringify({ context: c, question: 'Why?', answerA: 'a', answerB: 'b', answerC: 'c' });
 
-test('siqa: the official zip as distributed (33,410 train / 1,954 dev) and the extracted dev files agree', { skip: real ? false : 'LAB_REAL_DATA unset: needs the real socialiqa-train-dev.zip' }, () => {
-  const train = readSiqa(real!, 'train');
-  const dev = readSiqa(real!, 'validation');
+test('siqa: the official zip as distributed (33,410 train / 1,954 dev) and the extracted dev files agree', { skip: real ? false : 'LAB_REAL_DATA unset: needs the real socialiqa-train-dev.zip' }, async () => {
+  const train = await readSiqa(real!, 'train');
+  const dev = await readSiqa(real!, 'validation');
   assert.equal(train.length, 33410);
   assert.equal(dev.length, 1954);
   assert.deepEqual(dev[0], {
@@ -25,11 +25,11 @@ test('siqa: the official zip as distributed (33,410 train / 1,954 dev) and the e
   const plain = join(dir, 'plain');
   mkdirSync(join(plain, 'siqa'), { recursive: true });
   for (const f of ['dev.jsonl', 'dev-labels.lst']) writeFileSync(join(plain, "siqa", f), readFileSync(join(real!, "siqa", f)));
-  assert.deepEqual(readSiqa(plain, 'validation'), dev);
+  assert.deepEqual(await readSiqa(plain, 'validation'), dev);
 });
 
 
-test('siqa: zip fixture in the official layout; bad rows and labels are named by file and row', () => {
+test('siqa: zip fixture in the official layout; bad rows and labels are named by file and row', async () => {
   const d = join(dir, 'zip');
   mkdirSync(join(d, 'siqa'), { recursive: true });
   const zip = (jsonl: string, labels: string) => zipSync({
@@ -37,14 +37,14 @@ test('siqa: zip fixture in the official layout; bad rows and labels are named by
     'socialiqa-train-dev/train.jsonl': strToU8(`${row('t')}\n`), 'socialiqa-train-dev/train-labels.lst': strToU8('2\n'),
   });
   writeFileSync(join(d, 'siqa/socialiqa-train-dev.zip'), zip(`${row('x')}\n${row('y')}\n`, '1\n3\n'));
-  assert.deepEqual(readSiqa(d, 'validation').map((r) => [r.context, r.label]), [['x', 1], ['y', 3]]);
-  assert.equal(readSiqa(d, 'train')[0]!.label, 2);
+  assert.deepEqual((await readSiqa(d, 'validation')).map((r) => [r.context, r.label]), [['x', 1], ['y', 3]]);
+  assert.equal((await readSiqa(d, 'train'))[0]!.label, 2);
   writeFileSync(join(d, 'siqa/socialiqa-train-dev.zip'), zip(`${row('x')}\n{"context": "y", "question": 1}\n`, '1\n3\n'));
-  assert.throws(() => readSiqa(d, 'validation'), /socialiqa-train-dev\.zip!socialiqa-train-dev\/dev\.jsonl: row 2: field 'question' must be a string/);
+  await assert.rejects(async () => readSiqa(d, 'validation'), /socialiqa-train-dev\.zip!socialiqa-train-dev\/dev\.jsonl: row 2: field 'question' must be a string/);
   writeFileSync(join(d, 'siqa/socialiqa-train-dev.zip'), zip(`${row('x')}\n${row('y')}\n`, '1\n4\n'));
-  assert.throws(() => readSiqa(d, 'validation'), /dev-labels\.lst: row 2: label out of range: 4/);
+  await assert.rejects(async () => readSiqa(d, 'validation'), /dev-labels\.lst: row 2: label out of range: 4/);
   writeFileSync(join(d, 'siqa/socialiqa-train-dev.zip'), zip(`${row('x')}\n`, '1\n2\n'));
-  assert.throws(() => readSiqa(d, 'validation'), /2 labels for 1 rows/);
+  await assert.rejects(async () => readSiqa(d, 'validation'), /2 labels for 1 rows/);
   writeFileSync(join(d, 'siqa/socialiqa-train-dev.zip'), 'not a zip');
-  assert.throws(() => readSiqa(d, 'validation'), /socialiqa-train-dev\.zip: not a readable zip/);
+  await assert.rejects(async () => readSiqa(d, 'validation'), /socialiqa-train-dev\.zip: not a readable zip/);
 });
