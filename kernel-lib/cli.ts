@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   generate: () => import('./cli/generate.ts'),
   notebooks: () => import('./cli/notebooks.ts'),
   prune: () => import('./cli/prune.ts'),
+  eval: () => import('./cli/eval.ts'),
 };
 
 function usage(): string {

@@ -62,6 +62,16 @@ export { measureCost, flopsPerToken, costDefaults } from './prune/measure-cost.t
 export type { ModelCost, FlopsPerToken, Latency, CostOptions } from './prune/measure-cost.ts';
 
 // ---- eval ------------------------------------------------------------------------------
+export { evaluate } from './eval/evaluate.ts';
+export type { EvalConfig } from './eval/evaluate.ts';
+export { perplexity } from './eval/perplexity.ts';
+export type { PerplexityConfig, PerplexityResult } from './eval/perplexity.ts';
+export { buildRequests } from './eval/build-requests.ts';
+export { loglikelihoods, loglikelihoodRolling } from './eval/loglikelihoods.ts';
+export { listTasks, getTask } from './eval/tasks/index.ts';
+export { formatResultsTable } from './eval/format-results-table.ts';
+export { modelFingerprint } from './model/fingerprint.ts';
+export type { TaskDef, MultipleChoiceTask, RollingTask, TaskGroup, EvalResult, LoglikelihoodRequest, LoglikelihoodResult, SampleLog } from './eval/types.ts';
 
 // ---- report ----------------------------------------------------------------------------
 export { PAPER, PAPER_TASKS, PAPER_TASK_LABELS, paperRow, paperValue } from './report/paper.ts';
