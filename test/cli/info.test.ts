@@ -35,3 +35,22 @@ test('info: family, counts, per-layer heads and MLP width, dtypes, from headers 
   assert.equal(info.parameters.total, 23 * 8 + 16 * 8 + layer(4) + layer(2) + 2 * C);
   assert.deepEqual(info.tensors.find((t) => t.name === 'h.1.attn.c_attn.weight'), { name: 'h.1.attn.c_attn.weight', shape: [8, 12], dtype: 'F16' });
 });
+
+test('lab info MODEL --json prints the stable JSON shape', async () => {
+  const { run } = await import('../../kernel-lib/cli/info.ts');
+  const raw = { model_type: 'gpt2', n_embd: 8, n_head: 2, n_layer: 1, n_positions: 4, vocab_size: 5 };
+  const dir = mkdtempSync(join(tmpdir(), 'info-test-'));
+  const shapes = gpt2ParamShapes(parseGpt2Config(raw, 'x'));
+  writeSafetensors(join(dir, 'model.safetensors'), [...shapes].map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, d) => a * d, 1)) })));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(raw));
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (s: string) => { lines.push(s); };
+  let code: number;
+  try { code = await run([dir, '--json']); } finally { console.log = log; }
+  assert.equal(code, 0);
+  const out = JSON.parse(lines.join('\n'));
+  assert.deepEqual(Object.keys(out), ['model', 'dir', 'family', 'weights', 'dtypes', 'backend', 'config', 'parameters', 'layers', 'tensors']);
+  assert.equal(out.parameters.total, 5 * 8 + 4 * 8 + (4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8) + 16);
+  assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, mlpWidth: 32 }]);
+});
