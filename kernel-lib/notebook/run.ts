@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { projectRoot, writeFileAtomic } from '../runtime/files.ts';
-import { KernelClient, KernelFailure, type NotebookOutput } from './kernel-client.ts';
+import { KernelClient, KernelFailure, type CellResult, type NotebookOutput } from './kernel-client.ts';
 import { buildNotebookLib } from './notebook-lib.ts';
 
 export interface RunNotebooksOptions {
@@ -62,9 +62,20 @@ function readNotebook(file: string): Notebook {
 
 const sourceOf = (c: Cell) => (Array.isArray(c.source) ? c.source.join('') : c.source);
 
-function errorText(outputs: readonly NotebookOutput[]): string {
-  return outputs.map((o) => o.output_type === 'stream' && o.name === 'stderr' ? o.text
-    : o.output_type === 'error' ? `${o.ename}: ${o.evalue}\n${o.traceback.join('\n')}` : '').join('').trim();
+/** Stack frames of tslab / node:vm internals, dropped from reported error text (kept in the notebook). */
+const INTERNAL_FRAME = /^\s+at .*(node_modules\/tslab\/|\(node:vm:|sigintHandlersWrap|node:internal\/).*$\n?/gm;
+
+/**
+ * The error text of a finished cell, or null if it passed: tslab's execute_reply status 'error'
+ * (the text is the cell's stderr), an asynchronous `UncaughtException:` / `UnhandledPromiseRejection:`
+ * line in its stderr, or an `error` output (other kernels).
+ */
+export function cellError(r: CellResult): string | null {
+  const text = r.outputs.map((o) => o.output_type === 'stream' && o.name === 'stderr' ? o.text
+    : o.output_type === 'error' ? `${o.ename}: ${o.evalue}\n${o.traceback.join('\n')}\n` : '').join('');
+  const failed = r.status !== 'ok' || ASYNC_ERROR.test(text) || r.outputs.some((o) => o.output_type === 'error');
+  if (!failed) return null;
+  return text.replace(INTERNAL_FRAME, '').trim() || `execute_reply status '${r.status}' with no error text`;
 }
 
 async function runOne(file: string, o: RunNotebooksOptions): Promise<NotebookResult> {
@@ -84,12 +95,10 @@ async function runOne(file: string, o: RunNotebooksOptions): Promise<NotebookRes
       cell.outputs = r.outputs;
       cell.execution_count = r.executionCount;
       const allowed = cell.metadata?.tags?.includes('raises-exception') ?? false;
-      const text = errorText(r.outputs);
-      const failed = r.status !== 'ok' || ASYNC_ERROR.test(text);
-      if (failed && allowed) { await sleep(300); continue; }
-      if (failed) {
+      const error = cellError(r);
+      if (error !== null && allowed) { await sleep(300); continue; }
+      if (error !== null) {
         save();
-        const error = text || `execute_reply status '${r.status}' with no error text`;
         return { file, status: 'failed', executed, failedCell: i, error, seconds: seconds() };
       }
     }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
-import { runNotebooks } from '../../kernel-lib/notebook/run.ts';
+import { cellError, runNotebooks } from '../../kernel-lib/notebook/run.ts';
 import { notebookLibDir } from '../../kernel-lib/notebook/notebook-lib.ts';
 
 // Notebooks live inside the project (build/ is git-ignored) so the kernel sees node_modules.
@@ -51,4 +51,15 @@ test('a failing cell stops the notebook with its error text; a type error and a 
   assert.equal(lines.at(-1), 'notebooks: 0 passed, 3 failed');
   const nb = JSON.parse(readFileSync(join(out, 'bad.ipynb'), 'utf8'));
   assert.deepEqual(nb.cells[2].outputs, []);   // never ran
+});
+
+test('cellError: status, asynchronous errors in stderr, tslab frames dropped', () => {
+  const stderr = (text: string) => ({ output_type: 'stream' as const, name: 'stderr', text });
+  assert.equal(cellError({ status: 'ok', executionCount: 1, outputs: [stderr('[lab] backend: wasm\n')] }), null);
+  assert.equal(cellError({ status: 'ok', executionCount: 1, outputs: [stderr('UncaughtException: Error: late\n    at x (evalmachine.<anonymous>:3:26)\n')] }),
+    'UncaughtException: Error: late\n    at x (evalmachine.<anonymous>:3:26)');
+  assert.equal(cellError({ status: 'error', executionCount: 2, outputs: [stderr('Error: boom\n    at evalmachine.<anonymous>:2:7\n'
+    + '    at Script.runInThisContext (node:vm:135:14)\n    at Object.execute (/p/node_modules/tslab/dist/executor.js:160:38)\n')] }),
+  'Error: boom\n    at evalmachine.<anonymous>:2:7');
+  assert.equal(cellError({ status: 'error', executionCount: null, outputs: [] }), "execute_reply status 'error' with no error text");
 });
