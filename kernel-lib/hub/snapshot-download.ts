@@ -54,13 +54,21 @@ export async function snapshotDownload(repo: string, opts: SnapshotDownloadOptio
   const type = opts.repoType ?? 'model';
   const revision = opts.revision ?? 'main';
   const repoDir = repoCacheDir(s.cacheDir, repo, type);
-  if (s.offline) {
+  const cached = (why: string): string => {
     const commit = cachedCommit(repoDir, revision);
     const dir = commit ? join(repoDir, 'snapshots', commit) : null;
-    if (!dir || !existsSync(dir)) throw new Error(`${repo}@${revision}: offline mode (LAB_OFFLINE / HF_HUB_OFFLINE) and no snapshot in the hub cache ${s.cacheDir}`);
+    if (!dir || !existsSync(dir)) throw new Error(`${repo}@${revision}: ${why} and no snapshot in the hub cache ${s.cacheDir}`);
     return dir;
+  };
+  if (s.offline) return cached('offline mode (LAB_OFFLINE / HF_HUB_OFFLINE)');
+  let listing: RepoListing;
+  try {
+    listing = await listRepoFiles(repo, { revision, repoType: type, settings: opts.settings });
+  } catch (e) {
+    // network failure / timeout: the cached snapshot, as huggingface_hub's snapshot_download does
+    if (e instanceof TypeError || (e as Error).name === 'TimeoutError') return cached(`the hub at ${s.endpoint} is unreachable (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message})`);
+    throw e;
   }
-  const listing = await listRepoFiles(repo, { revision, repoType: type, settings: opts.settings });
   const patterns = (opts.allowPatterns ?? ['*']).map(globToRegExp);
   const files = listing.files.filter((f) => patterns.some((p) => p.test(f)));
   if (!files.length) throw new Error(`${repo}@${revision}: no files match ${JSON.stringify(opts.allowPatterns)}`);

@@ -38,6 +38,8 @@ test('snapshotDownload with patterns, repo listing, dataset repos and the parque
   assert.equal(dir, join(cacheDir, 'models--org--tiny', 'snapshots', listing.commit));
   assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'model.safetensors']);
   assert.equal(await snapshotDownload('org/tiny', { settings: { ...s, offline: true } }), dir);
+  assert.equal(await snapshotDownload('org/tiny', { settings: { ...s, endpoint: 'http://127.0.0.1:9' } }), dir, 'unreachable hub: the cached snapshot');
+  await assert.rejects(snapshotDownload('org/none', { settings: { ...s, endpoint: 'http://127.0.0.1:9' } }), /org\/none@main: the hub at http:\/\/127\.0\.0\.1:9 is unreachable .* and no snapshot in the hub cache/);
   const urls = await listParquetFiles('org/data', 'default', 'train', { settings: s });
   assert.deepEqual(urls, [`${hub.endpoint}/api/datasets/org/data/parquet/default/train/0.parquet`]);
   const pq = await hubDownload('org/data', 'default/train/0000.parquet', { settings: s, repoType: 'dataset', revision: 'refs/convert/parquet' });
