@@ -5,7 +5,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { PAPER, PAPER_TASKS, paperRow, type PaperTask } from './paper.ts';
+import { PAPER, PAPER_TASKS, PAPER_TASK_LABELS, paperRow, type PaperTask } from './paper.ts';
 
 /** One of our evaluated models. */
 export interface OursRow {
@@ -64,4 +64,40 @@ export function oursVsPaper(rows: readonly OursRow[], opts: Partial<OursVsPaperO
   const provenance = `ours: profile '${o.profile}', models: ${o.models}; paper: ${PAPER.source} (delta = ours - paper)`;
   const caveats = PAPER.caveats.filter((c) => compared.has(c.concerns)).map((c) => `Note: ${c.text}`);
   return { table: aq.table(cols), provenance, notes: [provenance, ...caveats] };
+}
+
+/** A published table (Table 1, 2 or 3) as printed, plus sparsity and a suspect column. */
+export function paperTable(table: 'Table 1' | 'Table 2' | 'Table 3'): ColumnTable {
+  const rows = PAPER.rows.filter((r) => r.table === table);
+  if (rows.length === 0) throw new Error(`paperTable: no '${table}' (known: Table 1, Table 2, Table 3)`);
+  const cols: Record<string, unknown[]> = { Model: rows.map((r) => r.label), sparsity: rows.map((r) => r.sparsity) };
+  for (const t of PAPER_TASKS) cols[PAPER_TASK_LABELS[t]] = rows.map((r) => r.scores[t]);
+  cols.suspect = rows.map((r) => (r.suspect ? 'yes' : null));
+  return aq.table(cols);
+}
+
+/** One of our pruning runs, for the perplexity comparison. */
+export interface OursPerplexity {
+  readonly method: 'one-shot' | 'iterative';
+  readonly model: string;          // our label
+  readonly sparsity: number;       // fraction, as we count it
+  readonly perplexity: number;     // our validation perplexity after recovery fine-tuning
+}
+
+/** Our perplexity per pruning method next to the write-up's (166.41 one-shot at 47%, 121.41 iterative at 46%). */
+export function oursVsPaperPerplexity(rows: readonly OursPerplexity[]): ColumnTable {
+  const pub = (m: OursPerplexity['method']) => {
+    const p = PAPER.perplexity.find((x) => x.method === m);
+    if (!p) throw new Error(`oursVsPaperPerplexity: method must be one-shot or iterative, got '${m}'`);
+    return p;
+  };
+  return aq.table({
+    method: rows.map((r) => r.method),
+    model: rows.map((r) => r.model),
+    sparsity: rows.map((r) => r.sparsity),
+    paper_sparsity: rows.map((r) => pub(r.method).sparsity),
+    perplexity: rows.map((r) => r.perplexity),
+    paper_perplexity: rows.map((r) => pub(r.method).perplexity),
+    perplexity_delta: rows.map((r) => delta(r.perplexity, pub(r.method).perplexity)),
+  });
 }

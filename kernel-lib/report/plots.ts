@@ -2,7 +2,7 @@
  * Plot builders: each returns a Plot (plotly.js traces + layout as plain data) that savePlot
  * writes as self-contained HTML (+ PNG) and the notebook display helpers show in a cell.
  */
-import { PAPER_TASK_LABELS, type PaperTask } from './paper.ts';
+import { PAPER, PAPER_TASK_LABELS, type PaperTask } from './paper.ts';
 
 /** A plotly.js figure as data. */
 export interface Plot {
@@ -28,6 +28,11 @@ export interface PerplexitySeries {
   readonly label: string;
   readonly points: readonly { readonly sparsity: number; readonly perplexity: number }[];
   readonly dashed?: boolean;           // e.g. for published reference points
+}
+
+/** The write-up's two perplexity points as dotted reference series ('paper one-shot', 'paper iterative'). */
+export function paperPerplexitySeries(): PerplexitySeries[] {
+  return PAPER.perplexity.map((p) => ({ label: `paper ${p.method}`, points: [{ sparsity: p.sparsity, perplexity: p.perplexity }], dashed: true }));
 }
 
 /** Lines: validation perplexity against sparsity (in %), one line per series (log y axis). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { oursVsPaper } from '../../kernel-lib/report/ours-vs-paper.ts';
+import { oursVsPaper, oursVsPaperPerplexity, paperTable } from '../../kernel-lib/report/ours-vs-paper.ts';
 
 test('ours vs paper: value, published value and hand-computed delta per task', () => {
   const r = oursVsPaper([
@@ -19,4 +19,15 @@ test('ours vs paper: value, published value and hand-computed delta per task', (
   assert.match(r.provenance, /profile 'mini', models: models\/mini; paper: .*seed\.md/);
   assert.ok(r.notes.some((n) => /identical digit for digit/.test(n)));
   assert.throws(() => oursVsPaper([{ model: 'x', paperRow: 'nope', scores: {} }]), /no row 'nope'/);
+});
+
+test('paperTable reprints a published table; perplexity deltas by hand', () => {
+  const t3 = paperTable('Table 3').objects() as Record<string, unknown>[];
+  assert.deepEqual(t3[1], { Model: 'Pruned + Fine-Tuned OLMO-1B (50%)', sparsity: 0.5, PIQA: 0.5386, OpenBookQA: 0.158, MMLU: 0.2312,
+    HellaSwag: 0.266, GLUE: 0.528, suspect: 'yes' });
+  assert.equal(paperTable('Table 1').numRows(), 4);
+  const p = oursVsPaperPerplexity([{ method: 'one-shot', model: 'mini', sparsity: 0.3, perplexity: 200 },
+    { method: 'iterative', model: 'mini', sparsity: 0.3, perplexity: 100.5 }]).objects() as Record<string, unknown>[];
+  // 200 - 166.41 = 33.59; 100.5 - 121.41 = -20.91
+  assert.deepEqual(p.map((r) => [r.paper_sparsity, r.paper_perplexity, r.perplexity_delta]), [[0.47, 166.41, 33.59], [0.46, 121.41, -20.91]]);
 });
