@@ -59,6 +59,15 @@ function listFiles(dir: string): string[] {
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const shaMemo = new Map<string, string>();
+/** sha256 of a file, memoised by path, size and mtime (folders are re-read per request, files hashed once). */
+function fileSha256(path: string): string {
+  const st = statSync(path);
+  const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+  let h = shaMemo.get(key);
+  if (!h) { h = sha256(readFileSync(path)); shaMemo.set(key, h); }
+  return h;
+}
 const gitSha1 = (b: Uint8Array): string => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 const isLfs = (path: string, size: number): boolean => /\.(safetensors|parquet|bin)$/.test(path) || size > 10_000;
 
@@ -70,12 +79,12 @@ export async function startHubServer(opts: HubServerOptions): Promise<HubServer>
     const dir = opts.repos[repo];
     if (!dir) throw new Error(`hub-server: unknown repo ${repo}`);
     const h = createHash('sha1');
-    for (const f of listFiles(dir)) h.update(f + '\0' + sha256(readFileSync(join(dir, f))) + '\n');
+    for (const f of listFiles(dir)) h.update(f + '\0' + fileSha256(join(dir, f)) + '\n');
     return h.digest('hex');
   };
   const blobs = (): Map<string, string> => {           // sha256 -> file, over all repos
     const m = new Map<string, string>();
-    for (const dir of Object.values(opts.repos)) for (const f of listFiles(dir)) m.set(sha256(readFileSync(join(dir, f))), join(dir, f));
+    for (const dir of Object.values(opts.repos)) for (const f of listFiles(dir)) m.set(fileSha256(join(dir, f)), join(dir, f));
     return m;
   };
 
@@ -156,7 +165,7 @@ export async function startHubServer(opts: HubServerOptions): Promise<HubServer>
         const data = readFileSync(file);
         const headers: Record<string, string> = { 'x-repo-commit': commit };
         if (isLfs(file, data.length)) {
-          const sha = sha256(data);
+          const sha = fileSha256(file);
           res.writeHead(302, { ...headers, 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(data.length), etag: `"${gitSha1(data)}"`, location: `${endpoint}/cdn/${sha}`, 'content-length': '0' });
           res.end(); return;
         }
