@@ -163,3 +163,13 @@ test('sharded checkpoint: model.safetensors.index.json weight_map over two shard
   assert.throws(() => openCheckpoint(dir), /weight_map\['a'\] must be a shard file name in the same folder/);
   mkdirSync(join(dir, 'sub'));
 });
+
+test('F16 encoding equals numpy astype(float16) on random normals, subnormal and large values', () => {
+  // Made with numpy 1.24 (/usr/bin/python3):
+  //   rng = np.random.default_rng(0)
+  //   x = np.concatenate([rng.standard_normal(16)*10, rng.standard_normal(8)*1e-5, rng.standard_normal(8)*3e4]).astype(np.float32)
+  //   X = x.view(np.uint32); H = x.astype(np.float16).view(np.uint16)
+  const X = new Uint32Array([0x3fa0ef47, 0xbfa9181f, 0x40ccef6c, 0x3f8645ac, 0xc0ab6a09, 0x40676bbc, 0x4150a3d8, 0x41178870, 0xc0e131fe, 0xc14a77aa, 0xc0c772a5, 0x3ed396ca, 0xc1ba00a1, 0xc00c06d4, 0xc1475883, 0xc0ea5357, 0xb6b69f7e, 0xb65443f4, 0x368a1ecb, 0x372ee79c, 0xb5ac842d, 0x37654129, 0xb6df33ca, 0x366be4f8, 0x46d3c036, 0x453045e7, 0xc6ae41f4, 0xc6d80786, 0xc6568f19, 0x45ce6ed4, 0xc6eca117, 0xc5c41a23]);
+  const H = [0x3d07, 0xbd49, 0x4667, 0x3c32, 0xc55b, 0x433b, 0x4a85, 0x48bc, 0xc70a, 0xca54, 0xc63c, 0x369d, 0xcdd0, 0xc060, 0xca3b, 0xc753, 0x805b, 0x8035, 0x45, 0xaf, 0x8016, 0xe5, 0x8070, 0x3b, 0x769e, 0x6982, 0xf572, 0xf6c0, 0xf2b4, 0x6e73, 0xf765, 0xee21];
+  assert.deepEqual([...encodeF16(new Float32Array(X.buffer))], H);
+});
