@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   notebooks: () => import('./cli/notebooks.ts'),
   prune: () => import('./cli/prune.ts'),
   eval: () => import('./cli/eval.ts'),
+  data: () => import('./cli/data.ts'),
 };
 
 function usage(): string {
