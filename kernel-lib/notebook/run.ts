@@ -90,12 +90,15 @@ async function runOne(file: string, o: RunNotebooksOptions): Promise<NotebookRes
     for (const [i, cell] of nb.cells.entries()) {
       if (cell.cell_type !== 'code') continue;
       const code = sourceOf(cell);
+      const c0 = Date.now();
       let r = await kernel.execute(code, o.timeoutS * 1000);
       if (r.status === 'abort') { await sleep(300); r = await kernel.execute(code, o.timeoutS * 1000); }
       cell.outputs = r.outputs;
       cell.execution_count = r.executionCount;
       const allowed = cell.metadata?.tags?.includes('raises-exception') ?? false;
       const error = cellError(r);
+      const dt = (Date.now() - c0) / 1000;
+      if (dt >= 5) o.log(`  ${basename(file)} cell ${i}: ${error === null ? 'ok' : 'error'} in ${dt.toFixed(1)} s`);
       if (error !== null && allowed) { await sleep(300); continue; }
       if (error !== null) {
         save();

@@ -23,6 +23,7 @@ export interface SavedPlot {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+let warned = false;
 
 export function savePlot(plot: Plot, name: string, opts: Partial<SavePlotOptions> = {}): SavedPlot {
   if (!NAME.test(name)) throw new Error(`savePlot: name '${name}' must be letters, digits, '.', '_' or '-' (no folders)`);
@@ -31,7 +32,11 @@ export function savePlot(plot: Plot, name: string, opts: Partial<SavePlotOptions
   writeFileAtomic(html, plotHtml(plot, o.title, { width: o.width, height: o.height }));
   if (!o.png) return { html, png: null, note: null };
   const bin = findChromium();
-  if (!bin) return { html, png: null, note: `savePlot: no Chromium found (set LAB_CHROMIUM), skipped ${name}.png` };
+  if (!bin) {
+    const note = `savePlot: no Chromium found (set LAB_CHROMIUM), skipped ${name}.png`;
+    if (!warned) { console.warn(`${note} (PNGs are skipped for the rest of this run)`); warned = true; }
+    return { html, png: null, note };
+  }
   const png = join(o.dir, `${name}.png`);
   const tmp = join(o.dir, `.${name}.${process.pid}.png`);
   try { renderPng(bin, html, tmp, o.width, o.height); } catch (e) { rmSync(tmp, { force: true }); throw e; }

@@ -51,3 +51,16 @@ test('renders in headless Chromium: PNG written and the plot drawn', { skip: chr
   assert.equal((dom.match(/<g class="trace bars"/g) ?? []).length, 2);   // one per model
   assert.ok(dom.includes('>PIQA<') && dom.includes('>MMLU<'));          // axis tick labels drawn as SVG text
 });
+
+test('without Chromium the HTML is written and the PNG skipped with a note', () => {
+  const prev = process.env.LAB_CHROMIUM;
+  process.env.LAB_CHROMIUM = join(dir, 'no-such-chromium');
+  try {
+    const p = savePlot(acc, 'nochrome', { dir });
+    assert.ok(existsSync(p.html));
+    assert.equal(p.png, null);
+    assert.match(p.note ?? '', /no Chromium found .*skipped nochrome\.png/);
+  } finally {
+    if (prev === undefined) delete process.env.LAB_CHROMIUM; else process.env.LAB_CHROMIUM = prev;
+  }
+});
