@@ -36,6 +36,24 @@ export { cachedTokens, tokenCachePath } from './data/token-cache.ts';
 export type { TokenCacheKey } from './data/token-cache.ts';
 export { generateMiniData, readMiniManifest, miniDataDefaults } from './data/mini/generate-mini-data.ts';
 export type { MiniDataConfig, MiniManifest, MiniFileInfo } from './data/mini/generate-mini-data.ts';
+export { dataSources, getDataSource, finetuneSourceNames, sourceRecords } from './data/data-sources.ts';
+export type { DataSource, FormatContext, HubFile } from './data/data-sources.ts';
+export { buildMixture, mixtureStats, mixtureDefaults } from './data/mixture.ts';
+export type { Mixture, MixtureConfig, MixtureRecord, MixturePlanRow, MixtureStrategy } from './data/mixture.ts';
+export { formatSiqa, formatPiqa, formatOpenBookQa, formatHotpotQa, formatBillsum, formatText, formatDefaults, formatterVersions } from './data/formatters.ts';
+export type { FormatConfig, PromptTarget } from './data/formatters.ts';
+export { downloadDataset, hubDataDir } from './data/download-data.ts';
+export type { DownloadOptions } from './data/download-data.ts';
+export { readSiqa } from './data/sources/siqa.ts';
+export type { SiqaRow } from './data/sources/siqa.ts';
+export { streamHotpotQa } from './data/sources/hotpotqa.ts';
+export type { HotpotRow } from './data/sources/hotpotqa.ts';
+export { streamBillsum } from './data/sources/billsum.ts';
+export type { BillsumRow } from './data/sources/billsum.ts';
+export { streamWikitextDocuments } from './data/sources/wikitext103.ts';
+export type { WikiDocument } from './data/sources/wikitext103.ts';
+export { streamWikipedia, wikipediaDefaults } from './data/sources/wikipedia.ts';
+export type { WikipediaRow, WikipediaSubset } from './data/sources/wikipedia.ts';
 
 // ---- train -----------------------------------------------------------------------------
 
