@@ -5,6 +5,9 @@
  * train split, and writes: DIR/iter-<k>/{plan.json, model/} and DIR/run.json (resumable: rerun the
  * same command to continue), DIR/model/ (the result; HF layout when transformers can express the
  * shapes, else the lab layout, saying why), DIR/summary.json (log + cost before/after).
+ * `lab prune MODEL --study schedules|criteria [options]` runs the mini-profile studies instead
+ * (prune/study/: one-shot vs iterative at equal recovery tokens; criteria without recovery) and
+ * writes the prune-schedules / prune-criteria tables under results/tables and their run.json under results/runs.
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
@@ -17,7 +20,11 @@ import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/pr
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
 import { corpusBlocks, calibrationFrom } from '../prune/study/corpus-blocks.ts';
 import { heldOutPerplexity } from '../prune/study/held-out-perplexity.ts';
+import { compareSchedules } from '../prune/study/compare-schedules.ts';
+import { rankCriteria } from '../prune/study/rank-criteria.ts';
 import type { LanguageModel } from '../model/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import type { PruneStudyConfig } from '../prune/study/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
@@ -34,7 +41,9 @@ const HELP = `usage: lab prune MODEL --out DIR [options]
   --recover-steps N     updates per iteration (default 50), or --recover-epochs E over the train split
   --batch-size N (8)  --lr F (3e-4)  --block-size T (64)  --eval-blocks N (48; 0 = no perplexity)
   --data corpus:NAME    calibration/perplexity corpus when --recover none (default all)
-  --layout hf|lab|auto  layout of DIR/model (default auto)   --no-cost   skip latency measurement`;
+  --layout hf|lab|auto  layout of DIR/model (default auto)   --no-cost   skip latency measurement
+  --study schedules|criteria   run a study instead (no --out needed); --recover-tokens N = total budget
+                        per schedule (default 16384); criteria ranking uses --target (default 0.3)`;
 
 function corpora(spec: string, flag: string): readonly CorpusName[] {
   const m = /^corpus:(.+)$/.exec(spec);
@@ -64,10 +73,11 @@ export async function run(argv: string[]): Promise<number> {
       'block-size': { type: 'string', default: '64' }, 'eval-blocks': { type: 'string', default: '48' },
       data: { type: 'string', default: 'corpus:all' }, layout: { type: 'string', default: 'auto' },
       'no-cost': { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      study: { type: 'string' }, 'recover-tokens': { type: 'string', default: '16384' },
     },
   });
   if (o.help) { console.log(HELP); return 0; }
-  if (positionals.length !== 1 || !o.out) { console.error(HELP); return 2; }
+  if (positionals.length !== 1 || (!o.out && !o.study)) { console.error(HELP); return 2; }
   const overrides: Partial<Record<keyof PruneConfig, unknown>> = {
     target: num(o.target, 'target'), of: o.of, groups: o.groups?.split(','), criterion: o.criterion,
     selection: o.selection, schedule: o.schedule, iterations: num(o.iterations, 'iterations'),
@@ -82,6 +92,10 @@ export async function run(argv: string[]): Promise<number> {
   const batch = num(o['batch-size'], 'batch-size')!, lr = num(o.lr, 'lr')!, evalBlocks = num(o['eval-blocks'], 'eval-blocks')!;
 
   const { model, tokenizer } = await openModel(positionals[0]!);
+  if (o.study) return runStudy(o.study, model, tokenizer, overrides, {
+    corpora: dataCorpora, blockSize: num(o['block-size'], 'block-size')!, recoveryTokens: num(o['recover-tokens'], 'recover-tokens')!,
+    recoveryBatch: batch, recoveryLr: lr, evalBlocks,
+  });
   const T = Math.min(num(o['block-size'], 'block-size')!, model.config.maxPositions - 1);
   const train = await corpusBlocks(tokenizer, 'train', { corpora: dataCorpora, blockSize: T });
   const val = evalBlocks > 0 ? await corpusBlocks(tokenizer, 'validation', { corpora: dataCorpora, blockSize: T, maxBlocks: evalBlocks }) : [];
@@ -124,4 +138,24 @@ export async function run(argv: string[]): Promise<number> {
   console.log(textTable(['model', 'params', 'MFLOP/token', 'fwd b1', 'fwd b8', 'peak act. mem'], [row('before', before), row('after', after)]));
   console.log(`saved ${join(o.out!, 'model')} (${layout} layout${layoutNote ? `; ${layoutNote}` : ''})`);
   return 0;
+}
+
+async function runStudy(
+  study: string, model: LanguageModel, tokenizer: Tokenizer, overrides: Partial<Record<keyof PruneConfig, unknown>>,
+  cfg: Partial<PruneStudyConfig>,
+): Promise<number> {
+  const prune = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>;
+  const f = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3));
+  if (study === 'schedules') {
+    const r = await compareSchedules(model, tokenizer, { ...cfg, prune });
+    console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? f(v) : String(v))))));
+    console.log(textTable(['schedule', 'iteration', 'sparsity', 'ppl pruned', 'ppl recovered'], r.series.map((p) => [p.schedule, p.iteration, f(p.sparsity), f(p.ppl_pruned), p.ppl_recovered === null ? '-' : f(p.ppl_recovered)])));
+    return 0;
+  }
+  if (study === 'criteria') {
+    const r = await rankCriteria(model, tokenizer, { ...cfg, prune });
+    console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? f(v) : String(v))))));
+    return 0;
+  }
+  throw new Error(`--study: expected schedules or criteria, got '${study}'`);
 }

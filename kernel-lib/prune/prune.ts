@@ -10,6 +10,7 @@
  * atomically). A rerun with the same config continues after the last finished iteration.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import type { LanguageModel } from '../model/types.ts';
 import { saveModel } from '../model/save-model.ts';
@@ -73,7 +74,10 @@ export async function prune(
   const cfg = resolvePruneConfig(config);
   const targets = schedules.get(cfg.schedule)!(cfg.target, cfg.iterations);
   const base = countParameters(model);
-  const configHash = hashKey({ cfg, recipe: opts.recipe ?? null, base: base.total });
+  // Cheap identity of the input weights (name, shape, sum, sum of squares per tensor): a run folder
+  // made from another model must not be resumed.
+  const weights = [...model.params].map(([n, v]) => [n, v.shape, ...tf.tidy(() => [tf.sum(v).dataSync()[0]!, tf.sum(tf.square(v)).dataSync()[0]!])]);
+  const configHash = hashKey({ cfg, recipe: opts.recipe ?? null, weights });
   let metricBase: number | null = null;
   const done: PruneIteration[] = [];
   let current = model;

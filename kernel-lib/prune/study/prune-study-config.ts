@@ -28,7 +28,7 @@ export const pruneStudyDefaults: PruneStudyConfig = {
   prune: { target: 0.47, of: 'pruned', groups: ['heads', 'mlp'], criterion: 'taylor', selection: 'uniform', iterations: 4, calibrationSamples: 16, calibrationBatch: 4 },
   corpora: ['sotu', 'moby-dick'],
   blockSize: 64,
-  recoveryTokens: 32_768,   // 64 updates of 8 x 64 tokens: minutes on wasm, 1 core
+  recoveryTokens: 16_384,   // 32 updates of 8 x 64 tokens: a few minutes on wasm, 1 core
   recoveryBatch: 8,
   recoveryLr: 3e-4,
   evalBlocks: 48,
