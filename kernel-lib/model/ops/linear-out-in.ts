@@ -16,19 +16,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.ts';
 
 const linearOutInOp = customOp<tf.Tensor2D>(([x, w], save) => {
-  save([x!, w!]);
+  // Only x is saved: save() clones, and the wasm backend's Identity copies the data, so saving
+  // W would hold a second copy of every weight until the backward ends. W is a variable the
+  // caller keeps alive through the backward, so the gradient reads it from this closure.
+  save([x!]);
+  const W = w as tf.Tensor2D;
   return {
-    value: tf.matMul(x as tf.Tensor2D, tf.transpose(w as tf.Tensor2D)),
-    gradFunc: (dy, saved) => {
-      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dx = tf.matMul(dy, sw);                         // [N, out] @ [out, in] -> [N, in]
+    // tidy: the transposed copy of W must not outlive the call.
+    value: tf.tidy(() => tf.matMul(x as tf.Tensor2D, tf.transpose(W))),
+    gradFunc: (dy, saved) => tf.tidy(() => {
+      const sx = saved[0] as tf.Tensor2D;
+      const dx = tf.matMul(dy, W);                          // [N, out] @ [out, in] -> [N, in]
       const dw = tf.matMul(tf.transpose(dy), sx);           // [out, N] @ [N, in] -> [out, in]
       return [dx, dw];
-    },
+    }),
   };
 });
 
-/** x [N, in], w [out, in] -> x @ w^T [N, out]. */
+/** x [N, in], w [out, in] -> x @ w^T [N, out]. `w` must stay alive (not be disposed or
+ *  reassigned) until a backward through this call has run: model variables do. */
 export function linearOutIn(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[1]) {
     throw new Error(`linearOutIn: expected x [N,in] and w [out,in], got x [${x.shape}] and w [${w.shape}]`);
