@@ -66,7 +66,7 @@ export type { PruneLog, PruneIteration, PruneRunOptions } from './prune/prune.ts
 export { planTable } from './prune/pruning-plan.ts';
 export type { PruningPlan, PlanGroup, UnitKind } from './prune/pruning-plan.ts';
 export { pruneDefaults, resolvePruneConfig } from './prune/prune-config.ts';
-export type { PruneConfig, SparsityOf, SelectionName, ScheduleName } from './prune/prune-config.ts';
+export type { PruneConfig, SparsityOf, SelectionName, ScheduleName as PruneScheduleName } from './prune/prune-config.ts';
 export { countParameters } from './prune/count-parameters.ts';
 export type { ParameterCounts } from './prune/count-parameters.ts';
 export { sparsity } from './prune/sparsity.ts';
@@ -74,8 +74,8 @@ export type { Sparsity } from './prune/sparsity.ts';
 export { importanceCriteria, getImportance } from './prune/importance/index.ts';
 export type { Importance, ImportanceContext } from './prune/importance/types.ts';
 export type { Calibration } from './prune/importance/importance-context.ts';
-export { schedules, oneShot, cubic } from './prune/schedules.ts';
-export type { Schedule } from './prune/schedules.ts';
+export { schedules as sparsitySchedules, oneShot, cubic } from './prune/schedules.ts';
+export type { Schedule as SparsitySchedule } from './prune/schedules.ts';
 export { measureCost, flopsPerToken, costDefaults } from './prune/measure-cost.ts';
 export type { ModelCost, FlopsPerToken, Latency, CostOptions } from './prune/measure-cost.ts';
 
