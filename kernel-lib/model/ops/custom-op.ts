@@ -4,6 +4,8 @@
  * rest parameter, which strict TypeScript cannot check.)
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Every model op is differentiated by the tape: make sure the kernel gradients are registered.
+import './gradients.ts';
 
 export type CustomOpBody<T extends tf.Tensor> = (inputs: tf.Tensor[], save: tf.GradSaveFunc) => {
   value: T;

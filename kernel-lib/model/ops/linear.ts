@@ -11,7 +11,8 @@ import { customOp } from './custom-op.ts';
 const linearOp = customOp<tf.Tensor>(([x, w, b], save) => {
   save([x, w]);
   return {
-    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
+    // FusedMatMul adds the bias inside XNNPACK's matmul (one pass less over [N, out]).
+    value: tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
     gradFunc: (dy, saved) => {
       const g = dy as tf.Tensor2D;                        // [N, out]
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
