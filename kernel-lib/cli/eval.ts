@@ -18,7 +18,7 @@ export const summary = 'LM Evaluation Harness tasks (piqa, openbookqa, hellaswag
 
 const USAGE = 'usage: lab eval MODEL --tasks T1,T2 [--limit N] [--batch-size N] [--data-dir DIR] [--output FILE]\n'
   + '                [--log-samples FILE] [--bootstrap-iters N] [--no-cache] [--revision R]\n'
-  + '  --data-dir defaults to $LAB_REAL_DATA; tasks: lab eval --list';
+  + '  --data-dir defaults to $LAB_REAL_DATA, else the hub parquet files (hub cache); tasks: lab eval --list';
 
 function positiveNumber(v: string | undefined, key: string, integer: boolean): number | undefined {
   if (v === undefined) return undefined;
@@ -37,12 +37,11 @@ export async function run(argv: string[]): Promise<number> {
   if (values.list) { console.log(listTasks().join('\n')); return 0; }
   if (values.help || positionals.length !== 1 || !values.tasks) { console.error(USAGE); return values.help ? 0 : 2; }
   const dataDir = values['data-dir'] ?? process.env.LAB_REAL_DATA;
-  if (!dataDir) throw new Error('--data-dir is required (or set LAB_REAL_DATA): a folder laid out like shared/data');
   const tasks = values.tasks.split(',').map((s) => s.trim()).filter(Boolean);
   const bootstrap = values['bootstrap-iters'] === '0' ? 0 : positiveNumber(values['bootstrap-iters'], 'bootstrap-iters', true);
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
   const result = await evaluate(model, tokenizer, tasks, {
-    dataDir: resolve(dataDir),
+    dataDir: dataDir ? resolve(dataDir) : null,
     limit: positiveNumber(values.limit, 'limit', false) ?? null,
     batchSize: positiveNumber(values['batch-size'], 'batch-size', true) ?? 1,
     ...(bootstrap === undefined ? {} : { bootstrapIters: bootstrap }),

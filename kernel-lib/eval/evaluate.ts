@@ -20,8 +20,9 @@ import { modelFingerprint } from '../model/fingerprint.ts';
 import { labCacheDir } from '../runtime/files.ts';
 
 export interface EvalConfig {
-  /** Folder with one sub-folder per dataset (layout of shared/data). */
-  readonly dataDir: string;
+  /** Folder with one sub-folder per dataset (layout of shared/data); null = the hub's parquet
+   *  files through the hub cache (HF_ENDPOINT, LAB_OFFLINE). */
+  readonly dataDir: string | null;
   /** First N documents per task (N < 1: ceil(N * docs), as lm-eval's --limit); null = all. */
   readonly limit: number | null;
   /** Rows per forward pass (lm-eval batch_size). */
@@ -39,7 +40,7 @@ export interface EvalConfig {
 }
 
 export const defaults: EvalConfig = {
-  dataDir: '',
+  dataDir: null,
   limit: null,
   batchSize: 1,
   bootstrapIters: 100000,
@@ -49,7 +50,7 @@ export const defaults: EvalConfig = {
 };
 
 function validate(c: EvalConfig): void {
-  if (!c.dataDir) throw new Error('evaluate: config.dataDir is required (a folder laid out like shared/data)');
+  if (c.dataDir !== null && typeof c.dataDir !== 'string') throw new Error('evaluate: config.dataDir must be a folder path or null (hub)');
   if (c.limit !== null && !(c.limit > 0)) throw new Error(`evaluate: config.limit must be > 0 or null, got ${c.limit}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new Error(`evaluate: config.batchSize must be a positive integer, got ${c.batchSize}`);
   if (!Number.isInteger(c.bootstrapIters) || c.bootstrapIters < 0) throw new Error(`evaluate: config.bootstrapIters must be an integer >= 0, got ${c.bootstrapIters}`);
@@ -133,7 +134,7 @@ export async function evaluate(
   const cacheRoot = c.cacheDir === null ? null : c.cacheDir ?? join(labCacheDir(), 'eval');
   const outcomes = new Map<string, TaskOutcome>();
   for (const task of leaves as TaskDef<unknown>[]) {
-    const all = await task.data.load(c.dataDir);
+    const all = c.dataDir ? await task.data.load(c.dataDir) : await task.data.loadHub();
     const docs = applyLimit(all, c.limit);
     const cache = cacheRoot === null ? undefined
       : openRequestCache(cacheRoot, fingerprint, `${task.name}@${task.version}-h${HARNESS_VERSION}`);
@@ -181,7 +182,7 @@ export async function evaluate(
       limit: c.limit,
       bootstrap_iters: c.bootstrapIters,
       num_fewshot: 0,
-      data_dir: c.dataDir,
+      data_dir: c.dataDir ?? 'hub',
       tasks: [...tasks],
       lm_eval_version: LM_EVAL_VERSION,
       harness: 'pruning-lab',

@@ -20,6 +20,8 @@ export interface TaskData<Doc> {
   readonly split: string;
   /** Reads the evaluated split from a data folder laid out like shared/data. */
   load(dataDir: string): Promise<readonly Doc[]>;
+  /** Reads the evaluated split from the hub's parquet files (through the hub cache). */
+  loadHub(): Promise<readonly Doc[]>;
 }
 
 interface TaskBase<Doc> {

@@ -23,6 +23,7 @@ import { readParquet } from '../formats/parquet.ts';
 import { DataError } from '../formats/data-error.ts';
 import { intValue } from '../formats/fields.ts';
 import { findDataFile } from './source-file.ts';
+import { readHubParquet } from './hub-parquet.ts';
 
 export type GlueConfig = 'cola' | 'sst2' | 'mrpc' | 'qqp' | 'mnli_matched' | 'mnli_mismatched' | 'qnli' | 'rte' | 'wnli';
 
@@ -129,4 +130,11 @@ export function glueFromRecords(config: GlueConfig, records: readonly Record<str
     const label = intValue(o['label'], 'label', { file, row: i + 1 }, 0, l.numLabels - 1);
     return { ...row, label, idx: i } as GlueRow;
   });
+}
+
+/** Reads a config's evaluation split from the hub parquet (nyu-mll/glue). */
+export async function readGlueHub(config: GlueConfig): Promise<GlueRow[]> {
+  const l = LAYOUTS[config];
+  const { records, file } = await readHubParquet({ repo: 'nyu-mll/glue', path: `${l.hubConfig}/${l.hubSplit}-00000-of-00001.parquet` });
+  return glueFromRecords(config, records, file);
 }

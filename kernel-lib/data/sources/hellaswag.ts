@@ -10,6 +10,7 @@ import { readParquet, type ParquetRecord } from '../formats/parquet.ts';
 import { DataError } from '../formats/data-error.ts';
 import { intField, stringArrayField, stringField, asObject, type RowRef } from '../formats/fields.ts';
 import { findDataFile } from './source-file.ts';
+import { readHubParquet } from './hub-parquet.ts';
 
 export interface HellaSwagRow {
   readonly ind: number;
@@ -61,4 +62,10 @@ function hellaSwagRow(o: Record<string, unknown>, at: RowRef): HellaSwagRow {
     split_type: stringField(o, 'split_type', at),
     label: intField(o, 'label', at, 0, 3),
   };
+}
+
+/** Reads a split from the hub parquet (Rowan/hellaswag). */
+export async function readHellaSwagHub(split: HellaSwagSplit): Promise<HellaSwagRow[]> {
+  const { records, file } = await readHubParquet({ repo: 'Rowan/hellaswag', path: `data/${split}-00000-of-00001.parquet` });
+  return hellaSwagFromRecords(records, file);
 }

@@ -9,6 +9,7 @@ import { readParquet, type ParquetRecord } from '../formats/parquet.ts';
 import { DataError } from '../formats/data-error.ts';
 import { intField, stringArrayField, stringField } from '../formats/fields.ts';
 import { findDataFile } from './source-file.ts';
+import { readHubParquet } from './hub-parquet.ts';
 
 export interface MmluRow {
   readonly question: string;
@@ -59,4 +60,10 @@ export function mmluFromRecords(records: readonly ParquetRecord[], file: string,
       answer: intField(o, 'answer', at, 0, 3),
     };
   });
+}
+
+/** Reads one subject's split from the hub parquet (cais/mmlu, one config folder per subject). */
+export async function readMmluHub(subject: string, split: MmluSplit): Promise<MmluRow[]> {
+  const { records, file } = await readHubParquet({ repo: 'cais/mmlu', path: `${subject}/${split}-00000-of-00001.parquet` });
+  return mmluFromRecords(records, file, subject);
 }

@@ -10,6 +10,7 @@ import { readParquet, type ParquetRecord } from '../formats/parquet.ts';
 import { DataError } from '../formats/data-error.ts';
 import { asObject, stringField, type RowRef } from '../formats/fields.ts';
 import { findDataFile } from './source-file.ts';
+import { readHubParquet } from './hub-parquet.ts';
 
 export interface OpenBookQaRow {
   readonly id: string;
@@ -79,4 +80,10 @@ export function openBookQaFromRecords(records: readonly ParquetRecord[], file: s
       answerKey: stringField(o, 'answerKey', at),
     }, at);
   });
+}
+
+/** Reads a split from the hub parquet (allenai/openbookqa, config main). */
+export async function readOpenBookQaHub(split: OpenBookQaSplit): Promise<OpenBookQaRow[]> {
+  const { records, file } = await readHubParquet({ repo: 'allenai/openbookqa', path: `main/${split}-00000-of-00001.parquet` });
+  return openBookQaFromRecords(records, file);
 }

@@ -12,6 +12,7 @@ import { readParquet, type ParquetRecord } from '../formats/parquet.ts';
 import { DataError } from '../formats/data-error.ts';
 import { asObject, intField, intValue, stringField } from '../formats/fields.ts';
 import { findDataFile } from './source-file.ts';
+import { readHubParquet } from './hub-parquet.ts';
 
 export interface PiqaRow {
   readonly goal: string;
@@ -68,4 +69,10 @@ export function piqaFromRecords(records: readonly ParquetRecord[], file: string)
       label: intField(o, 'label', at, 0, 1),
     };
   });
+}
+
+/** Reads a split from the hub parquet lm-eval uses (baber/piqa). */
+export async function readPiqaHub(split: PiqaSplit): Promise<PiqaRow[]> {
+  const { records, file } = await readHubParquet({ repo: 'baber/piqa', path: `piqa_${split}.parquet` });
+  return piqaFromRecords(records, file);
 }

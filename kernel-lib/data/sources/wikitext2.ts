@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { DataError } from '../formats/data-error.ts';
 import { findDataFile } from './source-file.ts';
 import { pyStrip } from '../formats/py-string.ts';
+import { readHubParquet } from './hub-parquet.ts';
 
 export interface WikiTextPage {
   readonly page: string;
@@ -45,4 +46,16 @@ export function readWikiText2(dataDir: string, split: WikiTextSplit): WikiTextPa
   const text = readFileSync(path, 'utf8');
   if (text.trim() === '') throw new DataError(path, undefined, 'empty file');
   return wikitextPages(text);
+}
+
+/** Reads a split's pages from the hub parquet (EleutherAI/wikitext_document_level, wikitext-2-raw-v1). */
+export async function readWikiText2Hub(split: WikiTextSplit): Promise<WikiTextPage[]> {
+  const c = 'wikitext-2-raw-v1';
+  const { records, file } = await readHubParquet({ repo: 'EleutherAI/wikitext_document_level', path: `${c}/${c}-${split}.parquet` });
+  if (records.length === 0) throw new DataError(file, undefined, 'no rows');
+  return records.map((o, i) => {
+    const page = o['page'];
+    if (typeof page !== 'string') throw new DataError(file, i + 1, "missing field 'page'");
+    return { page };
+  });
 }

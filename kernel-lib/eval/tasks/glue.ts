@@ -8,7 +8,7 @@
  * GLUE leaderboard score (which averages F1 and acc for MRPC/QQP and includes STS-B).
  */
 import type { MultipleChoiceMetric, MultipleChoiceTask, TaskGroup } from '../types.ts';
-import { readGlue, type GlueConfig, type GlueRow } from '../../data/sources/glue.ts';
+import { readGlue, readGlueHub, type GlueConfig, type GlueRow } from '../../data/sources/glue.ts';
 import { pyStrip } from '../../data/formats/py-string.ts';
 
 function glueTask(
@@ -21,7 +21,7 @@ function glueTask(
     version,
     mirrors: `lm_eval/tasks/glue/${dir}/${name === 'mnli_mismatch' ? 'mismatch' : 'default'}.yaml`,
     outputType: 'multiple_choice',
-    data: { source: `nyu-mll/glue (${hub.split('/')[0]})`, split: hub.split('/')[1]!, load: (d) => readGlue(d, config) },
+    data: { source: `nyu-mll/glue (${hub.split('/')[0]})`, split: hub.split('/')[1]!, load: (d) => readGlue(d, config), loadHub: () => readGlueHub(config) },
     numFewshot: 0,
     description: '',
     docToText,

@@ -3,7 +3,7 @@
  * Rowan/hellaswag, validation split) including its process_docs (spec 2.3).
  */
 import type { MultipleChoiceTask } from '../types.ts';
-import { readHellaSwag, type HellaSwagRow } from '../../data/sources/hellaswag.ts';
+import { readHellaSwag, readHellaSwagHub, type HellaSwagRow } from '../../data/sources/hellaswag.ts';
 import { pyCapitalize, pyStrip } from '../../data/formats/py-string.ts';
 
 /** A HellaSwag document after lm-eval's process_docs. */
@@ -46,6 +46,7 @@ export const hellaswag: MultipleChoiceTask<HellaSwagDoc> = {
     source: 'Rowan/hellaswag',
     split: 'validation',
     load: async (dir) => (await readHellaSwag(dir, 'validation')).map(processHellaSwagDoc),
+    loadHub: async () => (await readHellaSwagHub('validation')).map(processHellaSwagDoc),
   },
   numFewshot: 0,
   description: '',

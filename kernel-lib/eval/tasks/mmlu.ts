@@ -6,7 +6,7 @@
  * micro-average over all questions (spec 2.4).
  */
 import type { MultipleChoiceTask, TaskGroup } from '../types.ts';
-import { readMmlu, type MmluRow } from '../../data/sources/mmlu.ts';
+import { readMmlu, readMmluHub, type MmluRow } from '../../data/sources/mmlu.ts';
 import { pyStrip } from '../../data/formats/py-string.ts';
 import { MMLU_CATEGORIES, MMLU_SUBJECTS } from './mmlu-subjects.ts';
 
@@ -30,7 +30,7 @@ export function mmluSubjectTask(subject: string): MultipleChoiceTask<MmluRow> {
     version: '1.0',
     mirrors: `lm_eval/tasks/mmlu/default/mmlu_${subject}.yaml`,
     outputType: 'multiple_choice',
-    data: { source: `cais/mmlu (${subject})`, split: 'test', load: (dir) => readMmlu(dir, subject, 'test') },
+    data: { source: `cais/mmlu (${subject})`, split: 'test', load: (dir) => readMmlu(dir, subject, 'test'), loadHub: () => readMmluHub(subject, 'test') },
     numFewshot: 0,
     description: mmluDescription(subject),
     docToText: mmluDocToText,

@@ -5,7 +5,7 @@
  * context (spec 1.9); words and bytes are counted on the ORIGINAL page (spec 2.6).
  */
 import type { RollingMetric, RollingTask } from '../types.ts';
-import { readWikiText2, type WikiTextPage } from '../../data/sources/wikitext2.ts';
+import { readWikiText2, readWikiText2Hub, type WikiTextPage } from '../../data/sources/wikitext2.ts';
 import { PY_WHITESPACE_CLASS, utf8Length } from '../../data/formats/py-string.ts';
 
 const S = PY_WHITESPACE_CLASS;
@@ -44,7 +44,7 @@ export const wikitext: RollingTask<WikiTextPage> = {
   version: '2.0',
   mirrors: 'lm_eval/tasks/wikitext/wikitext.yaml',
   outputType: 'loglikelihood_rolling',
-  data: { source: 'EleutherAI/wikitext_document_level (wikitext-2-raw-v1)', split: 'test', load: async (dir) => readWikiText2(dir, 'test') },
+  data: { source: 'EleutherAI/wikitext_document_level (wikitext-2-raw-v1)', split: 'test', load: async (dir) => readWikiText2(dir, 'test'), loadHub: () => readWikiText2Hub('test') },
   numFewshot: 0,
   docToTarget: (d) => wikitextDetokenize(d.page),
   processResults: (d, ll) => {
