@@ -7,6 +7,7 @@ interface Command { readonly summary: string; run(argv: string[]): Promise<numbe
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: () => import('./cli/info.ts'),
+  reproduce: () => import('./cli/reproduce.ts'),
   tokenize: () => import('./cli/tokenize.ts'),
   score: () => import('./cli/score.ts'),
   generate: () => import('./cli/generate.ts'),
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   prune: () => import('./cli/prune.ts'),
   eval: () => import('./cli/eval.ts'),
   data: () => import('./cli/data.ts'),
+  finetune: () => import('./cli/finetune.ts'),
 };
 
 function usage(): string {

@@ -1,0 +1,53 @@
+/**
+ * The recovery corpus of a pruning plan as packed blocks: training blocks, held-out validation
+ * blocks (perplexity) and calibration sequences (Taylor / activation importance).
+ *   mini:  the embedded corpora's train / validation documents (the WikiText-103 role);
+ *   paper: WikiText-103 (document level) or a seeded N-row Wikipedia subset, through data/sources.
+ */
+import { corpusBlocks, calibrationFrom } from '../prune/study/corpus-blocks.ts';
+import { packBlocks, type Block } from '../data/packing.ts';
+import { getDataSource, sourceRecords } from '../data/data-sources.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import type { RecoveryPlan } from './profiles.ts';
+
+export interface RecoveryData {
+  readonly train: Block[];
+  readonly validation: Block[];
+  readonly calibration: Int32Array[];
+  readonly blockSize: number;
+}
+
+async function sourceBlocks(plan: RecoveryPlan & { corpus: { kind: 'source' } }, tokenizer: Tokenizer, dataDir: string, split: string, max: number): Promise<Block[]> {
+  const source = getDataSource(plan.corpus.source);
+  const out: Block[] = [];
+  let rows = 0;
+  async function* limited() {
+    for await (const r of sourceRecords(source, dataDir, split, { tokenizer, format: {} })) {
+      if (plan.corpus.rows !== null && rows++ >= plan.corpus.rows) return;
+      yield r;
+    }
+  }
+  for await (const b of packBlocks(limited(), { tokenizer, blockSize: plan.blockSize, dropRemainder: true })) {
+    out.push(b);
+    if (max > 0 && out.length >= max) break;
+  }
+  return out;
+}
+
+export async function recoveryData(plan: RecoveryPlan, tokenizer: Tokenizer, maxPositions: number, calibrationSamples: number, dataDir: string | null): Promise<RecoveryData> {
+  const T = Math.min(plan.blockSize, maxPositions - 1);
+  let train: Block[];
+  let validation: Block[];
+  if (plan.corpus.kind === 'mini') {
+    train = await corpusBlocks(tokenizer, 'train', { corpora: plan.corpus.corpora, blockSize: T });
+    validation = await corpusBlocks(tokenizer, 'validation', { corpora: plan.corpus.corpora, blockSize: T, maxBlocks: plan.evalBlocks });
+  } else {
+    if (!dataDir) throw new Error(`recovery corpus ${plan.corpus.source}: needs a data folder (lab data download ${plan.corpus.source}; LAB_DATA_DIR)`);
+    const p = { ...plan, blockSize: T } as RecoveryPlan & { corpus: { kind: 'source' } };
+    train = await sourceBlocks(p, tokenizer, dataDir, 'train', 0);
+    validation = await sourceBlocks(p, tokenizer, dataDir, 'validation', plan.evalBlocks);
+  }
+  if (!train.length) throw new Error('recovery corpus: no training blocks');
+  if (!validation.length) throw new Error('recovery corpus: no validation blocks');
+  return { train, validation, calibration: calibrationFrom(train, calibrationSamples), blockSize: T };
+}

@@ -1,0 +1,51 @@
+/**
+ * Step `multitask-finetune`: the study's multi-task fine-tuning (SIQA, PIQA, OpenBookQA, HotpotQA,
+ * BillSum combined) of a base model; the tuned checkpoint is saved in the step folder.
+ * Resumable: the training run checkpoints inside the step folder.
+ */
+import { join } from 'node:path';
+import { multitaskFinetune } from '../../train/multitask.ts';
+import { saveModel } from '../../model/save-model.ts';
+import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
+import { cachedStep, type StepOutcome } from '../step-cache.ts';
+import { disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import type { MixturePlanRow } from '../../data/mixture.ts';
+import type { Profile } from '../profiles.ts';
+
+export interface MultitaskStepResult {
+  readonly base: string;
+  readonly modelDir: string;
+  readonly steps: number;
+  readonly tokensSeen: number;
+  readonly seconds: number;
+  readonly finalTrainLoss: number | null;
+  readonly finalValLoss: number | null;
+  readonly curve: { readonly steps: number[]; readonly losses: number[]; readonly valSteps: number[]; readonly valLosses: number[] };
+  readonly mixture: readonly MixturePlanRow[];
+}
+
+export async function multitaskStep(profile: Profile, baseId: string): Promise<StepOutcome<MultitaskStepResult>> {
+  const dataDir = studyDataDir(profile);
+  const base = await openStudyModel(baseId);
+  const key = { base: base.checkpointKey, multitask: profile.multitask, data: profile.data };
+  try {
+    return await cachedStep('multitask-finetune', key, async (dir) => {
+      const train = { ...profile.multitask.train, runDir: join(dir, 'run'), resume: true, saveEvery: profile.multitask.train?.saveEvery ?? 20 };
+      const { model, log, plan } = await multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true });
+      const modelDir = join(dir, 'model');
+      await saveModel(model, modelDir);
+      saveTokenizer(base.dir, modelDir);
+      disposeModel(model);
+      const tr = log.records.filter((r) => r.loss !== null);
+      const ev = log.records.filter((r) => r.valLoss !== undefined);
+      return {
+        base: baseId, modelDir, steps: log.stepsDone, tokensSeen: log.tokensSeen, seconds: log.seconds,
+        finalTrainLoss: log.finalTrainLoss, finalValLoss: log.finalValLoss,
+        curve: { steps: tr.map((r) => r.step), losses: tr.map((r) => r.loss!), valSteps: ev.map((r) => r.step), valLosses: ev.map((r) => r.valLoss!) },
+        mixture: plan,
+      };
+    });
+  } finally {
+    disposeModel(base.model);
+  }
+}
