@@ -5,7 +5,8 @@
  *
  * Estimate in float32 words: parameters x 5 (weights, XNNPACK packed copy, gradients, update
  * temporaries) + Adam moments x 2 (the optimizer may keep them in the heap) + activations saved
- * for the backward, ~ tokens x layers x (20 C + 4 F + 3 H T) + the head's [V, chunk] buffers.
+ * for the backward, ~ tokens x layers x (20 C + 4 F + 3 H T) + the head's saved logits [V, tokens]
+ * and its backward's [V, chunk] temporaries (ops/head-cross-entropy.ts).
  * Calibrated on specs/performance.md: GPT-2 small at 512 tokens does not fit without recompute
  * tricks (measured), the mini model at 1024 tokens fits with room (heap 2.6 GB).
  */
@@ -20,7 +21,7 @@ export function trainingBytesEstimate(model: LanguageModel, tokens: number): num
   const F = 4 * c.hiddenSize;
   const T = Math.min(tokens, c.maxPositions);
   const acts = tokens * c.numLayers * (20 * c.hiddenSize + 4 * F + 3 * c.numHeads * T);
-  const head = 3 * c.vocabSize * Math.min(tokens, Math.floor((64 * 1024 * 1024) / c.vocabSize));
+  const head = c.vocabSize * tokens + 3 * c.vocabSize * Math.min(tokens, Math.floor((64 * 1024 * 1024) / c.vocabSize));
   return 4 * (7 * nParams + acts + head);
 }
 
