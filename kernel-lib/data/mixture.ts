@@ -4,8 +4,8 @@
  * read lazily; memory is one shuffle buffer, never all rows).
  *
  * 1. Count pass: each source's train rows are counted (streamed, not kept). Row k of a source is
- *    held out for validation when sha256(`<seed>:<source>:<k>`) as a fraction of 2^32 is below
- *    validationRows / rows (expected `validationRows` rows per source).
+ *    held out for validation when a 32-bit hash of (seed, source, k) as a fraction of 2^32 is
+ *    below validationRows / rows (expected `validationRows` rows per source).
  * 2. Quotas (rows each source contributes), over the available = non-held-out rows a_i:
  *    proportional q_i = a_i (or totalRows * a_i / sum a); capped q_i = min(a_i, cap) (scaled to
  *    totalRows if set); temperature q_i = total * a_i^(1/T) / sum a_j^(1/T) (T = 1 proportional,
@@ -85,9 +85,19 @@ function validate(c: MixtureConfig): void {
   if (!Number.isInteger(c.seed)) throw new Error(`mixture config: 'seed' must be an integer`);
 }
 
-/** Held-out membership of row k of a source with n rows. */
-function isHeldOut(seed: number, source: string, k: number, n: number, want: number): boolean {
-  return want > 0 && parseInt(sha256(`${seed}:${source}:${k}`).slice(0, 8), 16) / 2 ** 32 < want / n;
+/** Per-source key of the held-out hash: sha256(`<seed>:<source>`), first 32 bits. */
+function sourceKey(seed: number, source: string): number {
+  return parseInt(sha256(`${seed}:${source}`).slice(0, 8), 16);
+}
+
+/** Held-out membership of row k of a source with n rows: murmur3's fmix32 of (key + k * golden ratio) as a fraction of 2^32. */
+function isHeldOut(key: number, k: number, n: number, want: number): boolean {
+  if (want <= 0) return false;
+  let h = (key + Math.imul(k, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h / 2 ** 32 < want / n;
 }
 
 function quotas(c: MixtureConfig, available: readonly number[]): number[] {
@@ -118,7 +128,8 @@ export async function buildMixture(
     for await (const _ of s.rows(dataDir, config.split, context)) rows++;
     if (rows === 0) throw new Error(`mixture: source '${s.name}' has no rows in split '${config.split}' under ${dataDir}`);
     let heldOut = 0;
-    for (let k = 0; k < rows; k++) if (isHeldOut(config.seed, s.name, k, rows, config.validationRows)) heldOut++;
+    const key = sourceKey(config.seed, s.name);
+    for (let k = 0; k < rows; k++) if (isHeldOut(key, k, rows, config.validationRows)) heldOut++;
     counts.push({ rows, heldOut });
   }
   const q = quotas(config, counts.map((c) => c.rows - c.heldOut));
@@ -129,11 +140,12 @@ export async function buildMixture(
   async function* sourceStream(i: number, heldOut: boolean, repeat: boolean): AsyncGenerator<MixtureRecord> {
     const s = sources[i]!;
     const n = counts[i]!.rows;
+    const key = sourceKey(config.seed, s.name);
     do {
       let k = 0;
       let any = false;
       for await (const row of s.rows(dataDir, config.split, context)) {
-        if (isHeldOut(config.seed, s.name, k, n, config.validationRows) === heldOut) {
+        if (isHeldOut(key, k, n, config.validationRows) === heldOut) {
           any = true;
           yield { ...s.format(row, context), source: s.name, row: k } as MixtureRecord;
         }
