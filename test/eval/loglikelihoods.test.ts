@@ -73,3 +73,19 @@ test('rolling loglikelihood = sum over windows = independent per-token reference
   const viaTokens = loglikelihoodTokens(model, rollingWindows(toks, tok.eosTokenId, SPEC.P), { batchSize: 1, quiet: true });
   assert.ok(Math.abs(viaTokens.reduce((s, x) => s + x.loglikelihood, 0) - r!.loglikelihood) < 1e-4);
 });
+
+test('scorePositions agrees with model/lm.ts scoreTokens on single targets', async () => {
+  const { scorePositions } = await import('../../kernel-lib/eval/score-positions.ts');
+  const { scoreTokens } = await import('../../kernel-lib/model/lm.ts');
+  const { model } = tinyModel(SPEC, 8);
+  const B = 2, T = 5;
+  const ids = Int32Array.from([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  const targets = Int32Array.from([4, 5, -1, 7, 1, -1, 10, 11, 12, 2]);
+  const ref = scoreTokens(model, ids, B, T, targets);
+  const pairs = [...targets].flatMap((t, pos) => (t === -1 ? [] : [{ pos, target: t }]));
+  const got = scorePositions(model, ids, B, T, pairs);
+  pairs.forEach((p, k) => {
+    assert.ok(Math.abs(got.logprobs[k]! - ref.logprobs[p.pos]!) < 1e-5);
+    assert.equal(got.greedy[k], ref.greedy[p.pos]);
+  });
+});
