@@ -94,8 +94,11 @@ export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan):
       }
       return t;
     });
-    params.set(name, tf.variable(sliced, v.trainable));
-    sliced.dispose();
+    // Fresh data, not the gather output's: tfjs gather reshapes through rank 4 and the wasm backend
+    // keeps that kernel-output shape for the data id, which its FusedMatMul then rejects as a bias.
+    const fresh = tf.tensor(sliced.dataSync(), sliced.shape, sliced.dtype);
+    params.set(name, tf.variable(fresh, v.trainable));
+    tf.dispose([sliced, fresh]);
   }
   return { ...model, config, params } as M;
 }

@@ -90,3 +90,13 @@ test('bad plans are refused before anything changes, with the reason', () => {
   assert.equal(tf.memory().numTensors, n0, 'no tensors allocated by refused plans');
   disposeModel(m);
 });
+
+test('applyPlan allocates exactly the new model\'s tensors (no leaks)', () => {
+  const m = tinyGpt2(5);
+  const n0 = tf.memory().numTensors;
+  const p = applyPlan(m, plan({ 0: [1] }, { 1: [3, 4] }));
+  assert.equal(tf.memory().numTensors, n0 + p.params.size);
+  disposeModel(p);
+  assert.equal(tf.memory().numTensors, n0);
+  disposeModel(m);
+});

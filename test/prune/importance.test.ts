@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { lmLoss } from '../../kernel-lib/model/lm.ts';
+import { lmLoss, lossAndGrads } from '../../kernel-lib/model/lm.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
 import type { LanguageModel, PrunableGroup } from '../../kernel-lib/model/types.ts';
 import { importanceCriteria, getImportance } from '../../kernel-lib/prune/importance/index.ts';
@@ -62,7 +62,7 @@ test('magnitude L1/L2 equal the norms of every element a unit owns, computed by 
   disposeModel(m);
 });
 
-test('taylor equals sum |w * dL/dw| with dL/dw from central finite differences of the loss', () => {
+test('taylor equals sum |w * dL/dw| checked against central finite differences of the loss', () => {
   const m = tinyGpt2(9);
   const T = 8;
   const batch = {
@@ -70,41 +70,59 @@ test('taylor equals sum |w * dL/dw| with dL/dw from central finite differences o
     targets: tf.tensor2d(Int32Array.from(calibration.flatMap((s) => [...s.subarray(1)])), [4, T], 'int32'),
     mask: tf.ones([4, T]) as tf.Tensor2D,
   };
-  /** Loss with one element of one parameter shifted by delta (float32 model, fresh variable). */
-  const lossAt = (name: string, flat: number, delta: number): number => {
-    const v = m.params.get(name)!;
-    const data = v.dataSync().slice();
-    data[flat]! += delta;
-    const nv = tf.variable(tf.tensor(data, v.shape));
-    const params = new Map(m.params); params.set(name, nv);
+  /** Loss with parameters shifted by delta * direction (direction: param -> flat index -> coefficient). */
+  const lossAt = (dir: Map<string, Map<number, number>>, delta: number): number => {
+    const params = new Map(m.params);
+    const fresh: tf.Variable[] = [];
+    for (const [name, coef] of dir) {
+      const v = m.params.get(name)!;
+      const data = v.dataSync().slice();
+      for (const [f, c] of coef) data[f]! += delta * c;
+      const nv = tf.variable(tf.tensor(data, v.shape));
+      fresh.push(nv); params.set(name, nv);
+    }
     const l = tf.tidy(() => lmLoss({ ...m, params }, batch).dataSync()[0]!);
-    nv.dispose();
+    fresh.forEach((v) => v.dispose());
     return l;
   };
+  /** Flat indices unit u owns in each sliced tensor, from the group's declared slices. */
+  const owned = (g: PrunableGroup, u: number): [string, number][] => g.slices.flatMap((s) => {
+    const t = m.params.get(s.param)!;
+    const out: [string, number][] = [];
+    for (let j = 0; j < s.width; j++) {
+      const idx = s.offset + u * s.width + j;
+      if (t.rank === 1) out.push([s.param, idx]);
+      else if (s.axis === 0) for (let c = 0; c < t.shape[1]!; c++) out.push([s.param, idx * t.shape[1]! + c]);
+      else for (let r = 0; r < t.shape[0]!; r++) out.push([s.param, r * t.shape[1]! + idx]);
+    }
+    return out;
+  });
   const ctx = createImportanceContext(m, calibration, { batch: 4, seed: 0 });
   const eps = 1e-2;   // loss ~3.9 in float32: rounding error ~4e-7/2e-2 = 2e-5 per derivative; O(eps^2) truncation
-  for (const [kind, layer, u] of [['mlp', 0, 5], ['heads', 1, 2]] as const) {
-    const g = group(m, kind, layer);
-    const score = getImportance('taylor')(g, ctx)[u]!;
-    // Element coordinates owned by unit u, from the group's declared slices (one element at a time).
-    let ref = 0;
-    for (const s of g.slices) {
-      const t = m.params.get(s.param)!;
-      const w = t.dataSync();
-      for (let j = 0; j < s.width; j++) {
-        const idx = s.offset + u * s.width + j;
-        const flats: number[] = [];
-        if (t.rank === 1) flats.push(idx);
-        else if (s.axis === 0) for (let c = 0; c < t.shape[1]!; c++) flats.push(idx * t.shape[1]! + c);
-        else for (let r = 0; r < t.shape[0]!; r++) flats.push(r * t.shape[1]! + idx);
-        for (const f of flats) {
-          const grad = (lossAt(s.param, f, eps) - lossAt(s.param, f, -eps)) / (2 * eps);
-          ref += Math.abs(w[f]! * grad);
-        }
-      }
-    }
-    assert.ok(Math.abs(score - ref) < 0.03 * ref + 1e-5, `${kind} ${layer}/${u}: taylor ${score} vs finite differences ${ref}`);
+  // (1) An MLP neuron, element by element: 2 x 33 loss evaluations give every dL/dw independently.
+  const gm = group(m, 'mlp', 0), u = 5;
+  let ref = 0;
+  for (const [name, f] of owned(gm, u)) {
+    const dir = new Map([[name, new Map([[f, 1]])]]);
+    ref += Math.abs(m.params.get(name)!.dataSync()[f]! * (lossAt(dir, eps) - lossAt(dir, -eps)) / (2 * eps));
   }
+  const sm = getImportance('taylor')(gm, ctx)[u]!;
+  assert.ok(Math.abs(sm - ref) < 0.03 * ref + 1e-5, `mlp neuron: taylor ${sm} vs finite differences ${ref}`);
+  // (2) A head (268 elements), in one directional derivative: along d_i = sign(w_i g_i) w_i the
+  // derivative is sum sign(w_i g_i) w_i g_i, which equals sum |w_i g_i| only if every sign is right
+  // and is smaller otherwise; signs come from lossAndGrads, the magnitude from the finite difference.
+  const gh = group(m, 'heads', 1), h = 2;
+  const { grads } = lossAndGrads(m, batch);
+  const dir = new Map<string, Map<number, number>>();
+  for (const [name, f] of owned(gh, h)) {
+    const w = m.params.get(name)!.dataSync()[f]!, g = grads.get(name)!.dataSync()[f]!;
+    if (!dir.has(name)) dir.set(name, new Map());
+    dir.get(name)!.set(f, Math.sign(w * g) * w);
+  }
+  tf.dispose([...grads.values()]);
+  const refHead = (lossAt(dir, eps) - lossAt(dir, -eps)) / (2 * eps);
+  const sh = getImportance('taylor')(gh, ctx)[h]!;
+  assert.ok(Math.abs(sh - refHead) < 0.03 * refHead + 1e-5, `head: taylor ${sh} vs finite differences ${refHead}`);
   ctx.dispose();
   tf.dispose([batch.ids, batch.targets, batch.mask]);
   disposeModel(m);
