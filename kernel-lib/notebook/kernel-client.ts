@@ -112,7 +112,7 @@ export class KernelClient {
   private async pump(sock: zmq.Dealer | zmq.Subscriber): Promise<void> {
     try {
       for await (const frames of sock) {
-        try { this.inbox.push(decodeMessage(this.key, frames)); } catch (e) { this.stderrTail += `\n${(e as Error).message}`; }
+        try { this.inbox.push(decodeMessage(this.key, frames)); } catch (e) { this.stderrTail = `${this.stderrTail}\n${(e as Error).message}`.slice(-4000); }
         this.wake();
       }
     } catch { /* socket closed */ }
@@ -139,6 +139,7 @@ export class KernelClient {
 
   /** Runs one cell; throws KernelFailure on timeout or a dead kernel. */
   async execute(code: string, timeoutMs: number): Promise<CellResult> {
+    this.inbox.length = 0;   // late messages of earlier cells
     const id = await this.send('execute_request', { code, silent: false, store_history: true,
       user_expressions: {}, allow_stdin: false, stop_on_error: true });
     const outputs: NotebookOutput[] = [];

@@ -28,6 +28,9 @@ let warned = false;
 export function savePlot(plot: Plot, name: string, opts: Partial<SavePlotOptions> = {}): SavedPlot {
   if (!NAME.test(name)) throw new Error(`savePlot: name '${name}' must be letters, digits, '.', '_' or '-' (no folders)`);
   const o = { ...savePlotDefaults, dir: join(resultsDir(), 'plots'), title: name, ...opts };
+  for (const k of ['width', 'height'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 16 || o[k] > 8192) throw new Error(`savePlot: ${k} must be an integer number of px in [16, 8192], got ${o[k]}`);
+  }
   const html = join(o.dir, `${name}.html`);
   writeFileAtomic(html, plotHtml(plot, o.title, { width: o.width, height: o.height }));
   if (!o.png) return { html, png: null, note: null };

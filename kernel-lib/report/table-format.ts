@@ -39,6 +39,7 @@ export function tableCsv(t: ColumnTable): string {
 
 function formatted(t: ColumnTable, opts: Partial<TableFormatOptions>) {
   const o = { ...tableFormatDefaults, ...opts };
+  if (!Number.isInteger(o.digits) || o.digits < 0 || o.digits > 20) throw new Error(`table format: digits must be an integer in [0, 20], got ${o.digits}`);
   const c = columns(t);
   const text = (n: string, v: unknown) => (o.formats[n] ? o.formats[n]!(v) : cellText(v, o.digits));
   return { ...c, cells: c.rows.map((r) => c.names.map((n) => text(n, r[n]))) };
