@@ -79,11 +79,8 @@ export function loglikelihoodTokens(
     else rows.set(k, { input, contLength: continuation.length, members: [{ index: i, continuation }] });
   }
   // lm-eval order: longest (ctx + cont) first, ties by the tokens
-  const sorted = [...rows.values()].sort((a, b) => {
-    const fa = [...a.input, a.members[0]!.continuation.at(-1)!];
-    const fb = [...b.input, b.members[0]!.continuation.at(-1)!];
-    return compareTokens(fa, fb);
-  });
+  const full = new Map([...rows.values()].map((r) => [r, [...r.input, r.members[0]!.continuation.at(-1)!]]));
+  const sorted = [...rows.values()].sort((a, b) => compareTokens(full.get(a)!, full.get(b)!));
   const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
   for (let s = 0; s < sorted.length; s += o.batchSize) {
     const batch = sorted.slice(s, s + o.batchSize);
