@@ -60,7 +60,8 @@ async function stats(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'] ? resolve(values['data-dir']) : values.profile === 'mini' ? generateMiniData() : hubDataDir();
   const names = values.source ? values.source.split(',') : [...finetuneSourceNames, 'wikitext103'];
   const tokenizer = values['no-tokens'] ? null : loadTokenizer('gpt2');
-  console.log(`data: ${dataDir} (${values["data-dir"] ? "--data-dir" : `profile ${values.profile}`})`);
+  const origin = values['data-dir'] ? '--data-dir' : `profile ${values.profile}`;
+  console.log(`data: ${dataDir} (${origin})`);
   const rows: StatRow[] = [];
   for (const name of names) {
     const source = getDataSource(name);
