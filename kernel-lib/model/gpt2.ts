@@ -103,7 +103,8 @@ function hidden(model: Model, ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.T
   if (ids.rank !== 2 || ids.dtype !== 'int32') throw new Error(`gpt2: ids must be [B, T] int32, got [${ids.shape}] ${ids.dtype}`);
   const [B, T] = ids.shape as [number, number];
   if (T > c.maxPositions) throw new Error(`gpt2: sequence length ${T} exceeds n_positions ${c.maxPositions}`);
-  const seed = opts.seed ?? 0;
+  // Training without a seed draws fresh masks each call; pass `seed` for reproducible runs.
+  const seed = opts.seed ?? (opts.training ? Math.floor(Math.random() * 2 ** 31) : 0);
   return tf.tidy(() => {
     const tok = embedding(param(model, 'wte.weight') as tf.Tensor2D, tf.reshape(ids, [B * T]) as tf.Tensor1D); // [N, C]
     const pos = tf.slice(param(model, 'wpe.weight'), [0, 0], [T, c.hiddenSize]);                               // [T, C]

@@ -8,11 +8,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op.ts';
 
+/**
+ * Whether the backend will take `b` as a FusedMatMul bias: the wasm kernel checks the rank of the
+ * shape stored with the data id, which is the shape of the kernel output that made the data
+ * (a reshape or a gather's result shares the data of a rank-2 tensor) rather than b's own.
+ */
+function fusableBias(b: tf.Tensor): boolean {
+  const store = (tf.backend() as unknown as { dataIdMap?: { get(id: tf.DataId): { shape?: number[] } | undefined } }).dataIdMap;
+  const shape = store?.get(b.dataId)?.shape;
+  return shape === undefined || shape.length === 1;
+}
+
 const linearOp = customOp<tf.Tensor>(([x, w, b], save) => {
   save([x, w]);
   return {
     // FusedMatMul adds the bias inside XNNPACK's matmul (one pass less over [N, out]).
-    value: tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
+    value: fusableBias(b!)
+      ? tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b })
+      : tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b!),
     gradFunc: (dy, saved) => {
       const g = dy as tf.Tensor2D;                        // [N, out]
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];

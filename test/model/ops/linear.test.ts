@@ -38,3 +38,11 @@ test('embedding: rows gathered; gradient sums the rows of repeated ids (ScatterN
   const d = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embedding(t as tf.Tensor2D, tf.tensor1d(ids, 'int32')), tf.tensor2d(G))))(tf.tensor2d(table)).dataSync());
   close(d, [2, 3, 0, 0, 11, 21]);
 });
+
+test('linear: a bias whose data was made with another shape (reshape of [1, out]) still works', () => {
+  const y = tf.tidy(() => {
+    const b = tf.reshape(tf.add(tf.zeros([1, 2]), tf.tensor2d([[0.5, -1]])), [2]) as tf.Tensor1D;
+    return linear(tf.tensor2d([[1, 2, 3]]), tf.tensor2d([[1, -1], [0.5, 2], [-2, 0]]), b).dataSync();
+  });
+  close(y, [1 + 1 - 6 + 0.5, -1 + 4 - 1]);
+});
