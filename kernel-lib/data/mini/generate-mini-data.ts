@@ -78,11 +78,7 @@ export function generateMiniData(overrides: Partial<MiniDataConfig> & { readonly
   const config: MiniDataConfig = { ...miniDataDefaults, ...rest };
   validate(config);
   const dir = outDir ?? join(labCacheDir(), 'mini-data', hashKey({ version: MINI_DATA_VERSION, config }));
-  const manifestPath = join(dir, 'MANIFEST.json');
-  if (existsSync(manifestPath)) {
-    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as MiniManifest;
-    if (m.version === MINI_DATA_VERSION && hashKey(m.config) === hashKey(config)) return dir;
-  }
+  if (isComplete(dir, config)) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const files: MiniFileInfo[] = [];
@@ -199,10 +195,32 @@ export function generateMiniData(overrides: Partial<MiniDataConfig> & { readonly
   write('wikitext103/wiki.test.raw', asWiki(test));
 
   writeJsonAtomic(join(tmp, 'MANIFEST.json'), { version: MINI_DATA_VERSION, config, files } satisfies MiniManifest);
-  rmSync(dir, { recursive: true, force: true });
+  // Another process may have finished the same folder meanwhile: never delete a complete one.
+  if (isComplete(dir, config)) {
+    rmSync(tmp, { recursive: true, force: true });
+    return dir;
+  }
+  rmSync(dir, { recursive: true, force: true }); // an incomplete or outdated folder
   mkdirSync(join(dir, '..'), { recursive: true });
-  renameSync(tmp, dir);
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!isComplete(dir, config)) throw e;
+  }
   return dir;
+}
+
+/** True when `dir` holds a manifest of this version and config (the manifest is written last). */
+function isComplete(dir: string, config: MiniDataConfig): boolean {
+  const manifestPath = join(dir, 'MANIFEST.json');
+  if (!existsSync(manifestPath)) return false;
+  try {
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as MiniManifest;
+    return m.version === MINI_DATA_VERSION && hashKey(m.config) === hashKey(config);
+  } catch {
+    return false;
+  }
 }
 
 /** The manifest of a generated folder. */
