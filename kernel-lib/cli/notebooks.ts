@@ -6,7 +6,7 @@ import { projectRoot } from '../runtime/files.ts';
 import { defaults, runNotebooks } from '../notebook/run.ts';
 import { buildNotebookLib } from '../notebook/notebook-lib.ts';
 
-export const summary = 'notebooks run [files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]; notebooks build-lib';
+export const summary = 'notebooks run [files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]; notebooks build-lib [--force]';
 
 const help = `usage:
   lab notebooks run [files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]
@@ -14,13 +14,14 @@ const help = `usage:
       writes executed copies to --out-dir (default build/notebooks), stops a notebook at its first
       failing cell. Cells see LAB_PROFILE and LAB_QUICK=1. --timeout is per cell (default ${defaults.timeoutS} s).
       Exit code: 0 all passed, 1 a cell failed, 2 a cell timed out or the kernel died.
-  lab notebooks build-lib
-      (Re)builds build/notebook-lib, the module notebooks import kernel-lib through.`;
+  lab notebooks build-lib [--force]
+      (Re)builds build/notebook-lib, the module notebooks import kernel-lib through (only if a
+      kernel-lib file changed since the last build, unless --force).`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') { console.log(help); return sub ? 0 : 2; }
-  if (sub === 'build-lib') { console.log(buildNotebookLib({ force: true })); return 0; }
+  if (sub === 'build-lib') { console.log(buildNotebookLib({ force: rest.includes('--force') })); return 0; }
   if (sub !== 'run') { console.error(`lab notebooks: unknown subcommand '${sub}'\n${help}`); return 2; }
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,

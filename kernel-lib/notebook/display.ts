@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ColumnTable } from 'arquero';
 import { createProgress, type Progress } from '../runtime/progress.ts';
-import { tableHtml, tableMarkdown, TABLE_CSS, type TableFormatOptions } from '../report/table-format.ts';
+import { escapeHtml, tableHtml, tableMarkdown, TABLE_CSS, type TableFormatOptions } from '../report/table-format.ts';
 import { plotFragment } from '../report/plot-html.ts';
 import { savePlot } from '../report/save-plot.ts';
 import { findChromium } from '../report/chromium.ts';
@@ -48,13 +48,13 @@ export function displayBundle(data: Readonly<Bundle>, displayId?: string, update
   return true;
 }
 
-/** Shows an arquero table (HTML, with Markdown as the plain-text form); prints Markdown outside a kernel. */
-export function showTable(t: ColumnTable, opts: Partial<TableFormatOptions> & { readonly title?: string } = {}): void {
-  const md = tableMarkdown(t, opts);
-  const title = opts.title ? `<h4>${opts.title.replace(/</g, '&lt;')}</h4>` : '';
-  if (!displayBundle({ 'text/html': `<style>${TABLE_CSS}</style>${title}${tableHtml(t, opts)}`, 'text/plain': md })) {
-    console.log(`${opts.title ? opts.title + '\n' : ''}${md}`);
-  }
+/** Shows an arquero table (HTML, with Markdown as the plain-text form) and note lines under it; prints Markdown outside a kernel. */
+export function showTable(t: ColumnTable, opts: Partial<TableFormatOptions> & { readonly title?: string; readonly notes?: readonly string[] } = {}): void {
+  const notes = opts.notes ?? [];
+  const md = tableMarkdown(t, opts) + notes.map((n) => `${n}\n`).join('');
+  const title = opts.title ? `<h4>${escapeHtml(opts.title)}</h4>` : '';
+  const html = `<style>${TABLE_CSS}</style>${title}${tableHtml(t, opts)}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}`;
+  if (!displayBundle({ 'text/html': html, 'text/plain': md })) console.log(`${opts.title ? opts.title + '\n' : ''}${md}`);
 }
 
 export interface ShowPlotOptions {

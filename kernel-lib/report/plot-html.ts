@@ -27,9 +27,10 @@ export interface PlotHtmlOptions {
   readonly width: number;             // px
   readonly height: number;            // px
   readonly includeLibrary: boolean;   // inline plotly.js before the figure
+  readonly modeBar: boolean;          // show plotly's toolbar (off for PNG renders)
 }
 
-export const plotHtmlDefaults: PlotHtmlOptions = { width: 800, height: 450, includeLibrary: true };
+export const plotHtmlDefaults: PlotHtmlOptions = { width: 800, height: 450, includeLibrary: true, modeBar: true };
 
 /** JSON safe inside a <script>: `<` escaped so data cannot close the tag. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
@@ -39,7 +40,7 @@ export function plotFragment(plot: Plot, opts: Partial<PlotHtmlOptions> = {}): s
   const o = { ...plotHtmlDefaults, ...opts };
   const id = `lab-plot-${randomBytes(6).toString('hex')}`;
   const layout = { width: o.width, height: o.height, ...plot.layout };
-  const call = `Plotly.newPlot(${JSON.stringify(id)}, ${scriptJson(plot.data)}, ${scriptJson(layout)}, {displaylogo: false, responsive: true})`;
+  const call = `Plotly.newPlot(${JSON.stringify(id)}, ${scriptJson(plot.data)}, ${scriptJson(layout)}, {displaylogo: false, responsive: true${o.modeBar ? '' : ', displayModeBar: false'}})`;
   return `${o.includeLibrary ? plotlyScriptTag() : ''}<div id="${id}" style="width:${o.width}px;height:${o.height}px"></div>`
     + `<script type="text/javascript">(function w(n){if(window.Plotly){${call};}else if(n<200){setTimeout(function(){w(n+1)},50);}})(0);</script>`;
 }

@@ -42,7 +42,11 @@ export function savePlot(plot: Plot, name: string, opts: Partial<SavePlotOptions
   }
   const png = join(o.dir, `${name}.png`);
   const tmp = join(o.dir, `.${name}.${process.pid}.png`);
-  try { renderPng(bin, html, tmp, o.width, o.height); } catch (e) { rmSync(tmp, { force: true }); throw e; }
+  const page = join(o.dir, `.${name}.${process.pid}.png.html`);   // same plot without the toolbar
+  try {
+    writeFileAtomic(page, plotHtml(plot, o.title, { width: o.width, height: o.height, modeBar: false }));
+    renderPng(bin, page, tmp, o.width, o.height);
+  } catch (e) { rmSync(tmp, { force: true }); throw e; } finally { rmSync(page, { force: true }); }
   try { renameSync(tmp, png); } catch (e) { rmSync(tmp, { force: true }); throw e; }   // atomic: same folder
   return { html, png, note: null };
 }
