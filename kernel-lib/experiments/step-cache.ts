@@ -57,11 +57,11 @@ export function readStep<T>(dir: string): StepRecord<T> | null {
  */
 export async function cachedStep<T>(step: string, keyInput: unknown, run: (dir: string) => Promise<T>, opts: StepOptions = {}): Promise<StepOutcome<T>> {
   const { key, dir } = stepLocation(step, keyInput, opts.root);
-  const log = opts.log ?? ((line: string) => console.error(line));
+  const log = opts.log ?? ((line: string) => { if (!process.env.LAB_QUIET) console.error(line); });
   if (!opts.force) {
     const done = readStep<T>(dir);
     if (done) {
-      log(`[step] ${step} ${key}: cached (${dir})`);
+      if (process.env.LAB_VERBOSE) log(`[step] ${step} ${key}: cached (${dir})`);
       return { result: done.result, dir, key, cached: true };
     }
   }
