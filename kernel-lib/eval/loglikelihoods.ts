@@ -62,7 +62,7 @@ export function loglikelihoodTokens(
   checkOptions(o);
   const L = o.maxLength ?? model.config.maxPositions;
   const out: (LoglikelihoodResult | undefined)[] = new Array(requests.length);
-  const keys = requests.map((r) => requestKey(r.context, r.continuation));
+  const keys = requests.map((r) => requestKey(r.context, r.continuation, L));
   // cache hits
   const todo: number[] = [];
   requests.forEach((_, i) => {

@@ -22,9 +22,9 @@ export interface RequestCache {
   readonly size: number;
 }
 
-/** Cache key of a token request (context and continuation ids). */
-export function requestKey(context: readonly number[], continuation: readonly number[]): string {
-  return sha256(`${context.join(',')}|${continuation.join(',')}`).slice(0, 32);
+/** Cache key of a token request: the model's max length (truncation) and the context and continuation ids. */
+export function requestKey(context: readonly number[], continuation: readonly number[], maxLength: number): string {
+  return sha256(`${maxLength}|${context.join(',')}|${continuation.join(',')}`).slice(0, 32);
 }
 
 function alive(pid: number): boolean {

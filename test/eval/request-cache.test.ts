@@ -8,8 +8,9 @@ import { openRequestCache, requestKey } from '../../kernel-lib/eval/request-cach
 test('request cache: whole segments only, reopened intact, stale temp files of dead processes removed', () => {
   const root = mkdtempSync(join(tmpdir(), 'rc-'));
   const c = openRequestCache(root, 'f'.repeat(64), 'piqa@1.0-h1', 60_000);
-  const k1 = requestKey([1, 2], [3]), k2 = requestKey([1], [2, 3]);
+  const k1 = requestKey([1, 2], [3], 1024), k2 = requestKey([1], [2, 3], 1024);
   assert.notEqual(k1, k2);
+  assert.notEqual(requestKey([1, 2], [3], 2), k1);
   c.put(k1, { loglikelihood: -1.25, isGreedy: true });
   c.put(k2, { loglikelihood: -Infinity, isGreedy: false });
   assert.equal(readdirSync(c.dir).length, 0, 'nothing written before a flush');
