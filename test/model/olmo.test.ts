@@ -222,3 +222,23 @@ test('lossAndGrads: gradients match float64 finite differences of the reference 
   tf.dispose([ids, targets, mask]);
   dispose(model);
 });
+
+test('untied GQA clip_qkv config matches torch 1.13 float64 logits (transformers module semantics) within 1e-4', () => {
+  // Literals printed by test/model/olmo-torch-reference.py: torch F.layer_norm without affine,
+  // F.linear, clamp, rotate_half RoPE, repeat_kv by expand, softmax with a -inf causal mask, silu.
+  const torchLogits: Record<number, number[]> = {
+    0: [6.203051, -3.382246, -6.340714, 3.124168, 6.467873, -2.860915, -6.584317, 2.592922, 6.689853, -2.320634, -6.784307, 2.044501, 6.867522],
+    4: [-7.665688, -2.052741, 7.582138, 2.361347, -7.486027, -2.666041, 7.377515, 2.966318, -7.256781, -3.261681, 7.124025, 3.551641, -6.979467],
+    8: [7.588329, 1.254807, -7.537256, -1.561586, 7.473697, 1.865778, -7.397757, -2.166879, 7.309561, 2.46439, -7.209256, -2.757819, 7.097008],
+  };
+  const raw = rawConfig({ vocab_size: 13, hidden_size: 12, head_dim: 4, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 10, rope_theta: 500, clip_qkv: 0.3, tie_word_embeddings: false, num_hidden_layers: 2 });
+  const { model, w, ref } = buildModel(raw, 0.6);
+  const ids = [0, 12, 7, 7, 3, 2, 11, 4, 5];
+  const got = logitsOf(model, [ids]);
+  const js = referenceLogits(ref, w, ids);
+  for (const t of [0, 4, 8]) {
+    assertClose([got[t]!], [torchLogits[t]!], 1e-4, `tfjs vs torch at t=${t}`);
+    assertClose([js[t]!], [torchLogits[t]!], 1e-5, `float64 JS reference vs torch at t=${t}`);
+  }
+  dispose(model);
+});
