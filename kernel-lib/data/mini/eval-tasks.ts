@@ -32,7 +32,7 @@ export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 
     const label = rng.int(4);
     const endings = [0, 1, 2, 3].map((k) => {
       if (k === label) return next.slice(CTX_B_WORDS).join(' ');
-      const o = otherSentence(pool, rng, doc.id).split(' ');
+      const o = otherSentence(pool, rng, doc).split(' ');
       return o.slice(Math.min(CTX_B_WORDS, o.length - 1)).join(' ');
     });
     rows.push({
@@ -123,7 +123,7 @@ export function mmluRow(kind: MmluKind, pool: Pool, rng: Rng): MmluFileRow {
       return [`Which word fills the blank? "${blanked}"`, ...options, key] as MmluFileRow;
     }
     const answer = headWords(doc.sentences[i + 1]!, 12);
-    const others = [0, 1, 2].map(() => headWords(otherSentence(pool, rng, doc.id), 12));
+    const others = [0, 1, 2].map(() => headWords(otherSentence(pool, rng, doc), 12));
     if (new Set([answer, ...others]).size < 4) continue;
     const { options, key } = place(answer, others, rng);
     return [`Which sentence comes next? "${doc.sentences[i]}"`, ...options, key] as MmluFileRow;

@@ -37,13 +37,14 @@ export function siqaRows(pool: Pool, rng: Rng, n: number): Labeled<SiqaFileRow>[
   return Array.from({ length: n }, () => {
     const { doc, i } = pickSentence(pool, rng, { after: 1 });
     const label = 1 + rng.int(3);
-    const answers = [0, 1, 2].map((k) => headWords(k + 1 === label ? doc.sentences[i + 1]! : otherSentence(pool, rng, doc.id), ANSWER_WORDS));
+    const answers = [0, 1, 2].map((k) => headWords(k + 1 === label ? doc.sentences[i + 1]! : otherSentence(pool, rng, doc), ANSWER_WORDS));
     return { row: { context: doc.sentences[i]!, question: 'What comes next?', answerA: answers[0]!, answerB: answers[1]!, answerC: answers[2]! }, label };
   });
 }
 
 /**
- * PIQA-style: which ending completes the sentence? Chance 1/2.
+ * PIQA-style: which ending completes the sentence (the true second half, or the same number of
+ * final words of a sentence from another document of the same corpus)? Chance 1/2.
  * {"goal": "Call me Ishmael. Some years ago, never", "sol1": "mind how long precisely ...", "sol2": "of the whale ..."} label 0
  */
 export function piqaRows(pool: Pool, rng: Rng, n: number): Labeled<PiqaFileRow>[] {
@@ -53,9 +54,12 @@ export function piqaRows(pool: Pool, rng: Rng, n: number): Labeled<PiqaFileRow>[
     for (let t = 0; s.split(' ').length < 8 && t < 50; t++) s = pick(doc.sentences, rng);
     const w = s.split(' ');
     const cut = Math.max(3, Math.floor(w.length / 2));
-    const other = otherSentence(pool, rng, doc.id).split(' ');
-    const wrong = other.slice(Math.min(other.length - 1, Math.floor(other.length / 2))).join(' ');
     const right = w.slice(cut).join(' ');
+    // the wrong ending: as many final words of another sentence as the right one has (no length cue)
+    const n = w.length - cut;
+    let other = otherSentence(pool, rng, doc).split(' ');
+    for (let t = 0; other.length <= n && t < 100; t++) other = otherSentence(pool, rng, doc).split(' ');
+    const wrong = other.slice(Math.max(1, other.length - n)).join(' ');
     const label = rng.int(2);
     return { row: { goal: w.slice(0, cut).join(' '), sol1: label === 0 ? right : wrong, sol2: label === 0 ? wrong : right }, label };
   });

@@ -103,7 +103,7 @@ export function rteRows(pool: Pool, rng: Rng, n: number): string[][] {
     const { doc, i } = pickSentence(pool, rng, { after: 1 });
     const s1 = `${doc.sentences[i]} ${doc.sentences[i + 1]}`;
     const label = rng.int(2);
-    const s2 = asSentence(span(label ? pick([doc.sentences[i]!, doc.sentences[i + 1]!], rng) : otherSentence(pool, rng, doc.id), rng, 5, 8));
+    const s2 = asSentence(span(label ? pick([doc.sentences[i]!, doc.sentences[i + 1]!], rng) : otherSentence(pool, rng, doc), rng, 5, 8));
     return [String(r), s1, s2, label ? 'entailment' : 'not_entailment'];
   });
 }

@@ -81,11 +81,14 @@ export function pickSentence(pool: Pool, rng: Rng, opts: { after?: number; filte
   throw new Error(`mini data: no document in pool '${pool.name}' has ${after + 1} sentences`);
 }
 
-/** A sentence from a document other than `notDoc` (a distractor). */
-export function otherSentence(pool: Pool, rng: Rng, notDoc: string): string {
+/**
+ * A distractor sentence: from another document of the SAME corpus, so that a model cannot
+ * answer by telling State of the Union prose from Moby-Dick (the tasks should start near chance).
+ */
+export function otherSentence(pool: Pool, rng: Rng, notDoc: MiniDoc): string {
   for (;;) {
     const doc = pick(pool.docs, rng);
-    if (doc.id === notDoc) continue;
+    if (doc.id === notDoc.id || doc.corpus !== notDoc.corpus) continue;
     use(pool, doc);
     return pick(doc.sentences, rng);
   }
