@@ -81,3 +81,18 @@ test('bad data fails naming file and row and writes nothing to the cache', async
   assert.ok(!existsSync(cacheDir) || readdirSync(cacheDir).length === 0);
   for (const v of model.params.values()) v.dispose();
 });
+
+test('evaluate on the real files: every available task flows end to end (limit 2)', { skip: process.env.LAB_REAL_DATA ? false : 'LAB_REAL_DATA unset: needs the real benchmark files' }, async () => {
+  const { model } = tinyModel({ V: 50257, P: 64, C: 8, L: 1, H: 2 }, 13);
+  const tasks = ['piqa', 'hellaswag', 'mmlu', 'cola', 'mrpc', 'rte', 'wikitext'];
+  const r = await evaluate(model, tok, tasks, { dataDir: process.env.LAB_REAL_DATA!, limit: 2, batchSize: 16, cacheDir: null, quiet: true, bootstrapIters: 1000 });
+  assert.deepEqual(r['n-samples']['piqa'], { original: 1838, effective: 2 });
+  assert.deepEqual(r['n-samples']['wikitext'], { original: 62, effective: 2 });
+  assert.equal(r['n-samples']['mmlu_abstract_algebra']!.effective, 2);
+  for (const t of ['piqa', 'hellaswag', 'mmlu', 'mmlu_stem', 'rte']) assert.equal(typeof r.results[t]!['acc,none'], 'number', t);
+  assert.equal(typeof r.results['cola']!['mcc,none'], 'number');
+  assert.equal(typeof r.results['mrpc']!['f1,none'], 'number');
+  const wp = r.results['wikitext']!['word_perplexity,none'] as number;
+  assert.ok(wp > 1 && Number.isFinite(wp));
+  for (const v of model.params.values()) v.dispose();
+});
