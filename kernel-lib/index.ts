@@ -56,6 +56,16 @@ export { streamWikipedia, wikipediaDefaults } from './data/sources/wikipedia.ts'
 export type { WikipediaRow, WikipediaSubset } from './data/sources/wikipedia.ts';
 
 // ---- train -----------------------------------------------------------------------------
+export { finetune } from './train/finetune.ts';
+export type { FinetuneLog, FinetuneOptions } from './train/finetune.ts';
+export { trainDefaults, resolveTrainConfig } from './train/train-config.ts';
+export type { TrainConfig } from './train/train-config.ts';
+export { learningRate, scheduleFactor, SCHEDULE_NAMES } from './train/schedules.ts';
+export type { ScheduleName as LrScheduleName, ScheduleSpec as LrScheduleSpec } from './train/schedules.ts';
+export { multitaskFinetune, multitaskData, multitaskDefaults } from './train/multitask.ts';
+export type { MultitaskConfig, MultitaskData } from './train/multitask.ts';
+export type { TrainBlock, TrainData } from './train/block-stream.ts';
+export type { MetricRecord } from './train/run-files.ts';
 
 // ---- prune -----------------------------------------------------------------------------
 export { planPruning } from './prune/plan-pruning.ts';
@@ -114,3 +124,15 @@ export { runNotebooks } from './notebook/run.ts';
 export type { RunNotebooksOptions, RunNotebooksResult, NotebookResult } from './notebook/run.ts';
 
 // ---- experiments -----------------------------------------------------------------------
+export { getProfile, miniProfile, paperProfile, quickProfile } from './experiments/profiles.ts';
+export type { Profile, ProfileName, ModelRole, ModelPlan, RecoveryPlan, PrunePlanConfig } from './experiments/profiles.ts';
+export { cachedStep, stepLocation, readStep } from './experiments/step-cache.ts';
+export type { StepOutcome, StepRecord, StepOptions } from './experiments/step-cache.ts';
+export { setupTable, choicesTable } from './experiments/setup-table.ts';
+export { baselines, finetuned, gpt2Pruning, olmoPruning } from './experiments/study.ts';
+export type { Evaluated } from './experiments/study.ts';
+export { table1, table2, table3, perplexityTable, studyPlots, accuracyTable, taskDetailTable, pruningTable, finetuneLossPlot, mixtureTable } from './experiments/study-tables.ts';
+export type { StudyTable, StudyPlots } from './experiments/study-tables.ts';
+export { reproduce } from './experiments/reproduce.ts';
+export type { ReproduceResult } from './experiments/reproduce.ts';
+export { dryRun } from './experiments/dry-run.ts';

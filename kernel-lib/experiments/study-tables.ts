@@ -4,6 +4,7 @@
  * Nothing here is typed in by hand: every value comes from a step's result, and the published
  * ones from report/paper.ts.
  */
+import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { oursVsPaper, oursVsPaperPerplexity, type OursRow } from '../report/ours-vs-paper.ts';
 import { writeTable, type WrittenTable } from '../report/write-table.ts';
@@ -12,6 +13,7 @@ import { savePlot, type SavedPlot } from '../report/save-plot.ts';
 import { PAPER_TASKS } from '../report/paper.ts';
 import { baselines, finetuned, gpt2Pruning, olmoPruning, type Evaluated } from './study.ts';
 import type { PruneStepResult } from './steps/prune-step.ts';
+import type { MultitaskStepResult } from './steps/multitask-step.ts';
 import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
 
@@ -103,4 +105,59 @@ export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const saved: Record<string, SavedPlot> = {};
   for (const [name, plot] of Object.entries(plots)) saved[name] = savePlot(plot, name);
   return { plots, saved };
+}
+
+/** Our accuracies of evaluated models, one row each (the study's five columns). */
+export function accuracyTable(rows: readonly Evaluated<unknown>[]): ColumnTable {
+  const cols: Record<string, unknown[]> = { model: rows.map((r) => r.label) };
+  for (const t of PAPER_TASKS) cols[t] = rows.map((r) => r.eval.result.scores[t] ?? null);
+  return aq.table(cols);
+}
+
+/** Every task and group row behind the five columns (GLUE subtasks, MMLU categories), per model. */
+export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTable {
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.eval.result.perTask)))].filter((n) => !n.startsWith('mmlu_') || /^mmlu_(stem|humanities|social_sciences|other)$/.test(n)).sort();
+  const cols: Record<string, unknown[]> = { task: names };
+  for (const r of rows) {
+    cols[r.label] = names.map((n) => {
+      const row = r.eval.result.perTask[n] as Record<string, unknown> | undefined;
+      const v = row?.['acc,none'] ?? row?.['mcc,none'] ?? row?.['score,none'] ?? row?.['word_perplexity,none'];
+      return typeof v === 'number' ? v : null;
+    });
+  }
+  return aq.table(cols);
+}
+
+/** Pruning runs side by side: sparsity three ways, parameters, perplexity before/after, recovery tokens. */
+export function pruningTable(rows: readonly Evaluated<StepOutcome<PruneStepResult>>[]): ColumnTable {
+  const last = (r: Evaluated<StepOutcome<PruneStepResult>>) => r.step.result.log.iterations.at(-1)!;
+  return aq.table({
+    model: rows.map((r) => r.label),
+    schedule: rows.map((r) => r.step.result.schedule),
+    iterations: rows.map((r) => r.step.result.log.iterations.length),
+    params_before: rows.map((r) => r.step.result.log.base.total),
+    params_after: rows.map((r) => last(r).parameters.total),
+    sparsity_total: rows.map((r) => last(r).sparsity.total),
+    sparsity_non_embedding: rows.map((r) => last(r).sparsity.nonEmbedding),
+    sparsity_pruned_kinds: rows.map((r) => last(r).sparsity.pruned),
+    ppl_before: rows.map((r) => r.step.result.log.metricBase),
+    ppl_pruned: rows.map((r) => last(r).metricPruned),
+    ppl_recovered: rows.map((r) => last(r).metricRecovered),
+    recovery_tokens: rows.map((r) => r.step.result.recoveryTokens),
+    latency_ms_before: rows.map((r) => r.step.result.latencyMs.before),
+    latency_ms_after: rows.map((r) => r.step.result.latencyMs.after),
+  });
+}
+
+/** The multi-task fine-tuning curves (train and validation loss) of fine-tuned models. */
+export function finetuneLossPlot(rows: readonly Evaluated<StepOutcome<MultitaskStepResult>>[]): Plot {
+  return lossPlot(rows.flatMap((r) => [
+    { label: `${r.label} (train)`, steps: r.step.result.curve.steps, losses: r.step.result.curve.losses },
+    { label: `${r.label} (validation)`, steps: r.step.result.curve.valSteps, losses: r.step.result.curve.valLosses },
+  ]), 'Multi-task fine-tuning loss');
+}
+
+/** Rows and share per source of the multi-task mixture. */
+export function mixtureTable(ft: Evaluated<StepOutcome<MultitaskStepResult>>): ColumnTable {
+  return aq.from(ft.step.result.mixture as unknown as object[]);
 }
