@@ -103,6 +103,11 @@ function hidden(model: Model, ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.T
   if (ids.rank !== 2 || ids.dtype !== 'int32') throw new Error(`gpt2: ids must be [B, T] int32, got [${ids.shape}] ${ids.dtype}`);
   const [B, T] = ids.shape as [number, number];
   if (T > c.maxPositions) throw new Error(`gpt2: sequence length ${T} exceeds n_positions ${c.maxPositions}`);
+  const V = param(model, 'wte.weight').shape[0]!;
+  const idv = ids.dataSync();   // small; an out-of-range id would silently read other memory in the gather
+  for (let i = 0; i < idv.length; i++) {
+    if (!(idv[i]! >= 0 && idv[i]! < V)) throw new Error(`gpt2: ids[${Math.floor(i / T)}][${i % T}] = ${idv[i]} is outside the vocabulary [0, ${V})`);
+  }
   // Training without a seed draws fresh masks each call; pass `seed` for reproducible runs.
   const seed = opts.seed ?? (opts.training ? Math.floor(Math.random() * 2 ** 31) : 0);
   return tf.tidy(() => {

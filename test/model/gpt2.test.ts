@@ -74,3 +74,10 @@ test('training forward: dropout is seeded (same seed same output, different seed
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
 });
+
+test('bad ids are refused naming the position', () => {
+  const { model } = tinyModel({ V: 61, P: 16, C: 16, L: 1, H: 2 }, 6);
+  assert.throws(() => tf.tidy(() => gpt2.hidden(model, tf.tensor2d([[1, 2], [3, 61]], [2, 2], 'int32'))), /ids\[1\]\[1\] = 61 is outside the vocabulary \[0, 61\)/);
+  assert.throws(() => tf.tidy(() => gpt2.hidden(model, tf.zeros([1, 17], 'int32') as tf.Tensor2D)), /sequence length 17 exceeds n_positions 16/);
+  disposeModel(model);
+});
