@@ -8,13 +8,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 const f32 = Math.fround;
+const tables = new Map<string, { readonly cos: Float32Array; readonly sin: Float32Array }>();
 
 /**
  * cos and sin tables [T, D] for positions 0..T-1, rounded as transformers computes them in
  * float32 (inv_freq = 1 / base**(arange(0, D, 2).float() / D); freqs = pos.float() * inv_freq),
  * so large positions get the same angles as the reference, not more exact ones.
  */
-export function rotaryTables(positions: number, headDim: number, theta: number): { cos: Float32Array; sin: Float32Array } {
+export function rotaryTables(positions: number, headDim: number, theta: number): { readonly cos: Float32Array; readonly sin: Float32Array } {
+  const key = `${positions}:${headDim}:${theta}`;
+  const hit = tables.get(key);
+  if (hit) return hit;
   const half = headDim / 2;
   const inv = new Float64Array(half);
   for (let i = 0; i < half; i++) inv[i] = f32(1 / f32(Math.pow(f32(theta), f32(f32(2 * i) / headDim))));
@@ -28,7 +32,11 @@ export function rotaryTables(positions: number, headDim: number, theta: number):
       sin[p * headDim + i] = s; sin[p * headDim + i + half] = s;
     }
   }
-  return { cos, sin };
+  // Every layer's q and k use the same tables: keep the few recent shapes (plain JS memory).
+  if (tables.size >= 8) tables.delete(tables.keys().next().value!);
+  const out = { cos, sin };
+  tables.set(key, out);
+  return out;
 }
 
 /**

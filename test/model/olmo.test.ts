@@ -242,3 +242,29 @@ test('untied GQA clip_qkv config matches torch 1.13 float64 logits (transformers
   }
   dispose(model);
 });
+
+test('capture reports each layer\'s MLP activation [N, F] and head outputs [N, H*D]', () => {
+  const raw = rawConfig({ vocab_size: 13, hidden_size: 12, head_dim: 4, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 10 });
+  const { model, w } = buildModel(raw, 0.6);
+  const seen: string[] = [];
+  let mlp0: number[][] = [];
+  tf.tidy(() => {
+    olmo.hidden(model, tf.tensor2d([[1, 2, 3]], [1, 3], 'int32'), {
+      capture: (site, a) => { seen.push(`${site.kind}${site.layer}:[${a.shape}]`); if (site.kind === 'mlp' && site.layer === 0) mlp0 = a.arraySync() as number[][]; },
+    });
+  });
+  assert.deepEqual(seen, ['heads0:[3,16]', 'mlp0:[3,10]', 'heads1:[3,16]', 'mlp1:[3,10]']);
+  // layer 0 MLP activation at position 0 by hand: silu(gate h) * up h with h = norm(embedding of token 1)
+  const e = w.get('model.embed_tokens.weight')![1]!;
+  const norm = (x: number[]) => { const m = x.reduce((a, b) => a + b, 0) / x.length; const v = x.reduce((a, b) => a + (b - m) ** 2, 0) / x.length; return x.map((y) => (y - m) / Math.sqrt(v + 1e-5)); };
+  // position 0 attends only to itself: attention output = o_proj(v) with v the (unclipped) value of position 0
+  const mv = (m: number[][], x: number[]) => m.map((r) => r.reduce((s, a, j) => s + a * x[j]!, 0));
+  const h0 = norm(e);
+  const v = mv(w.get('model.layers.0.self_attn.v_proj.weight')!, h0);
+  const vRep = [0, 1, 2, 3].flatMap((hh) => v.slice(Math.floor(hh / 2) * 4, Math.floor(hh / 2) * 4 + 4));
+  const x1 = e.map((a, c) => a + mv(w.get('model.layers.0.self_attn.o_proj.weight')!, vRep)[c]!);
+  const h1 = norm(x1);
+  const g = mv(w.get('model.layers.0.mlp.gate_proj.weight')!, h1), u = mv(w.get('model.layers.0.mlp.up_proj.weight')!, h1);
+  assertClose([mlp0[0]!], [g.map((gi, f) => (gi / (1 + Math.exp(-gi))) * u[f]!)], 1e-5, 'mlp activation, layer 0, position 0');
+  dispose(model);
+});
