@@ -39,4 +39,14 @@ test('wikipedia: deterministic hash subset of N rows across shards and row group
   assert.deepEqual(await all(streamWikipedia(dir, { rows: 100 })), sub);
   assert.notDeepEqual((await all(streamWikipedia(dir, { rows: 100, seed: 1 }))).map((r) => r.id), sub.map((r) => r.id));
   await assert.rejects(all(streamWikipedia(join(dir, 'none'), {})), /wikipedia: no folder/);
+  // a row without text is named by shard file and row
+  const bad = join(dir, 'bad/wikipedia/20231101.en');
+  mkdirSync(bad, { recursive: true });
+  writeFileSync(join(bad, 'train-00000-of-00001.parquet'), new Uint8Array(parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: ['1', '2'], type: 'STRING' }, { name: 'url', data: ['u', 'u'], type: 'STRING' },
+      { name: 'title', data: ['a', 'b'], type: 'STRING' }, { name: 'text', data: ['ok', null], type: 'STRING' },
+    ],
+  })));
+  await assert.rejects(all(streamWikipedia(join(dir, 'bad'), { rows: 0 })), /train-00000-of-00001\.parquet: row 2: missing field 'text'/);
 });
