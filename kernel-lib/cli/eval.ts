@@ -17,7 +17,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
 export const summary = 'LM Evaluation Harness tasks (piqa, openbookqa, hellaswag, mmlu, glue, wikitext) on a model';
 
 const USAGE = 'usage: lab eval MODEL --tasks T1,T2 [--limit N] [--batch-size N] [--data-dir DIR] [--output FILE]\n'
-  + '                [--log-samples FILE] [--bootstrap-iters N] [--no-cache] [--revision R]\n'
+  + '                [--log-samples FILE] [--bootstrap-iters N] [--no-cache] [--cache-flush-ms MS] [--revision R]\n'
   + '  --data-dir defaults to $LAB_REAL_DATA, else the hub parquet files (hub cache); tasks: lab eval --list';
 
 function positiveNumber(v: string | undefined, key: string, integer: boolean): number | undefined {
@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
     tasks: { type: 'string' }, limit: { type: 'string' }, 'batch-size': { type: 'string' }, 'data-dir': { type: 'string' },
     output: { type: 'string' }, 'log-samples': { type: 'string' }, 'bootstrap-iters': { type: 'string' },
-    'no-cache': { type: 'boolean', default: false }, revision: { type: 'string' }, list: { type: 'boolean', default: false },
+    'no-cache': { type: 'boolean', default: false }, 'cache-flush-ms': { type: 'string' }, revision: { type: 'string' }, list: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   } });
   if (values.list) { console.log(listTasks().join('\n')); return 0; }
@@ -46,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     batchSize: positiveNumber(values['batch-size'], 'batch-size', true) ?? 1,
     ...(bootstrap === undefined ? {} : { bootstrapIters: bootstrap }),
     ...(values['no-cache'] ? { cacheDir: null } : {}),
+    ...(values['cache-flush-ms'] !== undefined ? { cacheFlushMs: Number(values['cache-flush-ms']) } : {}),
     logSamples: values['log-samples'] !== undefined,
     modelName: positionals[0]!,
   });

@@ -29,6 +29,8 @@ export interface EvalConfig {
   readonly batchSize: number;
   /** Request cache root; default <labCacheDir()>/eval; null disables caching. */
   readonly cacheDir?: string | null;
+  /** Milliseconds between request-cache segment writes (an interrupted run loses at most this much work). */
+  readonly cacheFlushMs: number;
   /** Bootstrap replicates for the f1 / mcc stderr (lm-eval default 100000; 0 = "N/A"). */
   readonly bootstrapIters: number;
   /** Keep per-document sample logs in the result (`samples`). */
@@ -43,6 +45,7 @@ export const defaults: EvalConfig = {
   dataDir: null,
   limit: null,
   batchSize: 1,
+  cacheFlushMs: 2000,
   bootstrapIters: 100000,
   logSamples: false,
   modelName: 'model',
@@ -53,6 +56,7 @@ function validate(c: EvalConfig): void {
   if (c.dataDir !== null && typeof c.dataDir !== 'string') throw new Error('evaluate: config.dataDir must be a folder path or null (hub)');
   if (c.limit !== null && !(c.limit > 0)) throw new Error(`evaluate: config.limit must be > 0 or null, got ${c.limit}`);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new Error(`evaluate: config.batchSize must be a positive integer, got ${c.batchSize}`);
+  if (!(c.cacheFlushMs >= 0)) throw new Error(`evaluate: config.cacheFlushMs must be >= 0, got ${c.cacheFlushMs}`);
   if (!Number.isInteger(c.bootstrapIters) || c.bootstrapIters < 0) throw new Error(`evaluate: config.bootstrapIters must be an integer >= 0, got ${c.bootstrapIters}`);
 }
 
@@ -137,7 +141,7 @@ export async function evaluate(
     const all = c.dataDir ? await task.data.load(c.dataDir) : await task.data.loadHub();
     const docs = applyLimit(all, c.limit);
     const cache = cacheRoot === null ? undefined
-      : openRequestCache(cacheRoot, fingerprint, `${task.name}@${task.version}-h${HARNESS_VERSION}`);
+      : openRequestCache(cacheRoot, fingerprint, `${task.name}@${task.version}-h${HARNESS_VERSION}`, c.cacheFlushMs);
     const o = task.outputType === 'multiple_choice'
       ? runMultipleChoice(model, tokenizer, task, docs, c, cache)
       : runRolling(model, tokenizer, task, docs, c, cache);

@@ -45,14 +45,14 @@ test('lab eval: interrupted run resumes from the request cache; --output and --l
   writeFileSync(join(dataDir, 'piqa/valid-labels.lst'), rows.map((_, i) => String(i % 2)).join('\n') + '\n');
   const cache = mkdtempSync(join(tmpdir(), 'evalcli-cache-'));
   const env = { ...process.env, LAB_CACHE_DIR: cache, LAB_QUIET: '1' };
-  const args = ['--import', 'tsx', CLI, 'eval', modelDir, '--tasks', 'piqa', '--data-dir', dataDir, '--batch-size', '1'];
+  const args = ['--import', 'tsx', CLI, 'eval', modelDir, '--tasks', 'piqa', '--data-dir', dataDir, '--batch-size', '1', '--cache-flush-ms', '0'];
 
   // 1. start, wait for the first segment, kill
   const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
   const exited = new Promise<void>((res) => child.on('exit', () => res()));
   let killed = false;
-  for (let i = 0; i < 600 && !killed; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 3000 && !killed; i++) {
+    await new Promise((r) => setTimeout(r, 20));
     if (segments(cache).some((f) => f.endsWith('.jsonl'))) { child.kill('SIGKILL'); killed = true; }
   }
   await exited;

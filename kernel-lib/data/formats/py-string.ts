@@ -21,7 +21,8 @@ export function pyRstrip(s: string): string {
   return s.replace(TRAIL, '');
 }
 
-/** str.capitalize(): first character upper-cased, the rest lower-cased. */
+/** str.capitalize(): first character upper-cased, the rest lower-cased. (Python >= 3.8 title-cases the
+ *  first character: differs from upper-casing only for digraphs such as U+01C6.) */
 export function pyCapitalize(s: string): string {
   const cps = [...s];
   if (cps.length === 0) return s;
