@@ -65,21 +65,21 @@ const parquet = (repo: string, paths: readonly string[], local: (p: string) => s
 
 export const siqaSource: DataSource = {
   name: 'siqa', kind: 'task', splits: ['train', 'validation'], formatterVersion: formatterVersions.siqa,
-  rows(dataDir, split) { checkSplit('siqa', this.splits, split); return fromArray(readSiqa(dataDir, split as 'train')); },
+  rows(dataDir, split) { checkSplit('siqa', ['train', 'validation'], split); return fromArray(readSiqa(dataDir, split as 'train')); },
   format: (r) => formatSiqa(r as Parameters<typeof formatSiqa>[0]),
   hub: parquet('allenai/social_i_qa', ['default/train/0000.parquet', 'default/validation/0000.parquet'], (p) => `siqa/${p}`),
 };
 
 export const piqaSource: DataSource = {
   name: 'piqa', kind: 'task', splits: ['train', 'validation'], formatterVersion: formatterVersions.piqa,
-  rows(dataDir, split) { checkSplit('piqa', this.splits, split); return fromArray(readPiqa(dataDir, split as 'train')); },
+  rows(dataDir, split) { checkSplit('piqa', ['train', 'validation'], split); return fromArray(readPiqa(dataDir, split as 'train')); },
   format: (r) => formatPiqa(r as Parameters<typeof formatPiqa>[0]),
   hub: parquet('baber/piqa', ['piqa_train.parquet', 'piqa_validation.parquet'], (p) => `piqa/${p}`, 'main'),
 };
 
 export const openbookqaSource: DataSource = {
   name: 'openbookqa', kind: 'task', splits: ['train', 'validation', 'test'], formatterVersion: formatterVersions.openbookqa,
-  rows(dataDir, split) { checkSplit('openbookqa', this.splits, split); return fromArray(readOpenBookQa(dataDir, split as 'train')); },
+  rows(dataDir, split) { checkSplit('openbookqa', ['train', 'validation', 'test'], split); return fromArray(readOpenBookQa(dataDir, split as 'train')); },
   format: (r) => formatOpenBookQa(r as Parameters<typeof formatOpenBookQa>[0]),
   hub: parquet('allenai/openbookqa', ['main/train-00000-of-00001.parquet', 'main/validation-00000-of-00001.parquet', 'main/test-00000-of-00001.parquet'],
     (p) => `openbookqa/${p}`, 'main'),
@@ -87,14 +87,14 @@ export const openbookqaSource: DataSource = {
 
 export const hotpotqaSource: DataSource = {
   name: 'hotpotqa', kind: 'task', splits: ['train', 'validation'], formatterVersion: formatterVersions.hotpotqa,
-  rows(dataDir, split) { checkSplit('hotpotqa', this.splits, split); return streamHotpotQa(dataDir, split as 'train', 'distractor'); },
+  rows(dataDir, split) { checkSplit('hotpotqa', ['train', 'validation'], split); return streamHotpotQa(dataDir, split as 'train', 'distractor'); },
   format: (r, ctx) => formatHotpotQa(r as Parameters<typeof formatHotpotQa>[0], needTokenizer(ctx, 'hotpotqa'), { ...formatDefaults, ...ctx?.format }),
   hub: parquet('hotpotqa/hotpot_qa', ['distractor/train/0000.parquet', 'distractor/train/0001.parquet', 'distractor/validation/0000.parquet'], (p) => `hotpotqa/${p}`),
 };
 
 export const billsumSource: DataSource = {
   name: 'billsum', kind: 'task', splits: ['train', 'test', 'ca_test'], formatterVersion: formatterVersions.billsum,
-  rows(dataDir, split) { checkSplit('billsum', this.splits, split); return streamBillsum(dataDir, split as 'train'); },
+  rows(dataDir, split) { checkSplit('billsum', ['train', 'test', 'ca_test'], split); return streamBillsum(dataDir, split as 'train'); },
   format: (r, ctx) => formatBillsum(r as Parameters<typeof formatBillsum>[0], needTokenizer(ctx, 'billsum'), { ...formatDefaults, ...ctx?.format }),
   hub: parquet('FiscalNote/billsum', ['data/train-00000-of-00001.parquet', 'data/test-00000-of-00001.parquet', 'data/ca_test-00000-of-00001.parquet'],
     (p) => `billsum/${p}`, 'main'),
@@ -102,7 +102,7 @@ export const billsumSource: DataSource = {
 
 export const wikitext103Source: DataSource = {
   name: 'wikitext103', kind: 'lm', splits: ['train', 'validation', 'test'], formatterVersion: formatterVersions.text,
-  rows(dataDir, split) { checkSplit('wikitext103', this.splits, split); return streamWikitextDocuments(dataDir, split as 'train', 'wikitext103'); },
+  rows(dataDir, split) { checkSplit('wikitext103', ['train', 'validation', 'test'], split); return streamWikitextDocuments(dataDir, split as 'train', 'wikitext103'); },
   format: (r) => ({ text: (r as { text: string }).text }),
   hub: parquet('Salesforce/wikitext', ['wikitext-103-raw-v1/train-00000-of-00002.parquet', 'wikitext-103-raw-v1/train-00001-of-00002.parquet',
     'wikitext-103-raw-v1/validation-00000-of-00001.parquet', 'wikitext-103-raw-v1/test-00000-of-00001.parquet'], (p) => `wikitext103/${p}`, 'main'),
@@ -112,7 +112,7 @@ export const wikitext103Source: DataSource = {
 const WIKIPEDIA_SHARDS = 41;
 export const wikipediaSource: DataSource = {
   name: 'wikipedia', kind: 'lm', splits: ['train'], formatterVersion: formatterVersions.text,
-  rows(dataDir, split, ctx) { checkSplit('wikipedia', this.splits, split); return streamWikipedia(dataDir, ctx?.wikipedia); },
+  rows(dataDir, split, ctx) { checkSplit('wikipedia', ['train'], split); return streamWikipedia(dataDir, ctx?.wikipedia); },
   format: (r) => ({ text: (r as { text: string }).text }),
   hub: parquet('wikimedia/wikipedia', Array.from({ length: WIKIPEDIA_SHARDS }, (_, i) =>
     `20231101.en/train-${String(i).padStart(5, '0')}-of-${String(WIKIPEDIA_SHARDS).padStart(5, '0')}.parquet`), (p) => `wikipedia/${p}`, 'main'),
