@@ -44,6 +44,8 @@ export async function run(argv: string[]): Promise<number> {
     if (!existsSync(dir)) { console.error(`lab notebooks: no files given and no ${dir} folder`); return 2; }
     files = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(dir, f));
   }
+  // Ctrl-C / kill: exit through process.exit so the kernel client's exit hook kills running kernels.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { console.error(`lab notebooks: ${sig}, stopping kernels`); process.exit(130); });
   const r = await runNotebooks(files, {
     profile, quick: values.quick, timeoutS,
     ...(values['out-dir'] ? { outDir: resolve(values['out-dir']) } : {}),

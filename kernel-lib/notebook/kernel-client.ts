@@ -48,6 +48,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Process groups of running kernels, killed when this process exits (they run detached). */
+const live = new Set<number>();
+const liveDirs = new Set<string>();   // their connection-file folders
+let exitHook = false;
+function track(pid: number): void {
+  live.add(pid);
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const g of live) { try { process.kill(-g, 'SIGKILL'); } catch { /* gone */ } }
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 /** Thrown when a cell does not finish in time or the kernel process dies; the kernel is unusable after it. */
 export class KernelFailure extends Error {}
 
@@ -79,6 +93,7 @@ export class KernelClient {
     const ports = { shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(),
       control_port: await freePort(), hb_port: await freePort() };
     this.dir = mkdtempSync(join(tmpdir(), 'lab-kernel-'));
+    liveDirs.add(this.dir);
     const connFile = join(this.dir, 'connection.json');
     writeFileSync(connFile, JSON.stringify({ ...ports, ip: '127.0.0.1', transport: 'tcp', key: this.key,
       signature_scheme: 'hmac-sha256', kernel_name: 'tslab' }));
@@ -88,7 +103,13 @@ export class KernelClient {
     const keep = (b: Buffer) => { this.stderrTail = (this.stderrTail + b.toString()).slice(-4000); };
     this.proc.stdout!.on('data', keep);
     this.proc.stderr!.on('data', keep);
-    this.proc.on('exit', (code, sig) => { this.exited = `kernel process exited (code ${code}, signal ${sig})`; this.wake(); });
+    const pid = this.proc.pid;
+    if (pid) track(pid);
+    this.proc.on('exit', (code, sig) => {
+      if (pid) live.delete(pid);
+      this.exited = `kernel process exited (code ${code}, signal ${sig})`;
+      this.wake();
+    });
     this.proc.on('error', (e) => { this.exited = `kernel process failed to start: ${e.message}`; this.wake(); });
     const addr = (p: number) => `tcp://127.0.0.1:${p}`;
     this.shell.connect(addr(ports.shell_port));
@@ -199,6 +220,6 @@ export class KernelClient {
       if (!this.exited && p.pid) { try { process.kill(-p.pid, 'SIGKILL'); } catch { /* already gone */ } }
     }
     for (const s of [this.shell, this.control, this.iopub]) if (!s.closed) s.close();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) { rmSync(this.dir, { recursive: true, force: true }); liveDirs.delete(this.dir); }
   }
 }

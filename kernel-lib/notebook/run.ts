@@ -32,7 +32,7 @@ export const defaults: RunNotebooksOptions = {
 export interface NotebookResult {
   readonly file: string;
   readonly status: 'ok' | 'failed' | 'crashed';
-  readonly executed: string;            // path of the executed copy
+  readonly executed: string;            // path of the executed copy ('' if the notebook could not be read)
   readonly failedCell?: number;         // 0-based index among all cells
   readonly error?: string;              // the failing cell's error text
   readonly seconds: number;
@@ -125,12 +125,15 @@ export async function runNotebooks(files: readonly string[], options: Partial<Ru
   const results: NotebookResult[] = [];
   for (const f of files) {
     const file = resolve(f);
-    const r = await runOne(file, o);
+    let r: NotebookResult;
+    try { r = await runOne(file, o); } catch (e) {   // unreadable notebook, kernel that cannot start, ...
+      r = { file, status: 'failed', executed: '', error: (e as Error).message, seconds: 0 };
+    }
     results.push(r);
     if (r.status === 'ok') o.log(`${f}: ok (${r.seconds.toFixed(1)} s) -> ${r.executed}`);
     else {
       const cell = r.failedCell === undefined ? '' : ` at cell ${r.failedCell}`;
-      o.log(`${f}: ${r.status.toUpperCase()}${cell} (${r.seconds.toFixed(1)} s) -> ${r.executed}\n${r.error ?? ''}`);
+      o.log(`${f}: ${r.status.toUpperCase()}${cell} (${r.seconds.toFixed(1)} s)${r.executed ? ' -> ' + r.executed : ''}\n${r.error ?? ''}`);
     }
   }
   const passed = results.filter((r) => r.status === 'ok').length;
