@@ -1,8 +1,9 @@
 /**
  * The study's two profiles (DESIGN principle 6): typed configs of the same steps.
- *   - `mini`: runs here with no download. The mini GPT-2 (models/mini, pretrained by the project on
- *     the State of the Union addresses and Moby-Dick) stands in for GPT-2 and for OLMo-1B's
- *     pipeline; tasks are the generated mini data (datasets/README.md) in the real files' schemas.
+ *   - `mini`: runs here with no download. The mini GPT-2 (models/mini) and the mini OLMo
+ *     (models/mini-olmo), both pretrained by the project on the State of the Union addresses and
+ *     Moby-Dick with the GPT-2 tokenizer, stand in for GPT-2 and OLMo-1B; tasks are the generated
+ *     mini data (datasets/README.md) in the real files' schemas.
  *   - `paper`: `gpt2` and `allenai/OLMo-1B-hf` from the hub, the real datasets, the write-up's
  *     hyperparameters where it states them (~46-47% sparsity, 3 recovery epochs per iteration,
  *     50% of OLMo's MLP, 300K Wikipedia rows); needs a connected machine and tfjs-node(-gpu).
@@ -73,10 +74,10 @@ const COMMON_CHOICES = [
 export const miniProfile: Profile = {
   name: 'mini',
   quick: false,
-  description: 'Runs here with no download: the project\'s mini GPT-2 on tasks generated from public-domain text.',
+  description: 'Runs here with no download: the project\'s mini GPT-2 and mini OLMo on tasks generated from public-domain text.',
   models: {
     gpt2: { id: 'mini', label: 'mini GPT-2', paperLabel: 'GPT-2' },
-    olmo: { id: 'mini', label: 'mini GPT-2 (OLMo-1B role)', paperLabel: 'OLMO-1B' },
+    olmo: { id: 'mini-olmo', label: 'mini OLMo', paperLabel: 'OLMO-1B' },
   },
   data: { kind: 'mini', seed: 0 },
   eval: { tasks: EVAL_TASKS, limit: null, batchSize: 16, bootstrapIters: 1000 },
@@ -92,7 +93,7 @@ export const miniProfile: Profile = {
   needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 15 minutes on 2 cores' },
   choices: [
     ...COMMON_CHOICES,
-    'mini: no OLMo-architecture checkpoint is embedded, so Table 3\'s pipeline (one-shot, MLP only, 50%) runs on the mini GPT-2; the OLMo family itself is tested against a reference and runs in the paper profile.',
+    'mini: the OLMo-1B role is a mini OLMo-architecture model (non-parametric LayerNorm, RoPE, SwiGLU) with the GPT-2 tokenizer: OLMo\'s GPT-NeoX vocabulary is not available offline.',
     'mini: the recovery corpus (WikiText-103 role) is the SOTU + Moby-Dick train split; perplexity is on its held-out validation documents.',
   ],
 };

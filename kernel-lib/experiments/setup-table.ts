@@ -22,7 +22,7 @@ export async function setupTable(profile: Profile): Promise<ColumnTable> {
   ];
   for (const role of ['gpt2', 'olmo'] as const) {
     const m = profile.models[role];
-    const local = m.id === 'mini' ? join(projectRoot, 'models', 'mini') : m.id;
+    const local = m.id === 'mini' || m.id === 'mini-olmo' ? join(projectRoot, 'models', m.id) : m.id;
     const status = existsSync(join(local, 'config.json')) ? `local: ${local}` : 'downloaded from the hub on first use';
     rows.push([`model (${m.paperLabel} role)`, `${m.label}: ${m.id} (${status})`]);
   }
