@@ -10,7 +10,7 @@
  * running kernel: nothing of tslab (which loads TypeScript) is loaded outside a kernel.
  */
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -59,13 +59,14 @@ export function showTable(t: ColumnTable, opts: Partial<TableFormatOptions> & { 
 
 export interface ShowPlotOptions {
   readonly name: string | null;     // also save as results/plots/<name>.{html,png}; null: PNG in a temp dir only
+  readonly pngFile: string | null;  // an already rendered PNG of this plot (e.g. savePlot's) to attach instead of rendering
   readonly png: boolean;            // attach a PNG fallback (needs Chromium)
   readonly selfContained: boolean;  // inline plotly.js into this output even if an earlier one has it
   readonly width: number;
   readonly height: number;
 }
 
-export const showPlotDefaults: ShowPlotOptions = { name: null, png: true, selfContained: false, width: 800, height: 450 };
+export const showPlotDefaults: ShowPlotOptions = { name: null, pngFile: null, png: true, selfContained: false, width: 800, height: 450 };
 
 let libraryShown = false;
 
@@ -78,15 +79,16 @@ export function showPlot(plot: Plot, opts: Partial<ShowPlotOptions> = {}): void 
   const o = { ...showPlotDefaults, ...opts };
   const title = String((plot.layout.title as { text?: string } | undefined)?.text ?? o.name ?? 'plot');
   const inKernel = inNotebook();
-  let png: string | null = null;
   if (o.name !== null) {
     const saved = savePlot(plot, o.name, { png: o.png, width: o.width, height: o.height });
     if (!inKernel) { console.log(`plot '${title}': ${saved.html}${saved.png ? ', ' + saved.png : ''}${saved.note ? ' (' + saved.note + ')' : ''}`); return; }
-    png = saved.png;
-    if (png) return send(readFileSync(png));
-    return send(null);
+    return send(saved.png ? readFileSync(saved.png) : null);
   }
   if (!inKernel) { console.log(`plot '${title}' (pass a name to save it)`); return; }
+  if (o.pngFile !== null) {
+    if (!existsSync(o.pngFile)) throw new Error(`showPlot: pngFile ${o.pngFile} does not exist`);
+    return send(o.png ? readFileSync(o.pngFile) : null);
+  }
   if (o.png && findChromium()) {
     const dir = mkdtempSync(join(tmpdir(), 'lab-show-'));
     try {
