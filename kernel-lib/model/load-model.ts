@@ -1,5 +1,5 @@
 /**
- * loadModel: a Hugging Face checkpoint (folder, hub id, or the alias `mini`) -> LanguageModel.
+ * loadModel: a Hugging Face checkpoint (folder, hub id, or the alias `mini` / `mini-olmo`) -> LanguageModel.
  * Reads config.json, picks the family from model_type, reads model.safetensors (or its shards),
  * maps file keys to the family's parameter names (checkpoint-layout.ts), checks every name and
  * shape against the config, refuses models the backend cannot hold BEFORE allocating, then makes
@@ -32,14 +32,15 @@ export const MODEL_FILE_PATTERNS: readonly string[] = [
 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 
-/** Where a model id lives on disk: `mini`, an existing folder, or a hub snapshot (downloaded if needed). */
+/** Where a model id lives on disk: `mini` / `mini-olmo`, an existing folder, or a hub snapshot (downloaded if needed). */
 export async function resolveModelDir(idOrDir: string, revision?: string): Promise<string> {
   if (/\.(bin|pt|pth|ckpt|pkl)$/i.test(idOrDir)) {
     throw new Error(`${idOrDir}: PyTorch pickle checkpoints are refused (never unpickled or executed); convert it to safetensors first`);
   }
-  if (idOrDir === 'mini') {
-    const dir = join(projectRoot, 'models', 'mini');
-    if (!existsSync(join(dir, 'config.json'))) throw new Error(`model 'mini': ${dir}/config.json not found (the mini checkpoint is rebuilt by scripts/pretrain-mini.ts)`);
+  if (idOrDir === 'mini' || idOrDir === 'mini-olmo') {
+    const dir = join(projectRoot, 'models', idOrDir);
+    const cmd = idOrDir === 'mini' ? 'scripts/pretrain-mini.ts' : 'scripts/pretrain-mini.ts --family olmo';
+    if (!existsSync(join(dir, 'config.json'))) throw new Error(`model '${idOrDir}': ${dir}/config.json not found (the checkpoint is rebuilt by ${cmd})`);
     return dir;
   }
   if (existsSync(idOrDir)) {
@@ -168,7 +169,7 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
 
 /**
  * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a hub id
- * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), or `mini`.
+ * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), `mini` or `mini-olmo`.
  */
 export async function loadModel(idOrDir: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
   if (opts.dtype !== undefined && opts.dtype !== 'float32') throw new Error(`loadModel: dtype must be 'float32', got ${JSON.stringify(opts.dtype)}`);
