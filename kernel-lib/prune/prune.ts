@@ -31,6 +31,8 @@ export interface PruneIteration {
   readonly parameters: ParameterCounts;  // after pruning
   readonly sparsity: Sparsity;           // achieved, relative to the original model
   readonly units: Readonly<Record<string, number[]>>; // kept units per layer, by kind
+  /** The plan applied, scores dropped (kept indices replay it on the previous model; full plan in iter-<k>/plan.json). */
+  readonly plan: PruningPlan;
   /** opts.evaluate right after pruning and after recovery (e.g. held-out perplexity); null without evaluate / recover. */
   readonly metricPruned: number | null;
   readonly metricRecovered: number | null;
@@ -117,7 +119,7 @@ export async function prune(
     current = next;
     done.push({
       iteration: k + 1, target: targets[k]!, parameters: pruned, sparsity: sparsity(base, pruned, cfg.groups),
-      units: unitsOf(plan), metricPruned, metricRecovered,
+      units: unitsOf(plan), plan: { ...plan, groups: plan.groups.map((g) => ({ ...g, scores: [] })) }, metricPruned, metricRecovered,
       seconds: { plan: tPlan, recover: (performance.now() - t1) / 1000 },
     });
     if (opts.outDir) {
