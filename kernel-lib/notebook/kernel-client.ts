@@ -30,7 +30,7 @@ export interface CellResult {
 export interface KernelOptions {
   readonly cwd: string;                          // kernel working directory (the notebook's folder)
   readonly env?: Readonly<Record<string, string>>; // extra environment variables for the kernel
-  readonly startTimeoutMs?: number;              // how long to wait for kernel_info_reply (default 30000)
+  readonly startTimeoutMs?: number;              // how long to wait for kernel_info_reply (default 120000)
   readonly tslabBin?: string;                    // tslab executable (default <project>/node_modules/.bin/tslab)
 }
 
@@ -119,12 +119,12 @@ export class KernelClient {
     void this.pump(this.shell);
     void this.pump(this.iopub);
     // iopub is a PUB/SUB pair: repeat kernel_info until its busy/idle status also arrives on iopub.
-    const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 120000);
     for (;;) {
       const req = await this.send('kernel_info_request', {});
       const ok = await this.waitFor((m) => m.parent_header.msg_id === req && m.header.msg_type === 'status', Math.min(1000, Math.max(1, deadline - Date.now())));
       if (ok) break;
-      if (Date.now() > deadline) throw new KernelFailure(`tslab kernel did not answer within ${opts.startTimeoutMs ?? 30000} ms\n${this.stderrTail}`);
+      if (Date.now() > deadline) throw new KernelFailure(`tslab kernel did not answer within ${opts.startTimeoutMs ?? 120000} ms\n${this.stderrTail}`);
     }
     await sleep(50);
     this.inbox.length = 0;
