@@ -4,6 +4,10 @@
  * " A" / " B" / " C" / " D" share the whole input and differ only in the last target, so they
  * cost one forward pass (spec 1.8). The head runs on the scored positions only, in chunks of
  * about 16 Mi logits so long rolling windows never build a [B*T, V] tensor.
+ * (model/lm.ts scoreTokens takes one target per position, hence this variant; a test checks
+ * that both agree.) Numerics: log p = z_target - logsumexp(z) in float32 as lm-eval's float32
+ * log_softmax; the caller sums per-token values in float64 where torch sums in float32, a
+ * difference far below the 1e-5 batch-agreement tolerance for continuations of a few tokens.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel } from '../model/types.ts';
