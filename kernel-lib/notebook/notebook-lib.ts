@@ -50,7 +50,9 @@ export function buildNotebookLib(opts: { readonly force?: boolean } = {}): strin
   const dir = notebookLibDir;
   const stamp = join(dir, '.built');
   const src = join(projectRoot, 'kernel-lib');
-  const fresh = () => !opts.force && existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(src);
+  const newest = () => Math.max(newestMtime(src), statSync(join(projectRoot, 'tsconfig.json')).mtimeMs);
+  const fresh = () => !opts.force && existsSync(stamp) && existsSync(join(dir, 'types', 'index.d.ts'))
+    && statSync(stamp).mtimeMs >= newest();
   if (fresh()) return dir;
   return withLock(join(projectRoot, 'build', '.notebook-lib.lock'), () => (fresh() ? dir : build(dir, src, stamp)));
 }
@@ -78,9 +80,11 @@ function build(dir: string, src: string, stamp: string): string {
       rootDir: rel(src), noUnusedLocals: false, incremental: true, tsBuildInfoFile: './types.tsbuildinfo' },
     files: [rel(join(src, 'index.ts'))], include: [],
   }, null, 2) + '\n');
+  const index = join(dir, 'types', 'index.d.ts');
+  // incremental tsc does not re-emit outputs deleted behind its back: start over if they are gone
+  if (!existsSync(index)) rmSync(join(dir, 'types.tsbuildinfo'), { force: true });
   const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
-  const index = join(dir, 'types', 'index.d.ts');
   if (!existsSync(index)) throw new Error(`notebook-lib: tsc produced no ${index}\n${r.stdout}${r.stderr}`);
   for (const f of listDts(join(dir, 'types'))) {
     const text = readFileSync(f, 'utf8');
