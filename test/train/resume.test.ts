@@ -33,6 +33,8 @@ function runChild(runDir: string, out: string, resume: boolean, killAt?: number,
 let fullBin: Buffer;
 before(async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'lab-resume-'));
+  const full = await runChild(join(tmp, 'full'), join(tmp, 'full.bin'), false);
+  assert.match(full.stdout, /done/);
   fullBin = readFileSync(join(tmp, 'full.bin'));
 });
 
