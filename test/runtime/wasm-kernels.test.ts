@@ -46,3 +46,15 @@ test('patched Slice: -1 sizes and many slices of one big tensor', (t) => {
   // Unpatched: 96 full copies of 1.5 MB (~150 MB memcpy + allocation); patched only 1.5 MB in total.
   assert.ok(ms < 400, `96 slices took ${ms} ms`);
 });
+
+test('patched Identity: a clone shares the data and outlives the original', (t) => {
+  if (!onWasm) return t.skip('not on the wasm backend');
+  const before = tf.memory().numDataBuffers;
+  const a = tf.tensor1d([1, 2, 3, 4]);
+  const b = tf.clone(a);
+  assert.equal(tf.memory().numDataBuffers - before, 1, 'the clone shares the data buffer');
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3, 4]);
+  b.dispose();
+  assert.equal(tf.memory().numDataBuffers, before);
+});
