@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadModel, resolveModelDir } from '../model/load-model.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 import { generateMiniData } from '../data/mini/generate-mini-data.ts';
+import { hubDataDir } from '../data/download-data.ts';
 import { initBackend } from '../runtime/backend.ts';
 import { sha256 } from '../runtime/files.ts';
 import { readFileSync, statSync } from 'node:fs';
@@ -17,9 +18,9 @@ import type { Profile } from './profiles.ts';
 /** The folder holding the evaluation and fine-tuning files for a profile (generated for mini). */
 export function studyDataDir(profile: Profile): string {
   if (profile.data.kind === 'mini') return generateMiniData({ seed: profile.data.seed });
-  const dir = profile.data.dir ?? process.env.LAB_DATA_DIR ?? null;
-  if (!dir) throw new Error(`profile '${profile.name}': no data folder; download the datasets with \`lab data download\` and set LAB_DATA_DIR (or --data-dir) to the folder`);
-  if (!existsSync(dir)) throw new Error(`profile '${profile.name}': data folder ${dir} does not exist`);
+  // Default: the folder `lab data download` fills (hub parquet files linked in the data-folder layout).
+  const dir = profile.data.dir ?? process.env.LAB_DATA_DIR ?? hubDataDir();
+  if (!existsSync(dir)) throw new Error(`profile '${profile.name}': data folder ${dir} does not exist: run \`lab data download\` (connected machine) or give --data-dir / LAB_DATA_DIR`);
   return dir;
 }
 
