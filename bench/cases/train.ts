@@ -55,5 +55,8 @@ export const cases: BenchCase[] = [
   { name: 'train-mini', description: 'finetune(): mini (L4 H4 C128 V50257), 4x128 tokens per update, no accumulation', run: () => trainUpdates({ ...MINI, B: 4, accum: 1 }, 1, 4) },
   { name: 'train-mini-accum', description: 'finetune(): mini, 2x128 tokens x 2 accumulated micro-batches per update', run: () => trainUpdates({ ...MINI, B: 2, accum: 2 }, 1, 4) },
   { name: 'train-gpt2-small', description: 'finetune(): GPT-2 small (L12 H12 C768), 4x128 per update (refused on wasm: 4 GiB heap)', run: () => trainUpdates({ ...SMALL, B: 4, accum: 1 }, 1, 2) },
-  { name: 'train-gpt2-small-accum', description: 'finetune(): GPT-2 small, 1x128 x 4 accumulated micro-batches per update', run: () => trainUpdates({ ...SMALL, B: 1, accum: 4 }, 1, 2) },
+  // Accumulation does not shrink the per-micro-batch memory the guard checks: 4x128 micro-batches are refused
+  // like the plain case. (Smaller micro-batches pass the guard's estimate but, per specs/performance.md, abort
+  // out of heap without block recompute; they are not run here.)
+  { name: 'train-gpt2-small-accum', description: 'finetune(): GPT-2 small, 4x128 x 2 accumulated micro-batches per update (refused on wasm)', run: () => trainUpdates({ ...SMALL, B: 4, accum: 2 }, 1, 2) },
 ];
