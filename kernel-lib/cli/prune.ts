@@ -42,7 +42,8 @@ const HELP = `usage: lab prune MODEL --out DIR [options]
   --batch-size N (8)  --lr F (3e-4)  --block-size T (64)  --eval-blocks N (48; 0 = no perplexity)
   --data corpus:NAME    calibration/perplexity corpus when --recover none (default all)
   --layout hf|lab|auto  layout of DIR/model (default auto)   --no-cost   skip latency measurement
-  --study schedules|criteria   run a study instead (no --out needed); --recover-tokens N = total budget
+  --study schedules|criteria   run a study instead (no --out needed; --study-name NAME names its table,
+                        --seed also seeds recovery); --recover-tokens N = total budget
                         per schedule (default 16384); criteria ranking uses --target (default 0.3)`;
 
 function corpora(spec: string, flag: string): readonly CorpusName[] {
@@ -73,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
       'block-size': { type: 'string', default: '64' }, 'eval-blocks': { type: 'string', default: '48' },
       data: { type: 'string', default: 'corpus:all' }, layout: { type: 'string', default: 'auto' },
       'no-cost': { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      study: { type: 'string' }, 'recover-tokens': { type: 'string', default: '16384' },
+      study: { type: 'string' }, 'recover-tokens': { type: 'string', default: '16384' }, 'study-name': { type: 'string' },
     },
   });
   if (o.help) { console.log(HELP); return 0; }
@@ -94,8 +95,8 @@ export async function run(argv: string[]): Promise<number> {
   const { model, tokenizer } = await openModel(positionals[0]!);
   if (o.study) return runStudy(o.study, model, tokenizer, overrides, {
     corpora: dataCorpora, blockSize: num(o['block-size'], 'block-size')!, recoveryTokens: num(o['recover-tokens'], 'recover-tokens')!,
-    recoveryBatch: batch, recoveryLr: lr, evalBlocks,
-  });
+    recoveryBatch: batch, recoveryLr: lr, evalBlocks, seed: num(o.seed, 'seed') ?? 0,
+  }, o['study-name']);
   const T = Math.min(num(o['block-size'], 'block-size')!, model.config.maxPositions - 1);
   const train = await corpusBlocks(tokenizer, 'train', { corpora: dataCorpora, blockSize: T });
   const val = evalBlocks > 0 ? await corpusBlocks(tokenizer, 'validation', { corpora: dataCorpora, blockSize: T, maxBlocks: evalBlocks }) : [];
@@ -142,12 +143,12 @@ export async function run(argv: string[]): Promise<number> {
 
 async function runStudy(
   study: string, model: LanguageModel, tokenizer: Tokenizer, overrides: Partial<Record<keyof PruneConfig, unknown>>,
-  cfg: Partial<PruneStudyConfig>,
+  cfg: Partial<PruneStudyConfig>, name?: string,
 ): Promise<number> {
   const prune = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>;
   const f = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3));
   if (study === 'schedules') {
-    const r = await compareSchedules(model, tokenizer, { ...cfg, prune });
+    const r = await compareSchedules(model, tokenizer, { ...cfg, prune }, { name });
     console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? f(v) : String(v))))));
     console.log(textTable(['schedule', 'iteration', 'sparsity', 'ppl pruned', 'ppl recovered'], r.series.map((p) => [p.schedule, p.iteration, f(p.sparsity), f(p.ppl_pruned), p.ppl_recovered === null ? '-' : f(p.ppl_recovered)])));
     return 0;

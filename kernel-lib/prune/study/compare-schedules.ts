@@ -55,6 +55,8 @@ export interface StudyOutput {
   readonly outDir?: string;
   /** Write the table and run.json under results/ (default true). */
   readonly write?: boolean;
+  /** Table and run folder name (default 'prune-schedules'), e.g. one per seed. */
+  readonly name?: string;
 }
 
 export async function compareSchedules(
@@ -63,7 +65,8 @@ export async function compareSchedules(
   const cfg = resolvePruneStudyConfig(overrides);
   const pcfg = resolvePruneConfig(cfg.prune);
   const T = Math.min(cfg.blockSize, model.config.maxPositions - 1);
-  const outDir = out.outDir ?? join(resultsDir(), 'runs', 'prune-schedules');
+  const name = out.name ?? 'prune-schedules';
+  const outDir = out.outDir ?? join(resultsDir(), 'runs', name);
   const train = await corpusBlocks(tokenizer, 'train', { corpora: cfg.corpora, blockSize: T });
   const val = await corpusBlocks(tokenizer, 'validation', { corpora: cfg.corpora, blockSize: T, maxBlocks: cfg.evalBlocks });
   const calibration = calibrationFrom(train, pcfg.calibrationSamples);
@@ -115,11 +118,11 @@ export async function compareSchedules(
   const study: ScheduleStudy = { config: cfg, rows, series, logs };
   if (out.write !== false) {
     writeJsonAtomic(join(outDir, 'run.json'), { config: cfg, prune: pcfg, blockSize: T, rows, series });
-    writeTable(aq.from(rows), 'prune-schedules', {
+    writeTable(aq.from(rows), name, {
       title: `One-shot vs iterative pruning (${pcfg.criterion}, ${pcfg.selection}, target ${pcfg.target} of ${pcfg.of})`,
       notes: [
         `Perplexity: held-out corpus validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks.`,
-        `Same recovery budget in tokens for both: one-shot recovers once, iterative after each of its ${pcfg.iterations} cubic-schedule steps.`,
+        `Same recovery budget in tokens for both: one-shot recovers once, iterative after each of its ${pcfg.iterations} cubic-schedule steps (constant lr ${cfg.recoveryLr}, batch ${cfg.recoveryBatch}, seed ${cfg.seed}).`,
       ],
     });
   }
