@@ -3,8 +3,8 @@
  * compared by held-out perplexity (issue 6, acceptance 4; the study's Table 2 rows "Directly
  * Pruned + Fine-Tuned" vs "Pruned + Fine-Tuned (46%)"). One-shot spends the whole budget after its
  * single prune; iterative splits it evenly over its k cubic-schedule iterations.
- * Writes results/tables/prune-schedules.{csv,md,html} and results/runs/prune-schedules/run.json
- * (config, rows, the sparsity-vs-perplexity series).
+ * Writes results/tables/<name>.{csv,md,html} (rows), <name>-series.{csv,md,html} (sparsity vs
+ * perplexity per iteration) and results/runs/<name>/run.json (config, rows, series; not committed).
  */
 import { join } from 'node:path';
 import * as aq from 'arquero';
@@ -124,6 +124,11 @@ export async function compareSchedules(
         `Perplexity: held-out corpus validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks.`,
         `Same recovery budget in tokens for both: one-shot recovers once, iterative after each of its ${pcfg.iterations} cubic-schedule steps (constant lr ${cfg.recoveryLr}, batch ${cfg.recoveryBatch}, seed ${cfg.seed}).`,
       ],
+    });
+    // The sparsity-vs-perplexity series (results/runs/ is not committed; results/tables is).
+    writeTable(aq.from(series), `${name}-series`, {
+      title: `Sparsity (of ${pcfg.of}) vs held-out perplexity after each prune and each recovery`,
+      notes: [`Iteration 0 is not listed: base perplexity ${rows[0]?.ppl_base.toFixed(2)}.`],
     });
   }
   return study;
