@@ -20,7 +20,8 @@ import { heldOutPerplexity } from './held-out-perplexity.ts';
 import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
 
 export interface ScheduleRow {
-  readonly schedule: ScheduleName;
+  /** 'dense-control': the unpruned model fine-tuned with the same token budget (what recovery alone buys). */
+  readonly schedule: ScheduleName | 'dense-control';
   readonly iterations: number;
   readonly sparsity_total: number;
   readonly sparsity_non_embedding: number;
@@ -80,7 +81,6 @@ export async function compareSchedules(
     const k = schedule === 'one-shot' ? 1 : pcfg.iterations;
     const steps = Math.max(1, Math.round(totalSteps / k));
     let tokens = 0;
-    const t0 = performance.now();
     const dir = join(outDir, schedule);
     const recover = cfg.recoveryTokens > 0 ? async (m: LanguageModel, info: { iteration: number }) => {
       const r = await finetune(m, train, {
@@ -103,7 +103,8 @@ export async function compareSchedules(
       ppl_recovered: last.metricRecovered ?? last.metricPruned!,
       // A resumed run only counts the tokens of the iterations it ran; report the planned budget then.
       recovery_tokens: tokens || (recover ? steps * k * cfg.recoveryBatch * T : 0), recovery_steps: recover ? steps * k : 0,
-      seconds: (performance.now() - t0) / 1000,
+      // Pruning + recovery wall time from the log (kept across resumes; evaluations excluded).
+      seconds: res.log.iterations.reduce((a, it) => a + it.seconds.plan + it.seconds.recover, 0),
     });
     for (const it of res.log.iterations) {
       series.push({
@@ -114,6 +115,22 @@ export async function compareSchedules(
     }
     logs[schedule] = res.log;
     for (const v of res.model.params.values()) v.dispose();
+  }
+  if (cfg.recoveryTokens > 0) {
+    // Control: the same recovery budget spent on the UNPRUNED model. The mini base is under-trained,
+    // so part of any "recovery" is simply more training; this row separates the two.
+    const t0 = performance.now();
+    const r = await finetune(model, train, {
+      steps: totalSteps, batchSize: cfg.recoveryBatch, lr: cfg.recoveryLr, schedule: 'constant', warmupSteps: 0,
+      seed: cfg.seed + 1, evalEvery: 0, saveEvery: 0, logEvery: 10, resume: true, runDir: join(outDir, 'dense-control'),
+    }, { handleSigint: false, describe: { step: 'prune-dense-control' } });
+    const base = rows[0]!.ppl_base;
+    rows.push({
+      schedule: 'dense-control', iterations: 0, sparsity_total: 0, sparsity_non_embedding: 0, sparsity_pruned: 0,
+      params: logs['one-shot']!.base.total, ppl_base: base, ppl_pruned_no_recovery: base, ppl_recovered: await evaluate(r.model),
+      recovery_tokens: r.log.tokensSeen, recovery_steps: totalSteps, seconds: (performance.now() - t0) / 1000,
+    });
+    for (const v of r.model.params.values()) v.dispose();
   }
   const study: ScheduleStudy = { config: cfg, rows, series, logs };
   if (out.write !== false) {
