@@ -24,6 +24,7 @@ import { disposeBatch, heldOutLoss, toLossBatch } from './batch-tensors.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type LoopState } from './checkpoint.ts';
 import { createRunFiles, type MetricRecord } from './run-files.ts';
 import type { Objective } from './objective.ts';
+import { lmObjective } from './lm-objective.ts';
 
 export interface FinetuneOptions {
   /** The loss (default: next-token cross-entropy from model/lm.ts). */
@@ -72,7 +73,7 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   const { train, validation } = splitTrainData(data);
   await assertHasTargets(train, 'train');
   if (validation) await assertHasTargets(validation, 'validation');
-  const objective = opts.objective ?? (await import('./lm-objective.ts')).lmObjective;
+  const objective = opts.objective ?? lmObjective;
 
   const configHash = hashKey({ train: trainingKey(cfg), model: paramsFingerprint(model.params) });
   const runId = cfg.runId || `finetune-${configHash}`;
