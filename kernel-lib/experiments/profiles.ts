@@ -67,7 +67,7 @@ const COMMON_CHOICES = [
   'GPT-2 prunes attention heads and MLP neurons together, uniformly per layer (HF-exportable shapes), ranked by first-order Taylor importance (LLM-Pruner).',
   'Pruning starts from the multi-task fine-tuned model (Table 2 compares against it); recovery is language-model fine-tuning on the corpus.',
   'Iterative pruning follows the cubic schedule of Zhu & Gupta with 4 iterations; one-shot and iterative get the same recovery budget in tokens.',
-  'GLUE is the unweighted mean of the 9 subtasks\' headline metrics (mcc for CoLA, acc otherwise); lm-eval defines no aggregate.',
+  'GLUE is the unweighted mean of the 9 subtasks\' headline metrics (mcc for CoLA, F1 for MRPC and QQP, acc otherwise); lm-eval defines no aggregate.',
   'Evaluation: 0-shot, lm-eval v0.4.9.1 request encoding (no BOS), acc as the headline metric.',
 ];
 
