@@ -22,6 +22,7 @@ import { finetune } from '../train/finetune.ts';
 import { multitaskData } from '../train/multitask.ts';
 import type { TrainConfig } from '../train/train-config.ts';
 import type { ScheduleName } from '../train/schedules.ts';
+import { numberFlagOr as num } from './number-flag.ts';
 
 export const summary = 'fine-tune a model on the multi-task mixture or a corpus (AdamW, schedules, checkpoints, resume)';
 
@@ -47,12 +48,6 @@ const HELP = `usage: lab finetune MODEL --data mixture|corpus:NAME --steps N --o
   --out DIR             where the fine-tuned model is saved (required)
   --dtype float32|float16  stored weights (default float32)`;
 
-function num(v: string | undefined, flag: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${flag}: expected a number, got '${v}'`);
-  return n;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseArgs({

@@ -6,15 +6,10 @@
 import { parseArgs } from 'node:util';
 import { generate, generateDefaults } from '../generate/generate.ts';
 import { openModel } from './open-model.ts';
+import { numberFlagOr } from './number-flag.ts';
 
 export const summary = 'continue a prompt (greedy, or top-k sampling)';
 
-function num(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name}: expected a number, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
@@ -27,10 +22,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
   const g = generate(model, tokenizer, values.prompt, {
-    maxNewTokens: num('max-new-tokens', values['max-new-tokens'], generateDefaults.maxNewTokens),
-    topK: num('top-k', values['top-k'], generateDefaults.topK),
-    temperature: num('temperature', values.temperature, generateDefaults.temperature),
-    seed: num('seed', values.seed, generateDefaults.seed),
+    maxNewTokens: numberFlagOr(values['max-new-tokens'], 'max-new-tokens', generateDefaults.maxNewTokens),
+    topK: numberFlagOr(values['top-k'], 'top-k', generateDefaults.topK),
+    temperature: numberFlagOr(values.temperature, 'temperature', generateDefaults.temperature),
+    seed: numberFlagOr(values.seed, 'seed', generateDefaults.seed),
   });
   if (values.json) console.log(JSON.stringify({ prompt: values.prompt, promptIds: g.promptIds, ids: g.ids, text: g.text }));
   else console.log(values.prompt + g.text);

@@ -26,6 +26,7 @@ import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import type { PruneStudyConfig } from '../prune/study/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
+import { numberFlag as num } from './number-flag.ts';
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
@@ -54,12 +55,6 @@ function corpora(spec: string, flag: string): readonly CorpusName[] {
   return [m[1] as CorpusName];
 }
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${flag}: expected a number, got '${v}'`);
-  return n;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values: o, positionals } = parseArgs({

@@ -11,6 +11,7 @@ import { writeTable, type WrittenTable } from '../report/write-table.ts';
 import { accuracyPlot, costPlot, lossPlot, paperPerplexitySeries, perplexityPlot, type Plot } from '../report/plots.ts';
 import { savePlot, type SavedPlot } from '../report/save-plot.ts';
 import { PAPER_TASKS } from '../report/paper.ts';
+import { inspectCheckpoint } from '../model/load-model.ts';
 import { baselines, finetuned, gpt2Pruning, olmoPruning, type Evaluated } from './study.ts';
 import type { PruneStepResult } from './steps/prune-step.ts';
 import type { MultitaskStepResult } from './steps/multitask-step.ts';
@@ -25,10 +26,17 @@ export interface StudyTable {
   readonly files: WrittenTable;
 }
 
+/** Parameters of an evaluated checkpoint, from its safetensors headers (no tensor data read). */
+function checkpointParams(dir: string): number {
+  let n = 0;
+  for (const shape of inspectCheckpoint(dir).shapes.values()) n += shape.reduce((a, d) => a * d, 1);
+  return n;
+}
+
 function row(e: Evaluated<unknown>, paperRow = e.paperRow): OursRow {
   const s = e.step as StepOutcome<PruneStepResult> | undefined;
   const last = s?.result?.log?.iterations.at(-1);
-  return { model: e.label, paperRow, scores: e.eval.result.scores, sparsity: last ? last.sparsity.pruned : null, params: last ? last.parameters.total : null };
+  return { model: e.label, paperRow, scores: e.eval.result.scores, sparsity: last ? last.sparsity.pruned : null, params: checkpointParams(e.eval.result.model) };
 }
 
 function modelsLine(profile: Profile): string {
