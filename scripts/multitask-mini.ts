@@ -19,7 +19,7 @@ import { loadTokenizer } from '../kernel-lib/tokenizer/load-tokenizer.ts';
 import { generateMiniData, type MiniManifest } from '../kernel-lib/data/mini/generate-mini-data.ts';
 import { evaluate } from '../kernel-lib/eval/evaluate.ts';
 import { multitaskFinetune } from '../kernel-lib/train/multitask.ts';
-import { provenance } from '../kernel-lib/experiments/provenance.ts';
+import { provenance } from '../kernel-lib/runtime/provenance.ts';
 
 const { values: args } = parseArgs({
   options: {

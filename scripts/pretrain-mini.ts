@@ -35,7 +35,7 @@ import type { TrainConfig } from '../kernel-lib/train/train-config.ts';
 import { heldOutLoss } from '../kernel-lib/train/batch-tensors.ts';
 import { lmObjective } from '../kernel-lib/train/lm-objective.ts';
 import { unigramBaseline } from './unigram-baseline.ts';
-import { provenance } from '../kernel-lib/experiments/provenance.ts';
+import { provenance } from '../kernel-lib/runtime/provenance.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, resultsDir, writeJsonAtomic } from '../runtime/files.ts';
-import { provenance, type Provenance } from './provenance.ts';
+import { provenance, type Provenance } from '../runtime/provenance.ts';
 
 export interface StepRecord<T> {
   readonly step: string;

@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
-import { provenance } from '../experiments/provenance.ts';
+import { provenance } from '../runtime/provenance.ts';
 
 /** One update's metrics (validation fields only on evaluation steps). */
 export interface MetricRecord {

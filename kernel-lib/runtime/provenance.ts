@@ -1,7 +1,7 @@
 /** Where a result came from: code revision, backend, time. Stored with every run and step. */
 import { execFileSync } from 'node:child_process';
-import { backendInfo } from '../runtime/backend.ts';
-import { projectRoot } from '../runtime/files.ts';
+import { backendInfo } from './backend.ts';
+import { projectRoot } from './files.ts';
 
 export interface Provenance {
   readonly gitRevision: string;      // HEAD commit, with "+dirty" when the tree has uncommitted changes
