@@ -5,13 +5,16 @@
  * shapes and stored dtypes, and the tfjs backend that would run it.
  * JSON shape (stable): { model, dir, family, weights, dtypes, backend, config, parameters:
  *   { total, embeddings, nonEmbedding }, layers: [{ layer, parameters, heads, mlpWidth }],
- *   tensors: [{ name, shape, dtype }] }
+ *   tensors: [{ name, shape, dtype }], flopsPerToken: { blocks, attention, head, total },
+ *   cost?: { parameters, flopsPerToken, weightBytes, latency: [{ batch, seqLen, ms, tokensPerSecond, peakBytes }] } (with --cost) }
  */
 import { parseArgs } from 'node:util';
 import type * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { inspectCheckpoint, resolveModelDir, type CheckpointInfo } from '../model/load-model.ts';
 import { parameterRole } from '../prune/count-parameters.ts';
+import { flopsPerToken, measureCost, type FlopsPerToken, type ModelCost } from '../prune/measure-cost.ts';
+import { loadModel } from '../model/load-model.ts';
 import type { LanguageModel } from '../model/types.ts';
 
 export const summary = 'family, parameter counts, per-layer heads / MLP width, tensor shapes, dtype, backend of a model';
@@ -29,6 +32,10 @@ export interface ModelInfo {
   readonly parameters: { total: number; embeddings: number; nonEmbedding: number };
   readonly layers: { layer: number; parameters: number; heads: number | null; mlpWidth: number | null }[];
   readonly tensors: { name: string; shape: readonly number[]; dtype: string }[];
+  /** Forward FLOPs per token at a 128-token context (closed form from the shapes). */
+  readonly flopsPerToken: FlopsPerToken;
+  /** With --cost: measured forward latency (batch 1 and 8, 128 tokens) and peak tensor memory. */
+  readonly cost?: ModelCost;
 }
 
 /** Summary of an inspected checkpoint (groups() is given shapes only: it reads tensor shapes, per the Family contract). */
@@ -57,6 +64,7 @@ export function describeCheckpoint(model: string, info: CheckpointInfo, backend:
     tensors: [...new Set([...info.family.paramShapes(info.config).keys(), ...info.shapes.keys()])]     // the family's order
       .filter((name) => info.shapes.has(name))
       .map((name) => ({ name, shape: info.shapes.get(name)!, dtype: info.dtypes.get(name)! })),
+    flopsPerToken: flopsPerToken(stand, Math.min(128, c.maxPositions)),
   };
 }
 
@@ -67,6 +75,9 @@ function printTable(i: ModelInfo): void {
   console.log(`parameters total ${fmt(i.parameters.total)} | embeddings ${fmt(i.parameters.embeddings)} | non-embedding ${fmt(i.parameters.nonEmbedding)}\n`);
   console.log('layer  parameters  heads  mlp width');
   for (const l of i.layers) console.log(`${String(l.layer).padStart(5)}  ${fmt(l.parameters).padStart(10)}  ${String(l.heads ?? '-').padStart(5)}  ${String(l.mlpWidth ?? '-').padStart(9)}`);
+  const f = i.flopsPerToken;
+  console.log(`\nforward FLOPs/token at 128 tokens: ${fmt(f.total)} (blocks ${fmt(f.blocks)}, attention ${fmt(f.attention)}, head ${fmt(f.head)})`);
+  for (const l of i.cost?.latency ?? []) console.log(`latency batch ${l.batch} x ${l.seqLen}: ${l.ms.toFixed(1)} ms (${l.tokensPerSecond.toFixed(0)} tok/s), peak tensor memory ${(l.peakBytes / 2 ** 20).toFixed(0)} MiB`);
   console.log('\ntensor'.padEnd(48) + 'shape'.padEnd(20) + 'dtype');
   for (const t of i.tensors) console.log(t.name.padEnd(47) + `[${t.shape.join(', ')}]`.padEnd(20) + t.dtype);
 }
@@ -74,17 +85,22 @@ function printTable(i: ModelInfo): void {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { json: { type: 'boolean', default: false }, cost: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   if (values.help || positionals.length !== 1) {
-    console.log('usage: lab info MODEL [--revision R] [--json]\n  MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf) or mini');
+    console.log('usage: lab info MODEL [--revision R] [--json] [--cost]\n  --cost: also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory\n  MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf) or mini');
     return values.help ? 0 : 2;
   }
   const model = positionals[0]!;
   const dir = await resolveModelDir(model, values.revision);
   const info = inspectCheckpoint(dir);
   const b = await initBackend({ quiet: true });
-  const out = describeCheckpoint(model, info, { choice: b.choice, reason: b.reason });
+  let out = describeCheckpoint(model, info, { choice: b.choice, reason: b.reason });
+  if (values.cost) {
+    const m = await loadModel(dir);
+    out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8] }) };
+    for (const v of m.params.values()) v.dispose();
+  }
   if (values.json) console.log(JSON.stringify(out, null, 2)); else printTable(out);
   return 0;
 }

@@ -50,7 +50,10 @@ test('lab info MODEL --json prints the stable JSON shape', async () => {
   try { code = await run([dir, '--json']); } finally { console.log = log; }
   assert.equal(code, 0);
   const out = JSON.parse(lines.join('\n'));
-  assert.deepEqual(Object.keys(out), ['model', 'dir', 'family', 'weights', 'dtypes', 'backend', 'config', 'parameters', 'layers', 'tensors']);
+  assert.deepEqual(Object.keys(out), ['model', 'dir', 'family', 'weights', 'dtypes', 'backend', 'config', 'parameters', 'layers', 'tensors', 'flopsPerToken']);
+  // Forward FLOPs per token, by hand: 2 x the block weight matrices (c_attn 8x24, attn.c_proj 8x8, c_fc 8x32,
+  // mlp.c_proj 32x8), attention 2 x 2 x mean causal context ((T+1)/2 at T = n_positions 4) x h*D (8), head 2 V C.
+  assert.deepEqual(out.flopsPerToken, { blocks: 2 * (8 * 24 + 8 * 8 + 8 * 32 + 32 * 8), attention: 2 * 2 * 2.5 * 8, head: 2 * 5 * 8, total: 2 * 768 + 80 + 80 });
   assert.equal(out.parameters.total, 5 * 8 + 4 * 8 + (4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8) + 16);
   assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, mlpWidth: 32 }]);
 });
