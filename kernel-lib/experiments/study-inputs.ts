@@ -2,7 +2,7 @@
  * What every step of the study needs besides its config: the data folder of the profile and a way
  * to open a model with its tokenizer. Read once here so steps stay small.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, resolveModelDir } from '../model/load-model.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
@@ -10,7 +10,6 @@ import { generateMiniData } from '../data/mini/generate-mini-data.ts';
 import { hubDataDir } from '../data/download-data.ts';
 import { initBackend } from '../runtime/backend.ts';
 import { sha256 } from '../runtime/files.ts';
-import { readFileSync, statSync } from 'node:fs';
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import type { Profile } from './profiles.ts';
@@ -28,27 +27,30 @@ export interface OpenedModel {
   readonly model: LanguageModel;
   readonly tokenizer: Tokenizer;
   readonly dir: string;
-  /** Identity of the checkpoint files (config + weights bytes), for step keys. */
-  readonly checkpointKey: string;
 }
 
-/** Hash of a checkpoint folder's config.json and the sizes + first/last MiB of its weight files. */
+const keyMemo = new Map<string, string>();
+
+/**
+ * Identity of a checkpoint folder for step keys: sha256 of its config.json and of the bytes of
+ * model.safetensors (or, for a sharded checkpoint, of its index: hub snapshots are immutable per
+ * commit). Memoised per file size and mtime, so the steps of one run hash each checkpoint once.
+ */
 export function checkpointKey(dir: string): string {
-  const parts: string[] = [readFileSync(join(dir, 'config.json'), 'utf8')];
-  for (const name of ['model.safetensors', 'model.safetensors.index.json']) {
-    const p = join(dir, name);
-    if (!existsSync(p)) continue;
-    const buf = readFileSync(p);
-    parts.push(`${name}:${statSync(p).size}:${sha256(buf)}`);
-  }
-  return sha256(parts.join('\n')).slice(0, 16);
+  const files = ['config.json', 'model.safetensors', 'model.safetensors.index.json'].map((n) => join(dir, n)).filter((p) => existsSync(p));
+  const stamp = files.map((p) => { const st = statSync(p); return `${p}:${st.size}:${st.mtimeMs}`; }).join('|');
+  const hit = keyMemo.get(stamp);
+  if (hit) return hit;
+  const key = sha256(files.map((p) => `${p.slice(dir.length)}:${sha256(readFileSync(p))}`).join('\n')).slice(0, 16);
+  keyMemo.set(stamp, key);
+  return key;
 }
 
 /** Opens a model id or folder with its tokenizer. */
 export async function openStudyModel(idOrDir: string): Promise<OpenedModel> {
   await initBackend();
   const dir = await resolveModelDir(idOrDir);
-  return { model: await loadModel(dir), tokenizer: loadTokenizer(dir), dir, checkpointKey: checkpointKey(dir) };
+  return { model: await loadModel(dir), tokenizer: loadTokenizer(dir), dir };
 }
 
 export function disposeModel(m: LanguageModel): void {

@@ -6,7 +6,7 @@
  */
 import type { ScheduleName } from '../prune/prune-config.ts';
 import type { StepOutcome } from './step-cache.ts';
-import { checkpointKey, studyDataDir } from './study-inputs.ts';
+import { studyDataDir } from './study-inputs.ts';
 import { resolveModelDir } from '../model/load-model.ts';
 import { evaluateStep, type EvaluateStepResult } from './steps/evaluate-step.ts';
 import { multitaskStep, type MultitaskStepResult } from './steps/multitask-step.ts';
@@ -20,9 +20,8 @@ export interface Evaluated<T = undefined> {
   readonly step: T;
 }
 
-async function baseDir(profile: Profile, role: ModelRole): Promise<{ dir: string; key: string }> {
-  const dir = await resolveModelDir(profile.models[role].id);
-  return { dir, key: checkpointKey(dir) };
+function baseDir(profile: Profile, role: ModelRole): Promise<string> {
+  return resolveModelDir(profile.models[role].id);
 }
 
 /** Table 1, top rows: the base models evaluated. */
@@ -30,47 +29,44 @@ export async function baselines(profile: Profile): Promise<Record<ModelRole, Eva
   studyDataDir(profile);   // generate (mini) or check the data folder before any model work
   const out = {} as Record<ModelRole, Evaluated>;
   for (const role of ['gpt2', 'olmo'] as const) {
-    const { dir, key } = await baseDir(profile, role);
     const m = profile.models[role];
-    out[role] = { label: m.label, paperRow: role === 'gpt2' ? 't1.gpt2' : 't1.olmo', eval: await evaluateStep(profile, dir, key), step: undefined };
+    out[role] = { label: m.label, paperRow: role === 'gpt2' ? 't1.gpt2' : 't1.olmo', eval: await evaluateStep(profile, await baseDir(profile, role)), step: undefined };
   }
   return out;
+}
+
+/** One base model fine-tuned on the multi-task mixture, evaluated. */
+async function finetunedRole(profile: Profile, role: ModelRole): Promise<Evaluated<StepOutcome<MultitaskStepResult>>> {
+  const ft = await multitaskStep(profile, await baseDir(profile, role));
+  return {
+    label: `${profile.models[role].label} fine-tuned`, paperRow: role === 'gpt2' ? 't1.gpt2-ft' : 't1.olmo-ft',
+    eval: await evaluateStep(profile, ft.result.modelDir), step: ft,
+  };
 }
 
 /** Table 1: each base model fine-tuned on the multi-task mixture, evaluated. */
 export async function finetuned(profile: Profile): Promise<Record<ModelRole, Evaluated<StepOutcome<MultitaskStepResult>>>> {
-  const out = {} as Record<ModelRole, Evaluated<StepOutcome<MultitaskStepResult>>>;
-  for (const role of ['gpt2', 'olmo'] as const) {
-    const { dir } = await baseDir(profile, role);
-    const ft = await multitaskStep(profile, dir);
-    const m = profile.models[role];
-    out[role] = {
-      label: `${m.label} fine-tuned`, paperRow: role === 'gpt2' ? 't1.gpt2-ft' : 't1.olmo-ft',
-      eval: await evaluateStep(profile, ft.result.modelDir, checkpointKey(ft.result.modelDir)), step: ft,
-    };
-  }
-  return out;
+  return { gpt2: await finetunedRole(profile, 'gpt2'), olmo: await finetunedRole(profile, 'olmo') };
 }
 
 async function prunedFrom(profile: Profile, role: ModelRole, schedule: ScheduleName, ft: StepOutcome<MultitaskStepResult>): Promise<Evaluated<StepOutcome<PruneStepResult>>> {
   const plan = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
-  const start = ft.result.modelDir;
-  const step = await pruneStep(profile, plan, schedule, start, checkpointKey(start));
+  const step = await pruneStep(profile, plan, schedule, ft.result.modelDir);
   const last = step.result.log.iterations.at(-1)!;
   const pct = `${(100 * last.sparsity.pruned).toFixed(0)}% of ${plan.prune.groups?.join('+')}`;
   const label = `${profile.models[role].label} ${schedule} pruned (${pct}) + recovered`;
   const paperRow = role === 'olmo' ? 't3.olmo-pruned' : schedule === 'iterative' ? 't2.gpt2-pruned-iterative' : 't2.gpt2-pruned-oneshot';
-  return { label, paperRow, eval: await evaluateStep(profile, step.result.modelDir, checkpointKey(step.result.modelDir)), step };
+  return { label, paperRow, eval: await evaluateStep(profile, step.result.modelDir), step };
 }
 
 /** Table 2: the fine-tuned GPT-2 pruned one-shot and iteratively (same target, same recovery budget). */
 export async function gpt2Pruning(profile: Profile): Promise<{ finetuned: Evaluated<StepOutcome<MultitaskStepResult>>; oneShot: Evaluated<StepOutcome<PruneStepResult>>; iterative: Evaluated<StepOutcome<PruneStepResult>> }> {
-  const ft = (await finetuned(profile)).gpt2;
+  const ft = await finetunedRole(profile, 'gpt2');
   return { finetuned: ft, oneShot: await prunedFrom(profile, 'gpt2', 'one-shot', ft.step), iterative: await prunedFrom(profile, 'gpt2', 'iterative', ft.step) };
 }
 
 /** Table 3: the fine-tuned OLMo role pruned one-shot, MLP only, 50%. */
 export async function olmoPruning(profile: Profile): Promise<{ finetuned: Evaluated<StepOutcome<MultitaskStepResult>>; pruned: Evaluated<StepOutcome<PruneStepResult>> }> {
-  const ft = (await finetuned(profile)).olmo;
+  const ft = await finetunedRole(profile, 'olmo');
   return { finetuned: ft, pruned: await prunedFrom(profile, 'olmo', 'one-shot', ft.step) };
 }

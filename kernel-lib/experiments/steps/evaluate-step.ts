@@ -8,12 +8,12 @@ import { evaluate } from '../../eval/evaluate.ts';
 import type { EvalResult } from '../../eval/types.ts';
 import { writeJsonAtomic } from '../../runtime/files.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
-import { disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { checkpointKey, disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import type { Profile } from '../profiles.ts';
 import type { PaperTask } from '../../report/paper.ts';
 
 export interface EvaluateStepResult {
-  readonly model: string;                                        // id or folder evaluated
+  readonly model: string;                                        // checkpoint folder evaluated
   readonly scores: Readonly<Partial<Record<PaperTask, number>>>; // headline metric per study column
   readonly perTask: Readonly<Record<string, Readonly<Record<string, unknown>>>>; // every task / group row
   readonly resultFile: string;                                   // lm-eval-shaped JSON
@@ -27,20 +27,20 @@ export function headline(result: EvalResult, task: string): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-export async function evaluateStep(profile: Profile, modelIdOrDir: string, checkpointKey: string): Promise<StepOutcome<EvaluateStepResult>> {
+export async function evaluateStep(profile: Profile, modelDir: string): Promise<StepOutcome<EvaluateStepResult>> {
   const dataDir = studyDataDir(profile);
-  const key = { model: checkpointKey, eval: profile.eval, dataDir: profile.data };
+  const key = { model: checkpointKey(modelDir), eval: profile.eval, dataDir: profile.data };
   return cachedStep('evaluate', key, async (dir) => {
-    const { model, tokenizer } = await openStudyModel(modelIdOrDir);
+    const { model, tokenizer } = await openStudyModel(modelDir);
     try {
       const result = await evaluate(model, tokenizer, profile.eval.tasks, {
-        dataDir, limit: profile.eval.limit, batchSize: profile.eval.batchSize, bootstrapIters: profile.eval.bootstrapIters, modelName: modelIdOrDir, quiet: true,
+        dataDir, limit: profile.eval.limit, batchSize: profile.eval.batchSize, bootstrapIters: profile.eval.bootstrapIters, modelName: modelDir, quiet: true,
       });
       const resultFile = join(dir, 'results.json');
       writeJsonAtomic(resultFile, result);
       const scores: Partial<Record<PaperTask, number>> = {};
       for (const t of profile.eval.tasks) { const v = headline(result, t); if (v !== undefined) scores[t as PaperTask] = v; }
-      return { model: modelIdOrDir, scores, perTask: { ...result.results, ...result.groups }, resultFile };
+      return { model: modelDir, scores, perTask: { ...result.results, ...result.groups }, resultFile };
     } finally {
       disposeModel(model);
     }

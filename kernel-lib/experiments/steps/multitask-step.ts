@@ -8,7 +8,7 @@ import { multitaskFinetune } from '../../train/multitask.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
-import { disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { checkpointKey, disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import type { MixturePlanRow } from '../../data/mixture.ts';
 import type { Profile } from '../profiles.ts';
 
@@ -24,12 +24,12 @@ export interface MultitaskStepResult {
   readonly mixture: readonly MixturePlanRow[];
 }
 
-export async function multitaskStep(profile: Profile, baseId: string): Promise<StepOutcome<MultitaskStepResult>> {
+export async function multitaskStep(profile: Profile, baseDir: string): Promise<StepOutcome<MultitaskStepResult>> {
   const dataDir = studyDataDir(profile);
-  const base = await openStudyModel(baseId);
-  const key = { base: base.checkpointKey, multitask: profile.multitask, data: profile.data };
-  try {
-    return await cachedStep('multitask-finetune', key, async (dir) => {
+  const key = { base: checkpointKey(baseDir), multitask: profile.multitask, data: profile.data };
+  return cachedStep('multitask-finetune', key, async (dir) => {
+    const base = await openStudyModel(baseDir);
+    try {
       const train = { ...profile.multitask.train, runDir: join(dir, 'run'), resume: true, saveEvery: profile.multitask.train?.saveEvery ?? 20 };
       const { model, log, plan } = await multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true });
       const modelDir = join(dir, 'model');
@@ -39,13 +39,13 @@ export async function multitaskStep(profile: Profile, baseId: string): Promise<S
       const tr = log.records.filter((r) => r.loss !== null);
       const ev = log.records.filter((r) => r.valLoss !== undefined);
       return {
-        base: baseId, modelDir, steps: log.stepsDone, tokensSeen: log.tokensSeen, seconds: log.seconds,
+        base: baseDir, modelDir, steps: log.stepsDone, tokensSeen: log.tokensSeen, seconds: log.seconds,
         finalTrainLoss: log.finalTrainLoss, finalValLoss: log.finalValLoss,
         curve: { steps: tr.map((r) => r.step), losses: tr.map((r) => r.loss!), valSteps: ev.map((r) => r.step), valLosses: ev.map((r) => r.valLoss!) },
         mixture: plan,
       };
-    });
-  } finally {
-    disposeModel(base.model);
-  }
+    } finally {
+      disposeModel(base.model);
+    }
+  });
 }

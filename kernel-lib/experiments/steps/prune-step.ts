@@ -14,7 +14,7 @@ import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import type { LanguageModel } from '../../model/types.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
-import { disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { checkpointKey, disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { recoveryData } from '../recovery-data.ts';
 import type { PrunePlanConfig, Profile } from '../profiles.ts';
 
@@ -43,8 +43,8 @@ async function latencyMs(model: LanguageModel, quick: boolean): Promise<number |
   return cost.latency[0]?.ms ?? null;
 }
 
-export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, startKey: string): Promise<StepOutcome<PruneStepResult>> {
-  const key = { start: startKey, plan, schedule, quick: profile.quick };
+export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string): Promise<StepOutcome<PruneStepResult>> {
+  const key = { start: checkpointKey(startDir), plan, schedule, quick: profile.quick };
   return cachedStep(`prune-${schedule}`, key, async (dir) => {
     const start = await openStudyModel(startDir);
     const pcfg = resolvePruneConfig({ ...plan.prune, schedule });
