@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
-import { headLogits } from '../model/ops/head-logsumexp.ts';
+import { headLogits } from '../model/ops/head-cross-entropy.ts';
 
 /** Score log p(target | ids[..pos]) where pos indexes the flattened [B, T] input. */
 export interface ScorePair {

@@ -4,7 +4,7 @@
  * window keeps every family's forward the only model code).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { logits } from '../model/lm.ts';
+import { lastLogits } from '../model/lm.ts';
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import { createRng } from '../runtime/random.ts';
@@ -60,11 +60,7 @@ export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: str
   const out: number[] = [];
   for (let step = 0; step < c.maxNewTokens; step++) {
     const window = seq.slice(-model.config.maxPositions);
-    const row = tf.tidy(() => {
-      const ids = tf.tensor2d(window, [1, window.length], 'int32');
-      const z = logits(model, ids);                                  // [1, T, V]
-      return tf.reshape(tf.slice(z, [0, window.length - 1, 0], [1, 1, -1]), [-1]);
-    });
+    const row = tf.tidy(() => tf.reshape(lastLogits(model, tf.tensor2d(window, [1, window.length], 'int32')), [-1]));   // [V]
     const values = row.dataSync() as Float32Array;
     row.dispose();
     const next = pickToken(values, c.topK, c.temperature, rng.next());

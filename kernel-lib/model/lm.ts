@@ -41,6 +41,19 @@ export function logits(model: LanguageModel, ids: tf.Tensor2D): tf.Tensor3D {
   });
 }
 
+/** Next-token logits [B, V] at the last position of each row of ids [B, T] int32 (generation):
+ *  the head, the dominant cost at small widths, runs on B rows instead of B*T. */
+export function lastLogits(model: LanguageModel, ids: tf.Tensor2D): tf.Tensor2D {
+  checkIds(ids, 'lastLogits: ids');
+  const family = getFamily(model.family);
+  return tf.tidy(() => {
+    const [B, T] = ids.shape;
+    const x = tf.reshape(family.hidden(model, ids), [B, T, -1]);               // [B, T, C]
+    const last = tf.reshape(tf.slice(x, [0, T - 1, 0], [B, 1, -1]), [B, -1]);  // [B, C]
+    return headLogits(last as tf.Tensor2D, family.lmHead(model));              // [B, V]
+  });
+}
+
 /**
  * Mean (or summed) next-token cross-entropy over the mask=1 positions; differentiable w.r.t.
  * model.params. The mean of an all-zero mask is 0.
