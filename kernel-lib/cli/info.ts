@@ -16,6 +16,7 @@ import { parameterRole } from '../prune/count-parameters.ts';
 import { flopsPerToken, measureCost, type FlopsPerToken, type ModelCost } from '../prune/measure-cost.ts';
 import { loadModel } from '../model/load-model.ts';
 import type { LanguageModel } from '../model/types.ts';
+import { disposeModel } from '../model/dispose-model.ts';
 
 export const summary = 'family, parameter counts, per-layer heads / MLP width, tensor shapes, dtype, backend of a model';
 
@@ -99,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.cost) {
     const m = await loadModel(dir);
     out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8] }) };
-    for (const v of m.params.values()) v.dispose();
+    disposeModel(m);
   }
   if (values.json) console.log(JSON.stringify(out, null, 2)); else printTable(out);
   return 0;

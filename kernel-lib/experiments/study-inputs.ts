@@ -53,6 +53,3 @@ export async function openStudyModel(idOrDir: string): Promise<OpenedModel> {
   return { model: await loadModel(dir), tokenizer: loadTokenizer(dir), dir };
 }
 
-export function disposeModel(m: LanguageModel): void {
-  for (const v of m.params.values()) v.dispose();
-}

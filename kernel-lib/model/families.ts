@@ -21,7 +21,6 @@ export function getFamily<C extends BaseConfig = BaseConfig>(name: string): Fami
 /** Which family a raw config.json belongs to, from its `model_type`. */
 export function familyOfConfig(raw: Record<string, unknown>, file: string): FamilyName {
   const t = raw.model_type;
-  if (t === 'gpt2') return 'gpt2';
-  if (t === 'olmo') return 'olmo';
-  throw new Error(`${file}: model_type ${JSON.stringify(t)} is not supported (expected "gpt2" or "olmo")`);
+  if (typeof t === 'string' && FAMILIES.has(t as FamilyName)) return t as FamilyName;
+  throw new Error(`${file}: model_type ${JSON.stringify(t)} is not supported (expected ${[...FAMILIES.keys()].map((k) => JSON.stringify(k)).join(' or ')})`);
 }

@@ -10,7 +10,6 @@
  * atomically). A rerun with the same config continues after the last finished iteration.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import type { LanguageModel } from '../model/types.ts';
 import { saveModel } from '../model/save-model.ts';
@@ -24,6 +23,8 @@ import { applyPlan } from './apply-plan.ts';
 import { schedules } from './schedules.ts';
 import type { PruningPlan } from './pruning-plan.ts';
 import type { Calibration } from './importance/importance-context.ts';
+import { disposeModel } from '../model/dispose-model.ts';
+import { modelFingerprint } from '../model/fingerprint.ts';
 
 export interface PruneIteration {
   readonly iteration: number;            // 1-based
@@ -60,9 +61,6 @@ export interface PruneRunOptions {
   readonly recipe?: unknown;
 }
 
-function disposeModel(m: LanguageModel): void {
-  for (const v of m.params.values()) v.dispose();
-}
 
 function unitsOf(plan: PruningPlan): Record<string, number[]> {
   const out: Record<string, number[]> = {};
@@ -76,10 +74,8 @@ export async function prune(
   const cfg = resolvePruneConfig(config);
   const targets = schedules.get(cfg.schedule)!(cfg.target, cfg.iterations);
   const base = countParameters(model);
-  // Cheap identity of the input weights (name, shape, sum, sum of squares per tensor): a run folder
-  // made from another model must not be resumed.
-  const weights = [...model.params].map(([n, v]) => [n, v.shape, ...tf.tidy(() => [tf.sum(v).dataSync()[0]!, tf.sum(tf.square(v)).dataSync()[0]!])]);
-  const configHash = hashKey({ cfg, recipe: opts.recipe ?? null, weights });
+  // The input model's identity: a run folder made from another model must not be resumed.
+  const configHash = hashKey({ cfg, recipe: opts.recipe ?? null, model: modelFingerprint(model) });
   let metricBase: number | null = null;
   const done: PruneIteration[] = [];
   let current = model;

@@ -11,10 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import type { LanguageModel, Params } from '../model/types.ts';
+import type { LanguageModel } from '../model/types.ts';
 import { createRng } from '../runtime/random.ts';
 import { createProgress } from '../runtime/progress.ts';
-import { hashKey, resultsDir, sha256 } from '../runtime/files.ts';
+import { hashKey, resultsDir } from '../runtime/files.ts';
 import { resolveTrainConfig, type TrainConfig } from './train-config.ts';
 import { learningRate } from './schedules.ts';
 import { createAdamW, adamwStep, writeWeights, type AdamWState } from './adamw.ts';
@@ -25,6 +25,7 @@ import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type LoopState } from '.
 import { createRunFiles, type MetricRecord } from './run-files.ts';
 import type { Objective } from './objective.ts';
 import { lmObjective } from './lm-objective.ts';
+import { modelFingerprint } from '../model/fingerprint.ts';
 
 export interface FinetuneOptions {
   /** The loss (default: next-token cross-entropy from model/lm.ts). */
@@ -54,12 +55,6 @@ export interface FinetuneLog {
   readonly records: readonly MetricRecord[];
 }
 
-/** Fingerprint of a params map: names, shapes and the bytes of every tensor. */
-function paramsFingerprint(params: Params): string {
-  const parts: string[] = [];
-  for (const [name, p] of params) parts.push(`${name}:${p.shape.join('x')}:${sha256(new Uint8Array((p.dataSync() as Float32Array).buffer))}`);
-  return sha256(parts.join('\n')).slice(0, 16);
-}
 
 /** Resolved config without the keys that only say where/whether to resume (they may change). */
 function trainingKey(cfg: TrainConfig): Omit<TrainConfig, 'resume' | 'runDir' | 'runId' | 'logEvery'> {
@@ -75,7 +70,7 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   if (validation) await assertHasTargets(validation, 'validation');
   const objective = opts.objective ?? lmObjective;
 
-  const configHash = hashKey({ train: trainingKey(cfg), model: paramsFingerprint(model.params) });
+  const configHash = hashKey({ train: trainingKey(cfg), model: modelFingerprint(model) });
   const runId = cfg.runId || `finetune-${configHash}`;
   const runDir = cfg.runDir || join(resultsDir(), 'runs', runId);
   const hyper = { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay, noDecay: cfg.noDecay };

@@ -8,7 +8,8 @@ import { evaluate } from '../../eval/evaluate.ts';
 import type { EvalResult } from '../../eval/types.ts';
 import { writeJsonAtomic } from '../../runtime/files.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
-import { checkpointKey, disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { disposeModel } from '../../model/dispose-model.ts';
 import type { Profile } from '../profiles.ts';
 import type { PaperTask } from '../../report/paper.ts';
 

@@ -8,7 +8,8 @@ import { multitaskFinetune } from '../../train/multitask.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
-import { checkpointKey, disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { disposeModel } from '../../model/dispose-model.ts';
 import type { MixturePlanRow } from '../../data/mixture.ts';
 import type { Profile } from '../profiles.ts';
 

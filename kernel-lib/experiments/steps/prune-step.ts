@@ -14,7 +14,8 @@ import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import type { LanguageModel } from '../../model/types.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
-import { checkpointKey, disposeModel, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
+import { disposeModel } from '../../model/dispose-model.ts';
 import { recoveryData } from '../recovery-data.ts';
 import type { PrunePlanConfig, Profile } from '../profiles.ts';
 

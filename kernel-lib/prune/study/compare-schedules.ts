@@ -18,6 +18,7 @@ import { resolvePruneConfig, type ScheduleName } from '../prune-config.ts';
 import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
 import { heldOutPerplexity } from './held-out-perplexity.ts';
 import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
+import { disposeModel } from '../../model/dispose-model.ts';
 
 export interface ScheduleRow {
   /** 'dense-control': the unpruned model fine-tuned with the same token budget (what recovery alone buys). */
@@ -114,7 +115,7 @@ export async function compareSchedules(
       });
     }
     logs[schedule] = res.log;
-    for (const v of res.model.params.values()) v.dispose();
+    disposeModel(res.model);
   }
   if (cfg.recoveryTokens > 0) {
     // Control: the same recovery budget spent on the UNPRUNED model. The mini base is under-trained,
@@ -130,7 +131,7 @@ export async function compareSchedules(
       params: logs['one-shot']!.base.total, ppl_base: base, ppl_pruned_no_recovery: base, ppl_recovered: await evaluate(r.model),
       recovery_tokens: r.log.tokensSeen, recovery_steps: totalSteps, seconds: (performance.now() - t0) / 1000,
     });
-    for (const v of r.model.params.values()) v.dispose();
+    disposeModel(r.model);
   }
   const study: ScheduleStudy = { config: cfg, rows, series, logs };
   if (out.write !== false) {

@@ -16,6 +16,7 @@ import { resolvePruneConfig } from '../prune-config.ts';
 import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
 import { heldOutPerplexity } from './held-out-perplexity.ts';
 import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
+import { disposeModel } from '../../model/dispose-model.ts';
 
 export interface CriterionRow {
   readonly criterion: string;
@@ -49,7 +50,7 @@ export async function rankCriteria(
       const pruned = applyPlan(model, plan);
       const s = sparsity(model, pruned, pcfg.groups);
       rows.push({ criterion, seed, sparsity_total: s.total, sparsity_pruned: s.pruned, ppl_base: base, ppl_pruned: await heldOutPerplexity(pruned, val) });
-      for (const v of pruned.params.values()) v.dispose();
+      disposeModel(pruned);
     }
   }
   if (o.write) {
