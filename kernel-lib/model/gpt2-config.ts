@@ -13,7 +13,7 @@
  *   (`"lab_per_layer_widths": true` in config.json) allows them; transformers cannot load it.
  * Parameter names here have no `transformer.` prefix (the loader/saver handle it).
  */
-import type { GPT2Config } from './types.ts';
+import type { GPT2Config, UnitsKept } from './types.ts';
 import { LAB_PER_LAYER_WIDTHS } from './checkpoint-layout.ts';
 
 function fail(file: string, key: string, msg: string): never {
@@ -178,4 +178,27 @@ export function gpt2ConfigJson(config: GPT2Config, shapes: ReadonlyMap<string, r
   if (Object.keys(pruned).length || 'pruned_heads' in out) out.pruned_heads = pruned;
   if (perLayer) out[LAB_PER_LAYER_WIDTHS] = true;
   return out;
+}
+
+/**
+ * The config after a structural edit: `pruned_heads` composed with the heads `kept` removes, as
+ * ORIGINAL head ids (transformers' semantics: surviving heads keep their original order), so a
+ * pruned model saved with it reloads in transformers.
+ */
+export function gpt2WithPrunedHeads(config: GPT2Config, kept: readonly UnitsKept[]): GPT2Config {
+  if (!kept.some((k) => k.kind === 'heads')) return config;
+  const out: Record<number, number[]> = {};
+  for (const [k, v] of Object.entries(config.prunedHeads)) out[Number(k)] = [...v];
+  for (const p of kept) {
+    if (p.kind !== 'heads') continue;
+    const gone = new Set(config.prunedHeads[p.layer] ?? []);
+    const surviving = [...Array(config.numHeads).keys()].filter((h) => !gone.has(h));   // current index -> original id
+    if (surviving.length !== p.count) {
+      throw new Error(`gpt2: heads layer ${p.layer}: config says ${surviving.length} heads remain, tensors have ${p.count}`);
+    }
+    const keep = new Set(p.keep);
+    for (let u = 0; u < p.count; u++) if (!keep.has(u)) gone.add(surviving[u]!);
+    if (gone.size) out[p.layer] = [...gone].sort((a, b) => a - b);
+  }
+  return { ...config, prunedHeads: out };
 }

@@ -23,7 +23,7 @@ import { geluNew } from './ops/gelu-new.ts';
 import { dropout } from './ops/dropout.ts';
 import { causalAttention } from './ops/causal-attention.ts';
 import { createRng } from '../runtime/random.ts';
-import { gpt2CheckShapes, gpt2ConfigJson, gpt2ParamShapes, parseGpt2Config } from './gpt2-config.ts';
+import { gpt2CheckShapes, gpt2ConfigJson, gpt2ParamShapes, gpt2WithPrunedHeads, parseGpt2Config } from './gpt2-config.ts';
 
 type Model = LanguageModel<GPT2Config>;
 
@@ -154,6 +154,7 @@ export const gpt2: Family<GPT2Config> = {
   toConfigJson: gpt2ConfigJson,
   paramShapes: gpt2ParamShapes,
   checkShapes: gpt2CheckShapes,
+  withPrunedUnits: gpt2WithPrunedHeads,
   initParams,
   hidden,
   lmHead: (model) => param(model, 'wte.weight') as tf.Tensor2D,

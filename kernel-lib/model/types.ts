@@ -96,6 +96,14 @@ export interface PrunableGroup {
   readonly slices: readonly TensorSlice[];
 }
 
+/** Which units of one prunable group survive a structural edit (prune/pruning-plan.ts PlanGroup has these fields). */
+export interface UnitsKept {
+  readonly kind: 'heads' | 'mlp';
+  readonly layer: number;
+  readonly count: number;             // units before the edit
+  readonly keep: readonly number[];   // surviving unit indices (current numbering), ascending
+}
+
 /** A model family: a table of pure functions over (config, params). */
 export interface Family<Cfg extends BaseConfig = BaseConfig> {
   readonly name: FamilyName;
@@ -118,4 +126,7 @@ export interface Family<Cfg extends BaseConfig = BaseConfig> {
   lmHead(model: LanguageModel<Cfg>): tf.Tensor2D;
   /** Prunable unit kinds per layer, read from the actual tensor shapes. */
   groups(model: LanguageModel<Cfg>): PrunableGroup[];
+  /** The config after units were removed, for families whose config records them (GPT-2's
+   *  `pruned_heads` with ORIGINAL head ids); omitted when the shapes alone say it all. */
+  withPrunedUnits?(config: Cfg, kept: readonly UnitsKept[]): Cfg;
 }

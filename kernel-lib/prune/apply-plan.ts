@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, PrunableGroup } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
-import type { PlanGroup, PruningPlan } from './pruning-plan.ts';
+import type { PruningPlan } from './pruning-plan.ts';
 import { removedIndices } from './unit-blocks.ts';
 
 /** Checks the plan against the model's current groups; throws naming the group and the reason. */
@@ -37,28 +37,9 @@ export function validatePlan(model: LanguageModel, plan: PruningPlan, groups: re
   }
 }
 
-/** Original head ids removed after this plan: compose with the config's already-pruned heads. */
-function composePruned(
-  before: Readonly<Record<number, readonly number[]>>, numHeads: number, plan: readonly PlanGroup[],
-): Record<number, number[]> {
-  const out: Record<number, number[]> = {};
-  for (const [k, v] of Object.entries(before)) out[Number(k)] = [...v];
-  for (const p of plan) {
-    if (p.kind !== 'heads') continue;
-    const gone = new Set(before[p.layer] ?? []);
-    const surviving = [...Array(numHeads).keys()].filter((h) => !gone.has(h));   // current index -> original id
-    if (surviving.length !== p.count) {
-      throw new Error(`applyPlan: heads layer ${p.layer}: config says ${surviving.length} heads remain, tensors have ${p.count}`);
-    }
-    const kept = new Set(p.keep);
-    for (let u = 0; u < p.count; u++) if (!kept.has(u)) gone.add(surviving[u]!);
-    if (gone.size) out[p.layer] = [...gone].sort((a, b) => a - b);
-  }
-  return out;
-}
-
 export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan): M {
-  const groups = getFamily(model.family).groups(model);
+  const family = getFamily(model.family);
+  const groups = family.groups(model);
   validatePlan(model, plan, groups);
   const drop = new Map<string, Set<number>>();
   for (const p of plan.groups) {
@@ -66,12 +47,7 @@ export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan):
     const kept = new Set(p.keep);
     removedIndices(g, [...Array(g.count).keys()].filter((u) => !kept.has(u)), drop);
   }
-  let config = model.config;
-  if ('prunedHeads' in config && plan.groups.some((p) => p.kind === 'heads')) {
-    const cfg = config as typeof config & { prunedHeads: Readonly<Record<number, readonly number[]>> };
-    const next = { ...cfg, prunedHeads: composePruned(cfg.prunedHeads, cfg.numHeads, plan.groups) };
-    config = next;
-  }
+  const config = family.withPrunedUnits ? family.withPrunedUnits(model.config, plan.groups) : model.config;
   // Validate every slice target before allocating anything.
   const byParam = new Map<string, { axis: number; removed: Set<number> }[]>();
   for (const [key, removed] of drop) {
