@@ -39,7 +39,7 @@ export interface LeafResult {
  * 'weighted-acc' group row over its leaf tasks: acc = sum(v_i n_i) / sum(n_i), stderr pooled;
  * 'glue-mean' row: unweighted mean of each member's headline metric, stderr "N/A".
  */
-export function aggregateGroup(group: TaskGroup, leaves: ReadonlyMap<string, LeafResult>, headline?: Readonly<Record<string, string>>): ResultRow {
+export function aggregateGroup(group: TaskGroup, leaves: ReadonlyMap<string, LeafResult>, headline = group.headline): ResultRow {
   if (group.aggregate === 'glue-mean') {
     const parts = group.members.map((t) => {
       const m = headline?.[t];

@@ -10,7 +10,6 @@ import type { Tokenizer } from '../tokenizer/types.ts';
 import type { EvalResult, MultipleChoiceTask, RollingTask, SampleLog, TaskDef, TaskGroup } from './types.ts';
 import { HARNESS_VERSION, LM_EVAL_VERSION } from './types.ts';
 import { expandTasks, getGroup } from './tasks/index.ts';
-import { GLUE_HEADLINE } from './tasks/glue.ts';
 import { buildRequests } from './build-requests.ts';
 import { loglikelihoods, loglikelihoodRolling } from './loglikelihoods.ts';
 import { openRequestCache, type RequestCache } from './request-cache.ts';
@@ -95,7 +94,7 @@ function runMultipleChoice(
       });
     }
   });
-  const row: ResultRow = { alias: task.name.startsWith('mmlu_') ? task.name.slice(5) : task.name };
+  const row: ResultRow = { alias: task.alias ?? task.name };
   for (const m of task.metrics) {
     const { value, stderr } = aggregateMetric(m, items[m]!, c.bootstrapIters);
     row[`${m},none`] = value;
@@ -111,7 +110,7 @@ function runRolling(
   const texts = docs.map((d) => task.docToTarget(d));
   const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet });
   const per = docs.map((d, i) => task.processResults(d, lls[i]!.loglikelihood));
-  const row: ResultRow = { alias: task.name };
+  const row: ResultRow = { alias: task.alias ?? task.name };
   for (const m of task.metrics) {
     row[`${m},none`] = aggregateRolling(m, per.map((p) => p[m]));
     row[`${m}_stderr,none`] = 'N/A';
@@ -154,8 +153,8 @@ export async function evaluate(
   const higher: Record<string, Record<string, boolean>> = {};
   for (const g of groups) {
     const ls = new Map<string, LeafResult>();
-    for (const n of g.aggregate === 'glue-mean' ? g.members : leafNames(g)) ls.set(n, outcomes.get(n)!);
-    const row = aggregateGroup(g, ls, GLUE_HEADLINE);
+    for (const n of leafNames(g)) ls.set(n, outcomes.get(n)!);
+    const row = aggregateGroup(g, ls);
     results[g.name] = row;
     groupRows[g.name] = row;
     groupSubtasks[g.name] = [...g.members];

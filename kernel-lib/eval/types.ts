@@ -27,6 +27,8 @@ export interface TaskData<Doc> {
 interface TaskBase<Doc> {
   /** lm-eval task name (`piqa`, `mmlu_anatomy`, `mnli_mismatch`, ...). */
   readonly name: string;
+  /** Name shown in result rows and tables when it differs from `name` (lm-eval's task alias, e.g. `anatomy`). */
+  readonly alias?: string;
   /** lm-eval metadata.version of the task YAML mirrored. */
   readonly version: string;
   /** The lm-eval file this definition mirrors (provenance, STYLE P5). */
@@ -76,6 +78,8 @@ export interface TaskGroup {
    */
   readonly aggregate: 'weighted-acc' | 'glue-mean';
   readonly version: string;
+  /** 'glue-mean': the metric averaged for each member (e.g. mcc for cola). */
+  readonly headline?: Readonly<Record<string, string>>;
 }
 
 /** A plain loglikelihood request: log p(continuation | context). */

@@ -3,6 +3,7 @@
  * fine-tuning generators). Answer positions are uniform: chance is 1/4 for both.
  */
 import type { Rng } from '../../runtime/random.ts';
+import { MMLU_SUBJECTS } from '../../eval/tasks/mmlu-subjects.ts';
 import {
   bareWord, contentWordIndex, distractorWords, headWords, otherSentence, pick, pickSentence, type MiniDoc, type Pool,
 } from './mini-text.ts';
@@ -43,21 +44,8 @@ export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 
   return rows;
 }
 
-/** The 57 MMLU subjects (hendrycks/test file stems), in alphabetical order. */
-export const mmluSubjects: readonly string[] = [
-  'abstract_algebra', 'anatomy', 'astronomy', 'business_ethics', 'clinical_knowledge', 'college_biology',
-  'college_chemistry', 'college_computer_science', 'college_mathematics', 'college_medicine', 'college_physics',
-  'computer_security', 'conceptual_physics', 'econometrics', 'electrical_engineering', 'elementary_mathematics',
-  'formal_logic', 'global_facts', 'high_school_biology', 'high_school_chemistry', 'high_school_computer_science',
-  'high_school_european_history', 'high_school_geography', 'high_school_government_and_politics',
-  'high_school_macroeconomics', 'high_school_mathematics', 'high_school_microeconomics', 'high_school_physics',
-  'high_school_psychology', 'high_school_statistics', 'high_school_us_history', 'high_school_world_history',
-  'human_aging', 'human_sexuality', 'international_law', 'jurisprudence', 'logical_fallacies', 'machine_learning',
-  'management', 'marketing', 'medical_genetics', 'miscellaneous', 'moral_disputes', 'moral_scenarios', 'nutrition',
-  'philosophy', 'prehistory', 'professional_accounting', 'professional_law', 'professional_medicine',
-  'professional_psychology', 'public_relations', 'security_studies', 'sociology', 'us_foreign_policy', 'virology',
-  'world_religions',
-];
+/** The 57 MMLU subjects (hendrycks/test file stems) of the task registry, in alphabetical order. */
+export const mmluSubjects: readonly string[] = Object.values(MMLU_SUBJECTS).flatMap((c) => Object.keys(c)).sort();
 
 /** One MMLU csv row: question, A, B, C, D, answer letter. */
 export type MmluFileRow = [string, string, string, string, string, string];

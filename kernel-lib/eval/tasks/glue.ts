@@ -70,6 +70,6 @@ export const GLUE_HEADLINE: Readonly<Record<string, MultipleChoiceMetric>> = {
 };
 
 export const glueGroup: TaskGroup = {
-  name: 'glue', alias: 'glue (mean of headline metrics)', aggregate: 'glue-mean', version: 'lab-1',
+  name: 'glue', alias: 'glue (mean of headline metrics)', aggregate: 'glue-mean', version: 'lab-1', headline: GLUE_HEADLINE,
   members: glueTasks.map((t) => t.name),
 };

@@ -27,6 +27,7 @@ const LETTERS: readonly string[] = ['A', 'B', 'C', 'D'];
 export function mmluSubjectTask(subject: string): MultipleChoiceTask<MmluRow> {
   return {
     name: `mmlu_${subject}`,
+    alias: subject,
     version: '1.0',
     mirrors: `lm_eval/tasks/mmlu/default/mmlu_${subject}.yaml`,
     outputType: 'multiple_choice',
