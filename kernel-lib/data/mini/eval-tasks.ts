@@ -19,7 +19,7 @@ const CTX_B_WORDS = 3;
 
 /**
  * HellaSwag-style: ctx_a = a sentence, ctx_b = the first words of the next one; which of 4
- * endings completes it (the true rest vs. rests of sentences from other documents)?
+ * endings completes it (the true rest vs. as many final words of sentences from other documents)?
  * activity_label = the corpus (`State of the Union` / `Moby-Dick`).
  */
 export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 'val', indStart: number): HellaSwagFileRow[] {
@@ -31,10 +31,14 @@ export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 
     const ctxA = doc.sentences[i]!;
     const ctxB = next.slice(0, CTX_B_WORDS).join(' ').replace(/^./, (c) => c.toLowerCase());
     const label = rng.int(4);
+    const right = next.slice(CTX_B_WORDS);
+    // wrong endings: as many final words of another sentence as the true ending has, so that a
+    // sum-of-log-likelihood choice (acc) gets no length cue
     const endings = [0, 1, 2, 3].map((k) => {
-      if (k === label) return next.slice(CTX_B_WORDS).join(' ');
-      const o = otherSentence(pool, rng, doc).split(' ');
-      return o.slice(Math.min(CTX_B_WORDS, o.length - 1)).join(' ');
+      if (k === label) return right.join(' ');
+      let o = otherSentence(pool, rng, doc).split(' ');
+      for (let t = 0; o.length <= right.length && t < 100; t++) o = otherSentence(pool, rng, doc).split(' ');
+      return o.slice(Math.max(1, o.length - right.length)).join(' ');
     });
     rows.push({
       ind: indStart + rows.length, activity_label: doc.corpus === 'sotu' ? 'State of the Union' : 'Moby-Dick',

@@ -16,7 +16,7 @@ import { colaRows, mnliRows, mrpcRows, qnliRows, qqpRows, rteRows, sst2Rows, wnl
 import { paragraphed, toCsv, toJsonl, toLines, toTsv, toWikitextRaw } from './file-writers.ts';
 
 /** Bumped whenever generated content changes (part of the output folder's hash). */
-export const MINI_DATA_VERSION = 2;
+export const MINI_DATA_VERSION = 3;
 
 export interface MiniDataConfig {
   /** Seed of every task's draws (the corpus split has its own seed in `corpusSplit`). */
