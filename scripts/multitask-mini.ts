@@ -3,7 +3,7 @@
  * OpenBookQA, HotpotQA, BillSum in their publishers' schemas, generated from the corpora), with
  * the mini evaluation tasks scored before and after (the harness, dataDir = the mini data folder).
  *
- *   node --import tsx scripts/multitask-mini.ts [--steps 90] [--lr 1e-3] [--limit 200] [--out DIR]
+ *   node --import tsx scripts/multitask-mini.ts [--model mini] [--steps 90] [--lr 1e-3] [--limit 200] [--out DIR]
  *
  * Writes results/multitask-mini/{table.md, results.json} and the tuned model to --out
  * (default results/runs/multitask-mini/model, git-ignored).
@@ -23,7 +23,7 @@ import { provenance } from '../kernel-lib/runtime/provenance.ts';
 
 const { values: args } = parseArgs({
   options: {
-    steps: { type: 'string', default: '90' }, lr: { type: 'string', default: '1e-3' }, limit: { type: 'string', default: '200' },
+    model: { type: 'string', default: 'mini' }, steps: { type: 'string', default: '90' }, lr: { type: 'string', default: '1e-3' }, limit: { type: 'string', default: '200' },
     'batch-size': { type: 'string', default: '4' }, 'block-size': { type: 'string', default: '128' }, 'context-tokens': { type: 'string', default: '96' },
     out: { type: 'string', default: join(resultsDir(), 'runs', 'multitask-mini', 'model') },
   },
@@ -44,15 +44,15 @@ function headline(row: Record<string, unknown>): [string, number] {
 async function main(): Promise<void> {
   const started = Date.now();
   await initBackend();
-  const dir = await resolveModelDir('mini');
-  const base = await loadModel('mini');
+  const dir = await resolveModelDir(args.model!);
+  const base = await loadModel(args.model!);
   const tokenizer = loadTokenizer(dir);
   const dataDir = generateMiniData();
   const manifest = JSON.parse(readFileSync(join(dataDir, 'MANIFEST.json'), 'utf8')) as MiniManifest;
   const limit = Number(args.limit);
   const evalCfg = { dataDir, limit, batchSize: 16, quiet: true, bootstrapIters: 0 };
   const names = TASKS.map(([t]) => t);
-  const before = await evaluate(base, tokenizer, names, { ...evalCfg, modelName: 'mini' });
+  const before = await evaluate(base, tokenizer, names, { ...evalCfg, modelName: args.model! });
   console.error(`[multitask-mini] base evaluated (${((Date.now() - started) / 60000).toFixed(1)} min)`);
   const { model: tuned, log, plan } = await multitaskFinetune(base, tokenizer, {
     dataDir, blockSize: Number(args['block-size']), validationBlocks: 16,
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     format: { hotpotContextTokens: Number(args['context-tokens']), billTextTokens: Number(args['context-tokens']) },
     train: { steps: Number(args.steps), batchSize: Number(args['batch-size']), lr: Number(args.lr), schedule: 'linear', warmupSteps: 5, evalEvery: 30, dropout: false, weightDecay: 0.01, seed: 0, runId: 'multitask-mini' },
   });
-  const after = await evaluate(tuned, tokenizer, names, { ...evalCfg, modelName: 'mini (multi-task fine-tuned)' });
+  const after = await evaluate(tuned, tokenizer, names, { ...evalCfg, modelName: `${args.model} (multi-task fine-tuned)` });
   const out = resolve(args.out!);
   await saveModel(tuned, out, { dtype: 'float16' });
 
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const md = [
     '# Multi-task fine-tuning of the mini base model (mini profile)',
     '',
-    `Base: models/mini. Fine-tuned by \`scripts/multitask-mini.ts --steps ${args.steps} --lr ${args.lr} --limit ${limit} --context-tokens ${args['context-tokens']}\` on the mixture of the mini`,
+    `Base: ${args.model}. Fine-tuned by \`scripts/multitask-mini.ts --model ${args.model} --steps ${args.steps} --lr ${args.lr} --limit ${limit} --context-tokens ${args['context-tokens']}\` on the mixture of the mini`,
     `fine-tuning sets (${plan.map((p) => `${p.source} ${p.quota}`).join(', ')} rows; loss on target tokens), ${log.stepsDone} updates x ${args['batch-size']} blocks x ${args['block-size']} tokens`,
     `(${log.tokensSeen} target tokens), AdamW lr ${args.lr} linear decay; validation loss ${fmt(log.records.find((r) => r.valLoss !== undefined)?.valLoss ?? NaN)} -> ${fmt(log.finalValLoss ?? NaN)}.`,
     `Evaluation: the harness (0-shot, lm-eval definitions) on the mini held-out files, first ${limit} documents per task (MMLU: per subject).`,
