@@ -9,6 +9,8 @@
  * and its backward's [V, chunk] temporaries (ops/head-cross-entropy.ts).
  * Calibrated on specs/performance.md: GPT-2 small at 512 tokens does not fit without recompute
  * tricks (measured), the mini model at 1024 tokens fits with room (heap 2.6 GB).
+ * Only 3/4 of the heap is usable by this estimate: GPT-2 small at 1 x 128 tokens (estimate 3.5 GiB)
+ * aborted with "memory access out of bounds" (measured on wasm, 2026-11-28), since the heap fragments.
  */
 import type { LanguageModel } from './types.ts';
 import { backendInfo } from '../runtime/backend.ts';
@@ -25,16 +27,19 @@ export function trainingBytesEstimate(model: LanguageModel, tokens: number): num
   return 4 * (7 * nParams + acts + head);
 }
 
-/** Throws naming the needed backend when the estimate exceeds the backend's memory limit. */
+/** The part of a capped heap that the estimate may fill (the rest is fragmentation headroom). */
+export const USABLE_HEAP_FRACTION = 0.75;
+
+/** Throws naming the needed backend when the estimate exceeds the usable part of the backend's memory limit. */
 export function assertTrainingFits(model: LanguageModel, tokens: number): void {
   const info = backendInfo();
   if (!info || info.memoryLimitBytes === null) return;
   const need = trainingBytesEstimate(model, tokens);
-  if (need > info.memoryLimitBytes) {
+  if (need > USABLE_HEAP_FRACTION * info.memoryLimitBytes) {
     const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
     throw new Error(
       `training this ${model.family} model on ${tokens} tokens/step needs about ${gib(need)} GiB, more than the ` +
-      `${info.choice} backend's ${gib(info.memoryLimitBytes)} GiB heap: use the native backend (install ` +
+      `${gib(USABLE_HEAP_FRACTION * info.memoryLimitBytes)} GiB usable of the ${info.choice} backend's ${gib(info.memoryLimitBytes)} GiB heap: use the native backend (install ` +
       `@tensorflow/tfjs-node, or LAB_BACKEND=node) or a smaller batch / model`);
   }
 }
