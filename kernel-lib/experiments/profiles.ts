@@ -94,7 +94,7 @@ export const miniProfile: Profile = {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 16 },
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
   },
-  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 11 minutes on one wasm core (670 s measured here from an empty cache)' },
+  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 10 minutes on one wasm core (563 s measured here from an empty cache)' },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a mini OLMo-architecture model (non-parametric LayerNorm, RoPE, SwiGLU) with the GPT-2 tokenizer: OLMo\'s GPT-NeoX vocabulary is not available offline.',

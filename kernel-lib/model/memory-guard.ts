@@ -35,11 +35,12 @@ export function assertTrainingFits(model: LanguageModel, tokens: number): void {
   const info = backendInfo();
   if (!info || info.memoryLimitBytes === null) return;
   const need = trainingBytesEstimate(model, tokens);
-  if (need > USABLE_HEAP_FRACTION * info.memoryLimitBytes) {
+  const usable = USABLE_HEAP_FRACTION * info.memoryLimitBytes;
+  if (need > usable) {
     const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
     throw new Error(
       `training this ${model.family} model on ${tokens} tokens/step needs about ${gib(need)} GiB, more than the ` +
-      `${gib(USABLE_HEAP_FRACTION * info.memoryLimitBytes)} GiB usable of the ${info.choice} backend's ${gib(info.memoryLimitBytes)} GiB heap: use the native backend (install ` +
+      `${gib(usable)} GiB usable of the ${info.choice} backend's ${gib(info.memoryLimitBytes)} GiB heap: use the native backend (install ` +
       `@tensorflow/tfjs-node, or LAB_BACKEND=node) or a smaller batch / model`);
   }
 }

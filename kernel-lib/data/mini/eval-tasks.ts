@@ -5,7 +5,7 @@
 import type { Rng } from '../../runtime/random.ts';
 import { MMLU_SUBJECTS } from '../../eval/tasks/mmlu-subjects.ts';
 import {
-  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, pick, pickSentence, type MiniDoc, type Pool,
+  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, otherTail, pick, pickSentence, type MiniDoc, type Pool,
 } from './mini-text.ts';
 
 /** HellaSwag original jsonl row (label an int, as in the GitHub release). */
@@ -32,14 +32,8 @@ export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 
     const ctxB = next.slice(0, CTX_B_WORDS).join(' ').replace(/^./, (c) => c.toLowerCase());
     const label = rng.int(4);
     const right = next.slice(CTX_B_WORDS);
-    // wrong endings: as many final words of another sentence as the true ending has, so that a
-    // sum-of-log-likelihood choice (acc) gets no length cue
-    const endings = [0, 1, 2, 3].map((k) => {
-      if (k === label) return right.join(' ');
-      let o = otherSentence(pool, rng, doc).split(' ');
-      for (let t = 0; o.length <= right.length && t < 100; t++) o = otherSentence(pool, rng, doc).split(' ');
-      return o.slice(Math.max(1, o.length - right.length)).join(' ');
-    });
+    // wrong endings as long as the true one: acc sums log-likelihoods, so length would give it away
+    const endings = [0, 1, 2, 3].map((k) => (k === label ? right.join(' ') : otherTail(pool, rng, doc, right.length)));
     rows.push({
       ind: indStart + rows.length, activity_label: doc.corpus === 'sotu' ? 'State of the Union' : 'Moby-Dick',
       ctx_a: ctxA, ctx_b: ctxB, ctx: `${ctxA} ${ctxB}`, split, split_type: 'indomain', label, endings, source_id: doc.id,

@@ -6,7 +6,7 @@
 import type { Rng } from '../../runtime/random.ts';
 import { sha256 } from '../../runtime/files.ts';
 import {
-  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, pick, pickSentence, type Pool,
+  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, otherTail, pick, pickSentence, type Pool,
 } from './mini-text.ts';
 
 /** SIQA file row + its label (1..3, the `*-labels.lst` line). */
@@ -55,11 +55,7 @@ export function piqaRows(pool: Pool, rng: Rng, n: number): Labeled<PiqaFileRow>[
     const w = s.split(' ');
     const cut = Math.max(3, Math.floor(w.length / 2));
     const right = w.slice(cut).join(' ');
-    // the wrong ending: as many final words of another sentence as the right one has (no length cue)
-    const n = w.length - cut;
-    let other = otherSentence(pool, rng, doc).split(' ');
-    for (let t = 0; other.length <= n && t < 100; t++) other = otherSentence(pool, rng, doc).split(' ');
-    const wrong = other.slice(Math.max(1, other.length - n)).join(' ');
+    const wrong = otherTail(pool, rng, doc, w.length - cut);   // as many words as the right ending: no length cue
     const label = rng.int(2);
     return { row: { goal: w.slice(0, cut).join(' '), sol1: label === 0 ? right : wrong, sol2: label === 0 ? wrong : right }, label };
   });

@@ -94,6 +94,16 @@ export function otherSentence(pool: Pool, rng: Rng, notDoc: MiniDoc): string {
   }
 }
 
+/**
+ * A wrong ending with no length cue: the final `n` words of another document's sentence that has
+ * more than `n` words (up to 100 redraws; after that, the last sentence drawn, cut the same way).
+ */
+export function otherTail(pool: Pool, rng: Rng, notDoc: MiniDoc, n: number): string {
+  let other = otherSentence(pool, rng, notDoc).split(' ');
+  for (let t = 0; other.length <= n && t < 100; t++) other = otherSentence(pool, rng, notDoc).split(' ');
+  return other.slice(Math.max(1, other.length - n)).join(' ');
+}
+
 /** `k` distinct distractor words from the pool, none equal (case-insensitive) to any of `avoid`. */
 export function distractorWords(pool: Pool, rng: Rng, k: number, avoid: readonly string[]): string[] {
   const out: string[] = [];
