@@ -12,12 +12,15 @@ import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts'
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { Profile } from '../profiles.ts';
 import type { PaperTask } from '../../report/paper.ts';
+import { perDocOutcomes, type DocOutcomes } from '../per-doc-outcomes.ts';
 
 export interface EvaluateStepResult {
   readonly model: string;                                        // checkpoint folder evaluated
   readonly scores: Readonly<Partial<Record<PaperTask, number>>>; // headline metric per study column
   readonly perTask: Readonly<Record<string, Readonly<Record<string, unknown>>>>; // every task / group row
   readonly resultFile: string;                                   // lm-eval-shaped JSON
+  /** Per leaf task, per document: gold, predicted index, choice count (absent in steps cached before it). */
+  readonly perDoc?: Readonly<Record<string, DocOutcomes>>;
 }
 
 /** The study's column value of a task or group row: acc, or our GLUE mean ('score'). */
@@ -35,13 +38,15 @@ export async function evaluateStep(profile: Profile, modelDir: string): Promise<
     const { model, tokenizer } = await openStudyModel(modelDir);
     try {
       const result = await evaluate(model, tokenizer, profile.eval.tasks, {
-        dataDir, limit: profile.eval.limit, batchSize: profile.eval.batchSize, bootstrapIters: profile.eval.bootstrapIters, modelName: modelDir, quiet: true,
+        dataDir, limit: profile.eval.limit, batchSize: profile.eval.batchSize, bootstrapIters: profile.eval.bootstrapIters, modelName: modelDir, quiet: true, logSamples: true,
       });
+      const perDoc = perDocOutcomes(result);
+      const { samples: _samples, ...lean } = result;
       const resultFile = join(dir, 'results.json');
-      writeJsonAtomic(resultFile, result);
+      writeJsonAtomic(resultFile, lean);
       const scores: Partial<Record<PaperTask, number>> = {};
       for (const t of profile.eval.tasks) { const v = headline(result, t); if (v !== undefined) scores[t as PaperTask] = v; }
-      return { model: modelDir, scores, perTask: { ...result.results, ...result.groups }, resultFile };
+      return { model: modelDir, scores, perTask: { ...result.results, ...result.groups }, resultFile, perDoc };
     } finally {
       disposeModel(model);
     }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { prune, type PruneLog } from '../../prune/prune.ts';
 import { resolvePruneConfig, type ScheduleName } from '../../prune/prune-config.ts';
 import { heldOutPerplexity } from '../../prune/study/held-out-perplexity.ts';
+import { heldOutBlockLosses } from '../../prune/study/held-out-block-losses.ts';
+import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
 import { measureCost } from '../../prune/measure-cost.ts';
 import { finetune } from '../../train/finetune.ts';
 import { saveModel } from '../../model/save-model.ts';
@@ -27,6 +29,9 @@ export interface PruneStepResult {
   readonly recoveryTokens: number;     // tokens of recovery fine-tuning actually spent
   readonly recoveryCurve: { readonly steps: number[]; readonly losses: number[] };  // concatenated over iterations
   readonly latencyMs: { readonly before: number | null; readonly after: number | null };  // forward, batch 1, 128 tokens
+  /** Per-block held-out NLL of the start model and the final (pruned + recovered) model on the same
+   *  validation blocks, for perplexity stderrs and paired tests (stats/perplexity-stderr.ts). */
+  readonly blockLosses?: { readonly base: readonly BlockLoss[]; readonly final: readonly BlockLoss[] };
 }
 
 /** Optimizer steps of one recovery round: the token budget split over iterations, or epochs of the corpus. */
@@ -55,6 +60,7 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
     const curve = { steps: [] as number[], losses: [] as number[] };
     let tokens = 0;
     const before = await latencyMs(start.model, profile.quick);
+    const baseBlocks = await heldOutBlockLosses(start.model, data.validation);
     const recover = steps > 0 ? async (m: LanguageModel, info: { iteration: number }) => {
       const r = await finetune(m, data.train, {
         steps, batchSize: plan.recovery.batchSize, lr: plan.recovery.lr, schedule: 'constant', warmupSteps: 0, dropout: false,
@@ -75,8 +81,9 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
       try { await saveModel(res.model, modelDir); } catch { layout = 'lab'; await saveModel(res.model, modelDir, { layout: 'lab' }); }
       saveTokenizer(start.dir, modelDir);
       const after = await latencyMs(res.model, profile.quick);
+      const finalBlocks = await heldOutBlockLosses(res.model, data.validation);
       disposeModel(res.model);
-      return { schedule, modelDir, layout, log: res.log, recoveryTokens: tokens, recoveryCurve: curve, latencyMs: { before, after } };
+      return { schedule, modelDir, layout, log: res.log, recoveryTokens: tokens, recoveryCurve: curve, latencyMs: { before, after }, blockLosses: { base: baseBlocks, final: finalBlocks } };
     } finally {
       disposeModel(start.model);
     }

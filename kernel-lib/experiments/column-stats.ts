@@ -1,0 +1,108 @@
+/**
+ * Uncertainty of the study's columns (PIQA, OpenBookQA, MMLU, HellaSwag, GLUE) from the evaluate
+ * step's per-document outcomes and lm-eval rows: n, stderr, chance level and the paired test of a
+ * difference between two models on the same documents (docs/statistics.md). A column is a task or
+ * group of the registry; how its leaves combine comes from the group definition (weighted-acc:
+ * pooled over documents; glue-mean: unweighted mean of each member's headline metric), never from
+ * task names here.
+ */
+import { expandTasks, getGroup } from '../eval/tasks/index.ts';
+import type { TaskGroup } from '../eval/types.ts';
+import { f1Score, matthewsCorrcoef, mean, type GoldPred } from '../eval/metrics.ts';
+import { chanceLevel } from '../stats/chance-level.ts';
+import { independentMeanStderr } from '../stats/independent-mean-stderr.ts';
+import { pairedBootstrap, type PairedBootstrapConfig, type PairedDelta } from '../stats/paired-bootstrap.ts';
+import type { DocOutcomes } from './per-doc-outcomes.ts';
+import type { EvaluateStepResult } from './steps/evaluate-step.ts';
+
+/** Headline metric of a (gold, pred) list, by lm-eval metric name. */
+const METRICS: Readonly<Record<string, (items: readonly GoldPred[]) => number>> = {
+  acc: (xs) => mean(xs.map(([g, p]) => (g === p ? 1 : 0))),
+  f1: f1Score,
+  mcc: matthewsCorrcoef,
+};
+
+interface ColumnSpec {
+  readonly leaves: readonly { readonly task: string; readonly metric: string }[];
+  readonly group: TaskGroup | undefined;
+}
+
+function spec(column: string): ColumnSpec {
+  const group = getGroup(column);
+  const leaves = expandTasks([column]).tasks.filter((t) => t.outputType === 'multiple_choice')
+    .map((t) => ({ task: t.name, metric: group?.headline?.[t.name] ?? 'acc' }));
+  for (const l of leaves) if (!METRICS[l.metric]) throw new Error(`column ${column}: no statistic for metric '${l.metric}' of ${l.task}`);
+  return { leaves, group };
+}
+
+/** The column's value from per-leaf metric values and sizes. */
+function combine(s: ColumnSpec, values: readonly number[], sizes: readonly number[]): number {
+  if (s.group?.aggregate === 'glue-mean') return mean(values);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  return values.reduce((a, v, i) => a + v * sizes[i]!, 0) / total;   // one task, or size-weighted acc
+}
+
+function leafDocs(perDoc: Readonly<Record<string, DocOutcomes>>, task: string, who: string): DocOutcomes {
+  const d = perDoc[task];
+  if (!d) throw new Error(`${who}: no per-document outcomes for ${task}`);
+  return d;
+}
+
+const pairs = (d: DocOutcomes): GoldPred[] => d.gold.map((g, i) => [g, d.pred[i]!] as const);
+
+/** Documents behind a column (null when the step predates per-document outcomes). */
+export function columnN(e: EvaluateStepResult, column: string): number | null {
+  if (!e.perDoc) return null;
+  return spec(column).leaves.reduce((s, l) => s + leafDocs(e.perDoc!, l.task, 'columnN').gold.length, 0);
+}
+
+/**
+ * Standard error of a column: lm-eval's own where it has one (acc_stderr of a task, the pooled
+ * stderr of a weighted group); for a glue-mean group, the independent-mean combination of the
+ * members' lm-eval stderrs (acc: sample stderr; f1/mcc: bootstrap). null when any is "N/A".
+ */
+export function columnStderr(e: EvaluateStepResult, column: string): number | null {
+  const row = e.perTask[column] as Record<string, unknown> | undefined;
+  const s = spec(column);
+  if (s.group?.aggregate === 'glue-mean') {
+    const ses = s.leaves.map((l) => (e.perTask[l.task] as Record<string, unknown> | undefined)?.[`${l.metric}_stderr,none`]);
+    return ses.every((x): x is number => typeof x === 'number') ? independentMeanStderr(ses) : null;
+  }
+  const v = row?.['acc_stderr,none'];
+  return typeof v === 'number' ? v : null;
+}
+
+/** Chance level of a column (stats/chance-level.ts) from the evaluated documents' labels and choice counts. */
+export function columnChance(e: EvaluateStepResult, column: string): number | null {
+  if (!e.perDoc) return null;
+  const s = spec(column);
+  const docs = s.leaves.map((l) => leafDocs(e.perDoc!, l.task, 'columnChance'));
+  return combine(s, s.leaves.map((l, i) => chanceLevel(l.metric, docs[i]!.gold, docs[i]!.choices)), docs.map((d) => d.gold.length));
+}
+
+/** The column recomputed from per-document outcomes (equals the step's score; a consistency check). */
+export function columnValue(e: EvaluateStepResult, column: string): number | null {
+  if (!e.perDoc) return null;
+  const s = spec(column);
+  const docs = s.leaves.map((l) => leafDocs(e.perDoc!, l.task, 'columnValue'));
+  return combine(s, s.leaves.map((l, i) => METRICS[l.metric]!(pairs(docs[i]!))), docs.map((d) => d.gold.length));
+}
+
+/**
+ * Paired bootstrap of column(A) - column(B) over documents, resampled within each leaf task (the
+ * same indices for both models). null when either step predates per-document outcomes.
+ */
+export function pairedColumnDelta(a: EvaluateStepResult, b: EvaluateStepResult, column: string, config: Partial<PairedBootstrapConfig> = {}): PairedDelta | null {
+  if (!a.perDoc || !b.perDoc) return null;
+  const s = spec(column);
+  const strata = s.leaves.map((l) => {
+    const da = leafDocs(a.perDoc!, l.task, 'pairedColumnDelta'), db = leafDocs(b.perDoc!, l.task, 'pairedColumnDelta');
+    if (da.gold.length !== db.gold.length || da.gold.some((g, i) => g !== db.gold[i])) {
+      throw new Error(`pairedColumnDelta: ${l.task} was evaluated on different documents for the two models (${da.gold.length} vs ${db.gold.length} documents, or different labels)`);
+    }
+    return { a: pairs(da), b: pairs(db) };
+  });
+  const fns = s.leaves.map((l) => METRICS[l.metric]!);
+  const stat = (per: readonly (readonly GoldPred[])[]) => combine(s, per.map((xs, i) => fns[i]!(xs)), per.map((xs) => xs.length));
+  return pairedBootstrap(strata, stat, config);
+}

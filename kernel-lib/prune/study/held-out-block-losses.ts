@@ -1,0 +1,21 @@
+/**
+ * Per-block next-token NLL of a model over held-out blocks: the same loss as heldOutPerplexity
+ * (lmObjective, evaluation mode), kept block by block so the perplexity can carry a standard error
+ * and two models can be compared on the same blocks (stats/perplexity-stderr.ts).
+ * exp(sum nll / sum tokens) over the result equals heldOutPerplexity on the same blocks.
+ */
+import type { LanguageModel } from '../../model/types.ts';
+import type { Block } from '../../data/packing.ts';
+import { heldOutLoss } from '../../train/batch-tensors.ts';
+import { lmObjective } from '../../train/lm-objective.ts';
+import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
+
+export async function heldOutBlockLosses(model: LanguageModel, blocks: readonly Block[]): Promise<BlockLoss[]> {
+  const out: BlockLoss[] = [];
+  for (const [i, b] of blocks.entries()) {
+    const r = await heldOutLoss(model, [b], lmObjective, 1);   // one [1, T] forward per block
+    if (!(r.tokens > 0)) throw new Error(`heldOutBlockLosses: block ${i} has no target tokens`);
+    out.push({ nll: r.loss * r.tokens, tokens: r.tokens });
+  }
+  return out;
+}
