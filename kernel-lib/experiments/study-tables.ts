@@ -17,11 +17,15 @@ import type { PruneStepResult } from './steps/prune-step.ts';
 import type { MultitaskStepResult } from './steps/multitask-step.ts';
 import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
+import { withUncertaintyRows, type ComparisonRow } from '../report/uncertainty-rows.ts';
+import { uncertainDisplay } from '../report/uncertain-display.ts';
+import { chanceRow, comparisonRow, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
 
 export interface StudyTable {
   readonly name: string;              // file stem under results/tables
   readonly title: string;
-  readonly table: ColumnTable;
+  readonly table: ColumnTable;        // numeric (the CSV): values with _stderr, _n, CI, p columns
+  readonly display: ColumnTable;      // the same as text cells ("value ± stderr"), as md/html show it
   readonly notes: readonly string[];
   readonly files: WrittenTable;
 }
@@ -36,36 +40,49 @@ function checkpointParams(dir: string): number {
 function row(e: Evaluated<unknown>, paperRow = e.paperRow): OursRow {
   const s = e.step as StepOutcome<PruneStepResult> | undefined;
   const last = s?.result?.log?.iterations.at(-1);
-  return { model: e.label, paperRow, scores: e.eval.result.scores, sparsity: last ? last.sparsity.pruned : null, params: checkpointParams(e.eval.result.model) };
+  return { model: e.label, paperRow, scores: e.eval.result.scores, sparsity: last ? last.sparsity.pruned : null, params: checkpointParams(e.eval.result.model), ...scoreUncertainty(e.eval.result) };
+}
+
+/** Paired comparison A - B of two evaluated models on the same documents. */
+function vs(a: Evaluated<unknown>, b: Evaluated<unknown>, what: string): ComparisonRow {
+  return comparisonRow(`Δ ${what}: ${a.label} − ${b.label}`, a.eval.result, b.eval.result);
 }
 
 function modelsLine(profile: Profile): string {
   return `${profile.models.gpt2.label} (${profile.models.gpt2.id}) for GPT-2, ${profile.models.olmo.label} (${profile.models.olmo.id}) for OLMo-1B`;
 }
 
-function write(profile: Profile, name: string, title: string, rows: readonly OursRow[], extraNotes: readonly string[] = []): StudyTable {
+function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[]): StudyTable {
   const t = oursVsPaper(rows, { profile: profile.name + (profile.quick ? ' (quick)' : ''), models: modelsLine(profile) });
-  const notes = [...t.notes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.', ...extraNotes];
-  return { name, title, table: t.table, notes, files: writeTable(t.table, name, { title, notes }) };
+  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons });
+  const display = uncertainDisplay(table);
+  const notes = [...t.notes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
+    ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc))];
+  return { name, title, table, display, notes, files: writeTable(table, name, { title, notes, display }) };
 }
 
 /** Table 1: baseline and multi-task fine-tuned accuracies. */
 export async function table1(profile: Profile): Promise<StudyTable> {
   const b = await baselines(profile);
   const f = await finetuned(profile);
-  return write(profile, 'table1', 'Table 1: baseline and fine-tuned accuracies (ours vs paper)', [row(b.gpt2), row(f.gpt2), row(b.olmo), row(f.olmo)]);
+  const ev = [b.gpt2, f.gpt2, b.olmo, f.olmo];
+  return write(profile, 'table1', 'Table 1: baseline and fine-tuned accuracies (ours vs paper)', ev, ev.map((e) => row(e)),
+    [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')]);
 }
 
 /** Table 2: fine-tuned GPT-2, pruned iteratively, pruned one-shot. */
 export async function table2(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
-  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [row(g.finetuned, 't2.gpt2-ft'), row(g.iterative), row(g.oneShot)]);
+  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, g.iterative, g.oneShot],
+    [row(g.finetuned, 't2.gpt2-ft'), row(g.iterative), row(g.oneShot)],
+    [vs(g.iterative, g.finetuned, 'pruned vs fine-tuned'), vs(g.oneShot, g.finetuned, 'pruned vs fine-tuned'), vs(g.iterative, g.oneShot, 'iterative vs one-shot')]);
 }
 
 /** Table 3: fine-tuned OLMo role, pruned one-shot on the MLP. */
 export async function table3(profile: Profile): Promise<StudyTable> {
   const o = await olmoPruning(profile);
-  return write(profile, 'table3', 'Table 3: OLMo-1B pruned performance (ours vs paper)', [row(o.finetuned, 't3.olmo-ft'), row(o.pruned)]);
+  return write(profile, 'table3', 'Table 3: OLMo-1B pruned performance (ours vs paper)', [o.finetuned, o.pruned],
+    [row(o.finetuned, 't3.olmo-ft'), row(o.pruned)], [vs(o.pruned, o.finetuned, 'pruned vs fine-tuned')]);
 }
 
 /** One-shot vs iterative: validation perplexity after recovery, next to the write-up's 166.41 / 121.41. */
@@ -73,17 +90,37 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
   const rows = [g.oneShot, g.iterative].map((e) => {
     const last = e.step.result.log.iterations.at(-1)!;
-    return { method: e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, perplexity: last.metricRecovered ?? last.metricPruned! };
+    const perplexity = last.metricRecovered ?? last.metricPruned!;
+    return { method: e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, perplexity, ...perplexityInterval(perplexity, e.step.result.blockLosses?.final) };
   });
-  const table = oursVsPaperPerplexity(rows);
+  const bl = (e: typeof g.oneShot) => e.step.result.blockLosses;
+  const pairs = perplexityPairsTable([
+    { label: 'ratio one-shot / fine-tuned (before pruning)', a: bl(g.oneShot)?.final, b: bl(g.oneShot)?.base },
+    { label: 'ratio iterative / fine-tuned (before pruning)', a: bl(g.iterative)?.final, b: bl(g.iterative)?.base },
+    { label: 'ratio iterative / one-shot', a: bl(g.iterative)?.final, b: bl(g.oneShot)?.final },
+  ]).objects() as Record<string, unknown>[];
+  const ours = oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[];
+  const names = ['row_kind', ...Object.keys(ours[0]!)];
+  names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_significant');
+  const all = [...ours.map((r) => ({ ...r, row_kind: 'ours' })), ...pairs.map((p) => ({
+    row_kind: 'paired ratio', method: p.comparison, perplexity: p.ratio, perplexity_ci_low: p.ratio_ci_low, perplexity_ci_high: p.ratio_ci_high,
+    perplexity_p: p.ratio_p, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks,
+  }))];
+  const table = aq.table(Object.fromEntries(names.map((n) => [n, all.map((r) => (r as Record<string, unknown>)[n] ?? null)])));
+  const display = uncertainDisplay(table);
   const detail = [g.oneShot, g.iterative].map((e) => {
     const r = e.step.result, last = r.log.iterations.at(-1)!;
-    return `${r.schedule}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
+    const base = r.log.metricBase === null ? null : perplexityInterval(r.log.metricBase, r.blockLosses?.base);
+    const baseCi = base?.ciLow != null ? ` (95% CI ${base.ciLow.toFixed(2)}-${base.ciHigh!.toFixed(2)})` : '';
+    return `${r.schedule}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
       + `sparsity ${(100 * last.sparsity.total).toFixed(1)}% of all / ${(100 * last.sparsity.nonEmbedding).toFixed(1)}% of non-embedding / ${(100 * last.sparsity.pruned).toFixed(1)}% of attention+MLP weights; ${r.recoveryTokens} recovery tokens.`;
   });
-  const notes = [`ours: profile '${profile.name}'${profile.quick ? ' (quick)' : ''}; perplexity on held-out recovery-corpus documents, disjoint blocks. Paper: WikiText-103 validation.`, ...detail];
+  const notes = [`ours: profile '${profile.name}'${profile.quick ? ' (quick)' : ''}; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
+    'Uncertainty: [95% CI] of each perplexity, exp(L -/+ 1.96 se(L)) with L the mean token NLL and se(L) by the delta method over blocks (the block is the sampling unit); perplexity_stderr = perplexity x se(L) in the CSV. '
+      + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction.',
+    ...detail];
   const title = 'One-shot vs iterative pruning: validation perplexity after recovery';
-  return { name: 'table2-perplexity', title, table, notes, files: writeTable(table, 'table2-perplexity', { title, notes }) };
+  return { name: 'table2-perplexity', title, table, display, notes, files: writeTable(table, 'table2-perplexity', { title, notes, display }) };
 }
 
 export interface StudyPlots { readonly plots: Readonly<Record<string, Plot>>; readonly saved: Readonly<Record<string, SavedPlot>> }
@@ -94,12 +131,17 @@ export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const evaluated = [b.gpt2, f.gpt2, g.oneShot, g.iterative, b.olmo, f.olmo, o.pruned];
   const series = [g.oneShot, g.iterative].map((e) => ({
     label: `ours ${e.step.result.schedule}`,
-    points: [{ sparsity: 0, perplexity: e.step.result.log.metricBase! }, ...e.step.result.log.iterations.map((it) => ({ sparsity: it.sparsity.pruned, perplexity: it.metricRecovered ?? it.metricPruned! }))],
+    points: [{ sparsity: 0, perplexity: e.step.result.log.metricBase!, ...perplexityInterval(e.step.result.log.metricBase!, e.step.result.blockLosses?.base) },
+      ...e.step.result.log.iterations.map((it, i, all) => {
+        const perplexity = it.metricRecovered ?? it.metricPruned!;
+        return { sparsity: it.sparsity.pruned, perplexity, ...(i === all.length - 1 ? perplexityInterval(perplexity, e.step.result.blockLosses?.final) : {}) };
+      })],
   }));
   const ft = f.gpt2.step.result;
   const plots: Record<string, Plot> = {
-    accuracy: accuracyPlot(evaluated.map((e) => ({ model: e.label, scores: e.eval.result.scores })), PAPER_TASKS, `Accuracy per task (profile ${profile.name})`),
-    'perplexity-vs-sparsity': perplexityPlot([...series, ...paperPerplexitySeries()], 'Validation perplexity vs sparsity: one-shot vs iterative'),
+    accuracy: accuracyPlot(evaluated.map((e) => ({ model: e.label, scores: e.eval.result.scores, stderr: scoreUncertainty(e.eval.result).stderr })), PAPER_TASKS,
+      `Accuracy per task (profile ${profile.name})`, chanceRow(b.gpt2.eval.result)),
+    'perplexity-vs-sparsity': perplexityPlot([...series, ...paperPerplexitySeries()], 'Validation perplexity vs sparsity: one-shot vs iterative (error bars: 95% CI over blocks, start and end)'),
     'loss-curves': lossPlot([
       { label: 'multi-task fine-tuning (train)', steps: ft.curve.steps, losses: ft.curve.losses },
       { label: 'multi-task fine-tuning (validation)', steps: ft.curve.valSteps, losses: ft.curve.valLosses },

@@ -14,6 +14,8 @@ export interface OursRow {
   readonly scores: Readonly<Partial<Record<PaperTask, number>>>; // our accuracies (fractions)
   readonly sparsity?: number | null;                       // our sparsity (fraction), if pruned
   readonly params?: number | null;                         // our parameter count
+  readonly stderr?: Readonly<Partial<Record<PaperTask, number | null>>>; // standard error of each score
+  readonly n?: Readonly<Partial<Record<PaperTask, number | null>>>;      // documents behind each score
 }
 
 export interface OursVsPaperOptions {
@@ -40,7 +42,7 @@ export function oursVsPaper(rows: readonly OursRow[], opts: Partial<OursVsPaperO
   const o = { ...oursVsPaperDefaults, ...opts };
   for (const t of o.tasks) if (!PAPER_TASKS.includes(t)) throw new Error(`oursVsPaper: unknown task '${t}' (known: ${PAPER_TASKS.join(', ')})`);
   const cols: Record<string, unknown[]> = { model: [], paper_row: [], sparsity: [], paper_sparsity: [], params: [] };
-  for (const t of o.tasks) { cols[t] = []; cols[`${t}_paper`] = []; cols[`${t}_delta`] = []; }
+  for (const t of o.tasks) { cols[t] = []; cols[`${t}_stderr`] = []; cols[`${t}_n`] = []; cols[`${t}_paper`] = []; cols[`${t}_delta`] = []; }
   cols.suspect = [];
   const compared = new Set<string>();
   for (const [i, r] of rows.entries()) {
@@ -56,6 +58,8 @@ export function oursVsPaper(rows: readonly OursRow[], opts: Partial<OursVsPaperO
       const ours = r.scores[t] ?? null;
       const pub = p ? p.scores[t] : null;
       cols[t]!.push(ours);
+      cols[`${t}_stderr`]!.push(r.stderr?.[t] ?? null);
+      cols[`${t}_n`]!.push(r.n?.[t] ?? null);
       cols[`${t}_paper`]!.push(pub);
       cols[`${t}_delta`]!.push(delta(ours, pub));
     }
@@ -82,6 +86,11 @@ export interface OursPerplexity {
   readonly model: string;          // our label
   readonly sparsity: number;       // fraction, as we count it
   readonly perplexity: number;     // our validation perplexity after recovery fine-tuning
+  readonly stderr?: number | null; // delta-method stderr over blocks (stats/perplexity-stderr.ts)
+  readonly ciLow?: number | null;  // 95% interval exp(L -/+ z se(L))
+  readonly ciHigh?: number | null;
+  readonly tokens?: number | null; // target tokens the perplexity averages over
+  readonly blocks?: number | null; // disjoint blocks (the sampling unit of the stderr)
 }
 
 /** Our perplexity per pruning method next to the write-up's (166.41 one-shot at 47%, 121.41 iterative at 46%). */
@@ -97,6 +106,11 @@ export function oursVsPaperPerplexity(rows: readonly OursPerplexity[]): ColumnTa
     sparsity: rows.map((r) => r.sparsity),
     paper_sparsity: rows.map((r) => pub(r.method).sparsity),
     perplexity: rows.map((r) => r.perplexity),
+    perplexity_stderr: rows.map((r) => r.stderr ?? null),
+    perplexity_ci_low: rows.map((r) => r.ciLow ?? null),
+    perplexity_ci_high: rows.map((r) => r.ciHigh ?? null),
+    tokens: rows.map((r) => r.tokens ?? null),
+    blocks: rows.map((r) => r.blocks ?? null),
     paper_perplexity: rows.map((r) => pub(r.method).perplexity),
     perplexity_delta: rows.map((r) => delta(r.perplexity, pub(r.method).perplexity)),
   });

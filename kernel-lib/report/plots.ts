@@ -13,20 +13,39 @@ export interface Plot {
 const base = (title: string, extra: Record<string, unknown>): Record<string, unknown> =>
   ({ title: { text: title }, font: { family: 'sans-serif', size: 13 }, margin: { t: 50, l: 60, r: 20, b: 60 }, ...extra });
 
-/** Grouped bars: accuracy per task (x) per model (one trace each). */
-export function accuracyPlot(rows: readonly { readonly model: string; readonly scores: Readonly<Partial<Record<PaperTask, number>>> }[],
-  tasks: readonly PaperTask[], title = 'Accuracy per task'): Plot {
+/** One model's bars: scores and (optionally) their standard errors, drawn as +/- 1 stderr error bars. */
+export interface AccuracyRow {
+  readonly model: string;
+  readonly scores: Readonly<Partial<Record<PaperTask, number>>>;
+  readonly stderr?: Readonly<Partial<Record<PaperTask, number | null>>>;
+}
+
+/**
+ * Grouped bars: accuracy per task (x) per model (one trace each), error bars of +/- 1 stderr where
+ * given, and a dashed horizontal line across each task's group at its chance level where given.
+ */
+export function accuracyPlot(rows: readonly AccuracyRow[], tasks: readonly PaperTask[], title = 'Accuracy per task',
+  chance: Readonly<Partial<Record<PaperTask, number | null>>> = {}): Plot {
   const x = tasks.map((t) => PAPER_TASK_LABELS[t]);
+  const shapes = tasks.flatMap((t, i) => {
+    const c = chance[t];
+    return typeof c === 'number' ? [{ type: 'line', xref: 'x', yref: 'y', x0: i - 0.45, x1: i + 0.45, y0: c, y1: c, line: { dash: 'dash', width: 2, color: '#333' } }] : [];
+  });
   return {
-    data: rows.map((r) => ({ type: 'bar', name: r.model, x, y: tasks.map((t) => r.scores[t] ?? null) })),
-    layout: base(title, { barmode: 'group', yaxis: { title: { text: 'accuracy' }, rangemode: 'tozero' } }),
+    data: rows.map((r) => ({
+      type: 'bar', name: r.model, x, y: tasks.map((t) => r.scores[t] ?? null),
+      ...(r.stderr ? { error_y: { type: 'data', visible: true, array: tasks.map((t) => r.stderr![t] ?? null) } } : {}),
+    })),
+    layout: base(shapes.length ? `${title} (error bars: ±1 stderr; dashed: chance level)` : title,
+      { barmode: 'group', yaxis: { title: { text: 'accuracy' }, rangemode: 'tozero' }, ...(shapes.length ? { shapes } : {}) }),
   };
 }
 
 /** One series of (sparsity, perplexity) points, e.g. one-shot or iterative pruning. */
 export interface PerplexitySeries {
   readonly label: string;
-  readonly points: readonly { readonly sparsity: number; readonly perplexity: number }[];
+  /** ciLow / ciHigh (e.g. 95% over blocks) draw asymmetric error bars where given. */
+  readonly points: readonly { readonly sparsity: number; readonly perplexity: number; readonly ciLow?: number | null; readonly ciHigh?: number | null }[];
   readonly dashed?: boolean;           // e.g. for published reference points
 }
 
@@ -42,6 +61,11 @@ export function perplexityPlot(series: readonly PerplexitySeries[], title = 'Per
       type: 'scatter', mode: 'lines+markers', name: s.label,
       x: s.points.map((p) => 100 * p.sparsity), y: s.points.map((p) => p.perplexity),
       ...(s.dashed ? { line: { dash: 'dot' } } : {}),
+      ...(s.points.some((p) => typeof p.ciHigh === 'number') ? { error_y: {
+        type: 'data', symmetric: false, visible: true,
+        array: s.points.map((p) => (typeof p.ciHigh === 'number' ? p.ciHigh - p.perplexity : null)),
+        arrayminus: s.points.map((p) => (typeof p.ciLow === 'number' ? p.perplexity - p.ciLow : null)),
+      } } : {}),
     })),
     layout: base(title, { xaxis: { title: { text: 'sparsity (%)' } }, yaxis: { title: { text: 'validation perplexity' }, type: 'log' } }),
   };

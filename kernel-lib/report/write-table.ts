@@ -8,6 +8,7 @@ export interface WriteTableOptions extends TableFormatOptions {
   readonly title: string;      // heading for md/html ('' for none)
   readonly notes: readonly string[]; // lines under the table in md/html (provenance, caveats); never in CSV
   readonly dir: string;        // output folder (default <results>/tables)
+  readonly display?: ColumnTable; // what md/html show instead of the CSV's table (e.g. uncertain-display.ts: "value ± stderr" cells)
 }
 
 /** File paths written by writeTable. */
@@ -22,10 +23,11 @@ export function writeTable(t: ColumnTable, name: string, opts: Partial<WriteTabl
   const notes = opts.notes ?? [];
   const paths = { csv: join(dir, `${name}.csv`), md: join(dir, `${name}.md`), html: join(dir, `${name}.html`) };
   writeFileAtomic(paths.csv, tableCsv(t));
-  const md = [title ? `### ${title}\n\n` : '', tableMarkdown(t, opts), notes.length ? '\n' + notes.map((n) => `${n}\n`).join('\n') : ''].join('');
+  const shown = opts.display ?? t;
+  const md = [title ? `### ${title}\n\n` : '', tableMarkdown(shown, opts), notes.length ? '\n' + notes.map((n) => `${n}\n`).join('\n') : ''].join('');
   writeFileAtomic(paths.md, md);
   const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title || name)}</title>`
-    + `<style>${TABLE_CSS}</style></head><body>\n${title ? `<h3>${escapeHtml(title)}</h3>\n` : ''}${tableHtml(t, opts)}\n`
+    + `<style>${TABLE_CSS}</style></head><body>\n${title ? `<h3>${escapeHtml(title)}</h3>\n` : ''}${tableHtml(shown, opts)}\n`
     + notes.map((n) => `<p>${escapeHtml(n)}</p>\n`).join('') + '</body></html>\n';
   writeFileAtomic(paths.html, html);
   return paths;

@@ -41,8 +41,19 @@ test('quick study: tables and plots from every step, then all cached', { timeout
   assert.match(csv1, /piqa_delta/);
   const md3 = readFileSync(first.tables[3]!.files.md, 'utf8');
   assert.match(md3, /identical/i, 'Table 3 flags the suspect published row');
-  const t2 = first.tables[1]!.table.objects() as Record<string, unknown>[];
+  const t2all = first.tables[1]!.table.objects() as Record<string, unknown>[];
+  const t2 = t2all.filter((r) => r.row_kind === 'ours');
   assert.equal(t2.length, 3);
+  // every score of ours carries its stderr and n; a chance row; three paired comparisons with p-values
+  for (const r of t2) assert.ok(typeof r.piqa_stderr === 'number' && typeof r.piqa_n === 'number', JSON.stringify(r));
+  assert.deepEqual(t2all.filter((r) => r.row_kind === 'chance').map((r) => r.piqa), [0.5]);
+  const deltas = t2all.filter((r) => r.row_kind === 'paired delta');
+  assert.equal(deltas.length, 3);
+  for (const d of deltas) assert.ok(typeof d.piqa_p === 'number' && (d.piqa_significant === 'yes' || d.piqa_significant === 'no'));
+  assert.match(readFileSync(first.tables[1]!.files.md, 'utf8'), /± \d\.\d{4}/, 'md cells read value ± stderr');
+  const ppl = first.tables[2]!.table.objects() as Record<string, unknown>[];
+  for (const r of ppl) assert.ok(typeof r.tokens === 'number' && r.tokens > 0, `perplexity row ${r.method} has its token count`);
+  assert.equal(ppl.filter((r) => r.row_kind === 'paired ratio' && typeof r.perplexity_p === 'number').length, 3);
   assert.ok((t2[1]!.sparsity as number) > 0.3, 'pruned rows carry their sparsity');
   for (const p of Object.values(first.plots)) {
     const html = readFileSync(p.html, 'utf8');

@@ -9,11 +9,11 @@ test('ours vs paper: value, published value and hand-computed delta per task', (
     { model: 'extra', paperRow: null, scores: { piqa: 0.55 } },
   ], { tasks: ['piqa', 'mmlu'], profile: 'mini', models: 'models/mini' });
   assert.deepEqual(r.table.columnNames(), ['model', 'paper_row', 'sparsity', 'paper_sparsity', 'params',
-    'piqa', 'piqa_paper', 'piqa_delta', 'mmlu', 'mmlu_paper', 'mmlu_delta', 'suspect']);
+    'piqa', 'piqa_stderr', 'piqa_n', 'piqa_paper', 'piqa_delta', 'mmlu', 'mmlu_stderr', 'mmlu_n', 'mmlu_paper', 'mmlu_delta', 'suspect']);
   const rows = r.table.objects() as Record<string, unknown>[];
   // 0.6 - 0.6289 = -0.0289; 0.25 - 0.2292 = 0.0208; 0.5 - 0.5386 = -0.0386 (Table 3 pruned row)
   assert.deepEqual(rows[0], { model: 'gpt2-mini', paper_row: 'Table 1: GPT-2', sparsity: null, paper_sparsity: null, params: 1000,
-    piqa: 0.6, piqa_paper: 0.6289, piqa_delta: -0.0289, mmlu: 0.25, mmlu_paper: 0.2292, mmlu_delta: 0.0208, suspect: null });
+    piqa: 0.6, piqa_stderr: null, piqa_n: null, piqa_paper: 0.6289, piqa_delta: -0.0289, mmlu: 0.25, mmlu_stderr: null, mmlu_n: null, mmlu_paper: 0.2292, mmlu_delta: 0.0208, suspect: null });
   assert.deepEqual([rows[1]!.piqa_delta, rows[1]!.mmlu, rows[1]!.mmlu_delta, rows[1]!.paper_sparsity, rows[1]!.suspect], [-0.0386, null, null, 0.5, 'yes']);
   assert.deepEqual([rows[2]!.paper_row, rows[2]!.piqa_paper, rows[2]!.piqa_delta], [null, null, null]);
   assert.match(r.provenance, /profile 'mini', models: models\/mini; paper: .*seed\.md/);

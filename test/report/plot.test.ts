@@ -30,6 +30,15 @@ test('builders give traces and layouts', () => {
   assert.deepEqual(costPlot([{ model: 'a', params: 2e6, latencyMs: 5 }]).data.map((d) => d.y), [[2], [5]]);
 });
 
+test('error bars and chance lines: ±1 stderr on bars, asymmetric CI on perplexity points, one dashed line per task', () => {
+  const p = accuracyPlot([{ model: 'gpt2', scores: { piqa: 0.62, mmlu: 0.23 }, stderr: { piqa: 0.05, mmlu: null } }], ['piqa', 'mmlu'], 'acc', { piqa: 0.5, mmlu: 0.25 });
+  assert.deepEqual(p.data[0]!.error_y, { type: 'data', visible: true, array: [0.05, null] });
+  const shapes = p.layout.shapes as Record<string, unknown>[];
+  assert.deepEqual(shapes.map((s) => [s.x0, s.x1, s.y0, s.y1]), [[-0.45, 0.45, 0.5, 0.5], [0.55, 1.45, 0.25, 0.25]]);
+  const q = perplexityPlot([{ label: 'one-shot', points: [{ sparsity: 0, perplexity: 100, ciLow: 90, ciHigh: 112 }, { sparsity: 0.5, perplexity: 150 }] }]);
+  assert.deepEqual(q.data[0]!.error_y, { type: 'data', symmetric: false, visible: true, array: [12, null], arrayminus: [10, null] });
+});
+
 test('plot HTML is self-contained: no external URL outside the inlined library', () => {
   const p = savePlot(acc, 'acc', { dir, png: false });
   const rest = outsideLibrary(readFileSync(p.html, 'utf8'));

@@ -1,0 +1,64 @@
+/**
+ * The statistics the study's tables carry (docs/statistics.md), from cached step results: n and
+ * stderr per column, the chance-level row, paired comparisons between our models, perplexity
+ * intervals over blocks and the paired perplexity ratios. study-tables.ts and the prune studies
+ * call these; nothing here runs a model.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { PAPER_TASKS, type PaperTask } from '../report/paper.ts';
+import type { ComparisonRow } from '../report/uncertainty-rows.ts';
+import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
+import { pairedPerplexity, perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.ts';
+import { zCritical } from '../stats/normal-cdf.ts';
+import { columnChance, columnN, columnStderr, pairedColumnDelta } from './column-stats.ts';
+import type { EvaluateStepResult } from './steps/evaluate-step.ts';
+
+type PerTask<T> = Partial<Record<PaperTask, T>>;
+
+/** stderr and n of every study column of one evaluated model. */
+export function scoreUncertainty(e: EvaluateStepResult, tasks: readonly PaperTask[] = PAPER_TASKS): { stderr: PerTask<number | null>; n: PerTask<number | null> } {
+  const stderr: PerTask<number | null> = {}, n: PerTask<number | null> = {};
+  for (const t of tasks) { stderr[t] = columnStderr(e, t); n[t] = columnN(e, t); }
+  return { stderr, n };
+}
+
+/** Chance level per column (the documents and labels are the same for every model of a profile). */
+export function chanceRow(e: EvaluateStepResult, tasks: readonly PaperTask[] = PAPER_TASKS): PerTask<number | null> {
+  return Object.fromEntries(tasks.map((t) => [t, columnChance(e, t)]));
+}
+
+/** One paired comparison row: column(A) - column(B) on the same documents, per task. */
+export function comparisonRow(label: string, a: EvaluateStepResult, b: EvaluateStepResult, tasks: readonly PaperTask[] = PAPER_TASKS): ComparisonRow {
+  return { label, cells: Object.fromEntries(tasks.map((t) => [t, pairedColumnDelta(a, b, t)])) };
+}
+
+/** The notes that say what the ± and the delta rows mean. */
+export function statisticsNotes(missingPerDoc: boolean): string[] {
+  const b = bootstrapDefaults;
+  return [
+    'Uncertainty: "value ± stderr" with n documents per column. acc: lm-eval\'s acc_stderr (sample stddev with n-1, over sqrt(n)); MMLU: lm-eval\'s pooled stderr of the size-weighted mean; '
+      + 'GLUE: sqrt(sum of the 9 subtasks\' stderrs squared) / 9, the subtasks\' being lm-eval\'s (acc: sample stderr; MCC, F1: bootstrap).',
+    'Chance level: the expected score of a uniform random guess among each document\'s choices: acc 1/k; MCC 0; F1 pi/(pi + 1/k) with pi the share of label 1 (so GLUE\'s chance level depends on its label shares).',
+    `Paired delta rows (A - B): paired bootstrap over the same documents (resampled within each task, ${b.iters} replicates, seed ${b.seed}), [${100 * (1 - b.alpha)}% percentile CI], two-sided p; `
+      + `"significant" = p < ${b.alpha}, with no correction for the number of comparisons (with 5 columns per row, about one in four rows of pure noise would show a "significant" cell).`,
+    ...(missingPerDoc ? ['Some evaluate steps were cached before per-document outcomes were kept: their n, chance and paired cells are empty (delete results/steps/evaluate-* and rerun; the request cache makes it quick).'] : []),
+  ];
+}
+
+/** Perplexity with its delta-method stderr and 95% interval over blocks, centred on `value`. */
+export function perplexityInterval(value: number, blocks: readonly BlockLoss[] | undefined, alpha = 0.05): { stderr: number | null; ciLow: number | null; ciHigh: number | null; tokens: number | null; blocks: number | null } {
+  if (!blocks || blocks.length < 2) return { stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null };
+  const est = perplexityEstimate(blocks, alpha), z = zCritical(alpha), L = Math.log(value);
+  return { stderr: value * est.stderrNll, ciLow: Math.exp(L - z * est.stderrNll), ciHigh: Math.exp(L + z * est.stderrNll), tokens: est.tokens, blocks: est.blocks };
+}
+
+/** Paired perplexity ratios A / B on the same blocks, as rows for a perplexity table's CSV. */
+export function perplexityPairsTable(pairs: readonly { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }[], alpha = 0.05): ColumnTable {
+  const rows = pairs.map((p) => {
+    const r = p.a && p.b ? pairedPerplexity(p.a, p.b, alpha) : null;
+    return { comparison: p.label, ratio: r?.ratio ?? null, ratio_ci_low: r?.ciLow ?? null, ratio_ci_high: r?.ciHigh ?? null, ratio_p: r?.p ?? null,
+      ratio_significant: r ? (r.significant ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null };
+  });
+  return aq.from(rows);
+}
