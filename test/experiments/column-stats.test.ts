@@ -64,7 +64,7 @@ test('GLUE column: hand-derived chance level and independent-mean stderr', () =>
   const other = pairedColumnDelta(glueResult(2, 0.06), e, 'glue', { iters: 500 })!;
   assert.ok(other.ciLow <= other.delta && other.delta <= other.ciHigh);
   const bad = glueResult(3, 0.06);
-  (bad.perDoc!.rte as { gold: number[] }).gold[0] = 1 - bad.perDoc!.rte!.gold[0]!;
+  (bad.perDoc!.rte!.gold as number[])[0] = 1 - bad.perDoc!.rte!.gold[0]!;
   assert.throws(() => pairedColumnDelta(bad, e, 'glue'), /rte was evaluated on different documents/);
   assert.equal(pairedColumnDelta({ ...e, perDoc: undefined }, e, 'glue'), null);
 });
