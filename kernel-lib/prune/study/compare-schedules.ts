@@ -19,6 +19,8 @@ import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
 import { heldOutPerplexity } from './held-out-perplexity.ts';
 import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
+import { INTERVAL_NOTE, intervalColumns, perplexityIntervalColumns } from './perplexity-interval-columns.ts';
+import { heldOutBlockLosses } from './held-out-block-losses.ts';
 
 export interface ScheduleRow {
   /** 'dense-control': the unpruned model fine-tuned with the same token budget (what recovery alone buys). */
@@ -34,6 +36,7 @@ export interface ScheduleRow {
   readonly recovery_tokens: number;
   readonly recovery_steps: number;
   readonly seconds: number;
+  readonly [interval: string]: number | string;   // ppl_base / ppl_recovered _ci_low / _ci_high, eval_tokens, eval_blocks
 }
 
 export interface SeriesPoint {
@@ -75,6 +78,7 @@ export async function compareSchedules(
   const evaluate = (m: LanguageModel) => heldOutPerplexity(m, val);
   const totalSteps = Math.max(1, Math.round(cfg.recoveryTokens / (cfg.recoveryBatch * T)));
 
+  const baseBlocks = await heldOutBlockLosses(model, val);   // before anything trains the model
   const rows: ScheduleRow[] = [];
   const series: SeriesPoint[] = [];
   const logs: Record<string, PruneLog> = {};
@@ -97,15 +101,18 @@ export async function compareSchedules(
       recipe: { corpora: cfg.corpora, T, steps, batch: cfg.recoveryBatch, lr: cfg.recoveryLr, evalBlocks: cfg.evalBlocks, seed: cfg.seed },
     });
     const last = res.log.iterations.at(-1)!;
+    const recovered = last.metricRecovered ?? last.metricPruned!;
+    const intervals = { ...intervalColumns(baseBlocks, 'ppl_base', res.log.metricBase!), ...await perplexityIntervalColumns(res.model, val, 'ppl_recovered', recovered) };
     rows.push({
       schedule, iterations: k,
       sparsity_total: last.sparsity.total, sparsity_non_embedding: last.sparsity.nonEmbedding, sparsity_pruned: last.sparsity.pruned,
       params: last.parameters.total, ppl_base: res.log.metricBase!, ppl_pruned_no_recovery: last.metricPruned!,
-      ppl_recovered: last.metricRecovered ?? last.metricPruned!,
+      ppl_recovered: recovered,
       // A resumed run only counts the tokens of the iterations it ran; report the planned budget then.
       recovery_tokens: tokens || (recover ? steps * k * cfg.recoveryBatch * T : 0), recovery_steps: recover ? steps * k : 0,
       // Pruning + recovery wall time from the log (kept across resumes; evaluations excluded).
       seconds: res.log.iterations.reduce((a, it) => a + it.seconds.plan + it.seconds.recover, 0),
+      ...intervals,
     });
     for (const it of res.log.iterations) {
       series.push({
@@ -126,10 +133,13 @@ export async function compareSchedules(
       seed: cfg.seed + 1, evalEvery: 0, saveEvery: 0, logEvery: 10, resume: true, runDir: join(outDir, 'dense-control'),
     }, { handleSigint: false, describe: { step: 'prune-dense-control' } });
     const base = rows[0]!.ppl_base;
+    const seconds = (performance.now() - t0) / 1000;
+    const recovered = await evaluate(r.model);
     rows.push({
       schedule: 'dense-control', iterations: 0, sparsity_total: 0, sparsity_non_embedding: 0, sparsity_pruned: 0,
-      params: logs['one-shot']!.base.total, ppl_base: base, ppl_pruned_no_recovery: base, ppl_recovered: await evaluate(r.model),
-      recovery_tokens: r.log.tokensSeen, recovery_steps: totalSteps, seconds: (performance.now() - t0) / 1000,
+      params: logs['one-shot']!.base.total, ppl_base: base, ppl_pruned_no_recovery: base, ppl_recovered: recovered,
+      recovery_tokens: r.log.tokensSeen, recovery_steps: totalSteps, seconds,
+      ...intervalColumns(baseBlocks, 'ppl_base', base), ...await perplexityIntervalColumns(r.model, val, 'ppl_recovered', recovered),
     });
     disposeModel(r.model);
   }
@@ -141,6 +151,7 @@ export async function compareSchedules(
       notes: [
         `Perplexity: held-out corpus validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks.`,
         `Same recovery budget in tokens for both: one-shot recovers once, iterative after each of its ${pcfg.iterations} cubic-schedule steps (constant lr ${cfg.recoveryLr}, batch ${cfg.recoveryBatch}, seed ${cfg.seed}).`,
+        INTERVAL_NOTE, 'ppl_pruned_no_recovery has no interval: the pruned-before-recovery model is not kept.',
       ],
     });
     // The sparsity-vs-perplexity series (results/runs/ is not committed; results/tables is).

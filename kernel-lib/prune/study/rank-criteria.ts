@@ -17,6 +17,7 @@ import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
 import { heldOutPerplexity } from './held-out-perplexity.ts';
 import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
+import { INTERVAL_NOTE, perplexityIntervalColumns } from './perplexity-interval-columns.ts';
 
 export interface CriterionRow {
   readonly criterion: string;
@@ -25,6 +26,7 @@ export interface CriterionRow {
   readonly sparsity_pruned: number;
   readonly ppl_base: number;
   readonly ppl_pruned: number;
+  readonly [interval: string]: number | string;   // ppl_pruned_ci_low / _ci_high, eval_tokens, eval_blocks
 }
 
 export interface RankCriteriaOptions {
@@ -42,6 +44,7 @@ export async function rankCriteria(
   const train = await corpusBlocks(tokenizer, 'train', { corpora: cfg.corpora, blockSize: T });
   const val = await corpusBlocks(tokenizer, 'validation', { corpora: cfg.corpora, blockSize: T, maxBlocks: cfg.evalBlocks });
   const base = await heldOutPerplexity(model, val);
+  const baseInterval = await perplexityIntervalColumns(model, val, 'ppl_base', base);
   const rows: CriterionRow[] = [];
   for (const criterion of o.criteria) {
     for (let seed = 0; seed < (criterion === 'random' ? o.randomSeeds : 1); seed++) {
@@ -49,7 +52,8 @@ export async function rankCriteria(
       const plan = planPruning(model, pcfg, { calibration: calibrationFrom(train, pcfg.calibrationSamples) });
       const pruned = applyPlan(model, plan);
       const s = sparsity(model, pruned, pcfg.groups);
-      rows.push({ criterion, seed, sparsity_total: s.total, sparsity_pruned: s.pruned, ppl_base: base, ppl_pruned: await heldOutPerplexity(pruned, val) });
+      const ppl = await heldOutPerplexity(pruned, val);
+      rows.push({ criterion, seed, sparsity_total: s.total, sparsity_pruned: s.pruned, ppl_base: base, ppl_pruned: ppl, ...baseInterval, ...await perplexityIntervalColumns(pruned, val, 'ppl_pruned', ppl) });
       disposeModel(pruned);
     }
   }
@@ -58,7 +62,7 @@ export async function rankCriteria(
     writeJsonAtomic(join(resultsDir(), 'runs', 'prune-criteria', 'run.json'), { config: cfg, blockSize: T, rows });
     writeTable(aq.from(rows), 'prune-criteria', {
       title: `Importance criteria without recovery (target ${p.target} of ${p.of}, ${p.groups.join('+')}, ${p.selection})`,
-      notes: [`Perplexity: held-out validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks; calibration ${p.calibrationSamples} train blocks.`],
+      notes: [`Perplexity: held-out validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks; calibration ${p.calibrationSamples} train blocks.`, INTERVAL_NOTE],
     });
   }
   return { config: cfg, rows };
