@@ -118,6 +118,24 @@ export { plotHtml } from './report/plot-html.ts';
 export { savePlot } from './report/save-plot.ts';
 export type { SavePlotOptions, SavedPlot } from './report/save-plot.ts';
 export { findChromium } from './report/chromium.ts';
+export { withUncertaintyRows } from './report/uncertainty-rows.ts';
+export type { DeltaCell, ComparisonRow, UncertaintyRows } from './report/uncertainty-rows.ts';
+export { uncertainDisplay } from './report/uncertain-display.ts';
+export type { UncertainDisplayOptions } from './report/uncertain-display.ts';
+export type { AccuracyRow } from './report/plots.ts';
+
+// ---- stats -----------------------------------------------------------------------------
+export { pairedBootstrap } from './stats/paired-bootstrap.ts';
+export type { PairedBootstrapConfig, PairedDelta, PairedStratum } from './stats/paired-bootstrap.ts';
+export { mcnemarExact } from './stats/mcnemar-exact.ts';
+export type { McNemarResult } from './stats/mcnemar-exact.ts';
+export { perplexityEstimate, pairedPerplexity } from './stats/perplexity-stderr.ts';
+export type { BlockLoss, PerplexityEstimate, PairedPerplexity } from './stats/perplexity-stderr.ts';
+export { chanceLevel } from './stats/chance-level.ts';
+export { independentMeanStderr } from './stats/independent-mean-stderr.ts';
+export { quantile } from './stats/quantile.ts';
+export { erfc, twoSidedP, zCritical } from './stats/normal-cdf.ts';
+export { binomialCdfHalf } from './stats/binomial-cdf.ts';
 export { showTable, showPlot, notebookProgress, inNotebook, displayBundle } from './notebook/display.ts';
 export type { ShowPlotOptions } from './notebook/display.ts';
 export { runNotebooks } from './notebook/run.ts';
@@ -133,6 +151,12 @@ export { baselines, finetuned, gpt2Pruning, olmoPruning } from './experiments/st
 export type { Evaluated } from './experiments/study.ts';
 export { table1, table2, table3, perplexityTable, studyPlots, accuracyTable, taskDetailTable, pruningTable, finetuneLossPlot, mixtureTable } from './experiments/study-tables.ts';
 export type { StudyTable, StudyPlots } from './experiments/study-tables.ts';
+export { perDocOutcomes } from './experiments/per-doc-outcomes.ts';
+export type { DocOutcomes } from './experiments/per-doc-outcomes.ts';
+export { columnN, columnStderr, columnChance, columnValue, pairedColumnDelta } from './experiments/column-stats.ts';
+export { scoreUncertainty, chanceRow, comparisonRow, statisticsNotes, perplexityInterval, perplexityPairsTable } from './experiments/study-uncertainty.ts';
+export { heldOutBlockLosses } from './prune/study/held-out-block-losses.ts';
+export { intervalColumns, perplexityIntervalColumns } from './prune/study/perplexity-interval-columns.ts';
 export { reproduce } from './experiments/reproduce.ts';
 export type { ReproduceResult } from './experiments/reproduce.ts';
 export { dryRun } from './experiments/dry-run.ts';
