@@ -41,7 +41,7 @@ export function statisticsNotes(missingPerDoc: boolean): string[] {
       + 'GLUE: sqrt(sum of the 9 subtasks\' stderrs squared) / 9, the subtasks\' being lm-eval\'s (acc: sample stderr; MCC, F1: bootstrap).',
     'Chance level: the expected score of a uniform random guess among each document\'s choices: acc 1/k; MCC 0; F1 pi/(pi + 1/k) with pi the share of label 1 (so GLUE\'s chance level depends on its label shares).',
     `Paired delta rows (A - B): paired bootstrap over the same documents (resampled within each task, ${b.iters} replicates, seed ${b.seed}), [${100 * (1 - b.alpha)}% percentile CI], two-sided p; `
-      + `"significant" = p < ${b.alpha}, with no correction for the number of comparisons (with 5 columns per row, about one in four rows of pure noise would show a "significant" cell).`,
+      + `"significant" = p < ${b.alpha}, with no correction for the number of comparisons: of 5 independent columns with no real difference, at least one reads "significant" with probability 1 - 0.95^5 = 0.23.`,
     ...(missingPerDoc ? ['Some evaluate steps were cached before per-document outcomes were kept: their n, chance and paired cells are empty (delete results/steps/evaluate-* and rerun; the request cache makes it quick).'] : []),
   ];
 }
