@@ -16,6 +16,10 @@ import { checkpointLayout, paramNameOf } from './checkpoint-layout.ts';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
 import type { BaseConfig, Family, LanguageModel } from './types.ts';
 import { listRepoFiles, snapshotDownload } from '../hub/snapshot-download.ts';
+import { ggufFileOf } from './gguf/gguf-path.ts';
+import { inspectGguf, loadGgufModel } from './gguf/gguf-llama.ts';
+import { readGguf } from './gguf/read-gguf.ts';
+import { llama } from './llama.ts';
 
 export interface LoadModelOptions {
   /** Hub revision (branch, tag or commit) for hub ids; default 'main'. Ignored for folders. */
@@ -44,7 +48,7 @@ export async function resolveModelDir(idOrDir: string, revision?: string): Promi
     return dir;
   }
   if (existsSync(idOrDir)) {
-    if (!statSync(idOrDir).isDirectory()) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors), got a file`);
+    if (!statSync(idOrDir).isDirectory() && ggufFileOf(idOrDir) === null) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors) or a .gguf file, got a file`);
     return idOrDir;
   }
   if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${idOrDir}: no such folder, and not a hub model id (org/name)`);
@@ -130,8 +134,19 @@ function inspectOpen(dir: string, reader: CheckpointReader, raw: Record<string, 
   return { dir, family, config, source: reader.source, shapes, dtypes, fileKeys: keys, tiedHead };
 }
 
+/** A GGUF model source: a .gguf file, or a folder without config.json holding one. */
+function ggufSource(dir: string): string | null {
+  if (existsSync(join(dir, 'config.json'))) return null;
+  return ggufFileOf(dir);
+}
+
 /** Reads config.json and the weight headers of `dir` and checks them, without reading tensor data. */
 export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): CheckpointInfo {
+  const gguf = ggufSource(dir);
+  if (gguf !== null) {
+    const g = readGguf(gguf);
+    try { return { dir, family: llama, source: gguf, ...inspectGguf(g) }; } finally { g.close(); }
+  }
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
   try { return inspectOpen(dir, reader, raw, file, familyOverride); } finally { reader.close(); }
@@ -139,6 +154,8 @@ export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): Ch
 
 /** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). */
 export async function loadModelFromDir(dir: string, familyOverride?: Family<any>): Promise<LanguageModel> {
+  const gguf = ggufSource(dir);
+  if (gguf !== null) return loadGgufModel(gguf);
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
   const params = new Map<string, tf.Variable>();
@@ -168,7 +185,8 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
 }
 
 /**
- * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a hub id
+ * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a llama
+ * GGUF file (F32/F16/BF16, model/gguf/gguf-llama.ts) or a folder holding one, a hub id
  * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), `mini` or `mini-olmo`.
  */
 export async function loadModel(idOrDir: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
