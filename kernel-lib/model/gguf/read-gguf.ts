@@ -31,6 +31,8 @@ export interface GgufFile {
   readonly file: string;
   readonly version: number;
   readonly metadata: ReadonlyMap<string, GgufValue>;
+  /** Each metadata entry's bytes as stored (key, value type, value), for copying entries verbatim. */
+  readonly rawMetadata: ReadonlyMap<string, Buffer>;
   readonly tensors: ReadonlyMap<string, GgufTensorInfo>;
   /** The tensor's elements as float32 (F16 / BF16 widened exactly). */
   readFloat32(name: string): Float32Array;
@@ -89,7 +91,7 @@ class Cursor {
   }
 }
 
-interface Header { version: number; metadata: Map<string, GgufValue>; tensors: Map<string, GgufTensorInfo> }
+interface Header { version: number; metadata: Map<string, GgufValue>; rawMetadata: Map<string, Buffer>; tensors: Map<string, GgufTensorInfo> }
 
 function parseHeader(c: Cursor): Header {
   const file = c.file;
@@ -101,11 +103,13 @@ function parseHeader(c: Cursor): Header {
   if (version !== 2 && version !== 3) throw new Error(`${file}: GGUF version ${version} is not supported (expected 2 or 3)`);
   const nTensors = c.u64(() => 'the tensor count');
   const nKv = c.u64(() => 'the metadata count');
-  const metadata = new Map<string, GgufValue>();
+  const metadata = new Map<string, GgufValue>(), rawMetadata = new Map<string, Buffer>();
   for (let i = 0; i < nKv; i++) {
+    const at = c.pos;
     const key = c.str(() => `metadata entry ${i}'s key`);
     const type = c.u32(() => `metadata '${key}'`);
     metadata.set(key, c.value(type, () => `metadata '${key}'`));
+    rawMetadata.set(key, Buffer.from(c.buf.subarray(at, c.pos)));
   }
   const align = metadata.get('general.alignment') ?? GGUF_DEFAULT_ALIGNMENT;
   if (typeof align !== 'number' || !Number.isInteger(align) || align <= 0) throw new Error(`${file}: general.alignment must be a positive integer, got ${String(align)}`);
@@ -137,7 +141,7 @@ function parseHeader(c: Cursor): Header {
     }
     tensors.set(t.name, { name: t.name, shape: [...t.dims].reverse(), dtype: ft.name, start, bytes });
   }
-  return { version, metadata, tensors };
+  return { version, metadata, rawMetadata, tensors };
 }
 
 /** Opens and checks a GGUF file (header only; tensors are read on demand). Errors name the file and tensor. */
@@ -153,7 +157,7 @@ export function readGguf(file: string): GgufFile {
     }
     const h = header;
     return {
-      file, version: h.version, metadata: h.metadata, tensors: h.tensors,
+      file, version: h.version, metadata: h.metadata, rawMetadata: h.rawMetadata, tensors: h.tensors,
       readFloat32(name: string): Float32Array {
         const t = h.tensors.get(name);
         if (!t) throw new Error(`${file}: no tensor '${name}'`);
