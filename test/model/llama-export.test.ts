@@ -18,7 +18,7 @@ import { logits, scoreTokens } from '../../kernel-lib/model/lm.ts';
 import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import { saveGgufTokenizer } from '../../kernel-lib/tokenizer/save-gguf-tokenizer.ts';
 import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import type { PruningPlan } from '../../kernel-lib/prune/pruning-plan.ts';
+import type { PlanGroup } from '../../kernel-lib/prune/pruning-plan.ts';
 import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 
 const REAL = process.env.LAB_REAL_DATA;
@@ -79,7 +79,7 @@ test('pruned export (MLP 50%, one KV group per layer) scores identically; uneven
   const tok = loadTokenizer(GGUF);
   const root = mkdtempSync(join(tmpdir(), 'llama-prune-'));
   const ids = [1, ...tok.encode(TEXT)];
-  const groups: PruningPlan['groups'] = [];
+  const groups: PlanGroup[] = [];
   for (let l = 0; l < 5; l++) {
     groups.push({ kind: 'heads', layer: l, count: 4, keep: [0, 1, 2, 3].filter((u) => u !== l % 4), scores: [] });
     groups.push({ kind: 'mlp', layer: l, count: 172, keep: [...Array(172).keys()].filter((u) => (u + l) % 2 === 0), scores: [] });
