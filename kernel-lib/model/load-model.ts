@@ -152,10 +152,22 @@ export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): Ch
   try { return inspectOpen(dir, reader, raw, file, familyOverride); } finally { reader.close(); }
 }
 
+/** Refuses, before allocating, parameters the backend's heap cannot hold (with room for activations). */
+async function assertFits(shapes: ReadonlyMap<string, readonly number[]>, source: string): Promise<void> {
+  const bytes = [...shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
+  const backend = backendInfo() ?? (await initBackend());
+  if (backend.memoryLimitBytes !== null && bytes > 0.9 * backend.memoryLimitBytes) {
+    throw new Error(`${source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${backend.choice} backend can hold (${(backend.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
+  }
+}
+
 /** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). */
 export async function loadModelFromDir(dir: string, familyOverride?: Family<any>): Promise<LanguageModel> {
   const gguf = ggufSource(dir);
-  if (gguf !== null) return loadGgufModel(gguf);
+  if (gguf !== null) {
+    await assertFits(inspectCheckpoint(dir).shapes, gguf);
+    return loadGgufModel(gguf);
+  }
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
   const params = new Map<string, tf.Variable>();
@@ -165,11 +177,7 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
     if (info.tiedHead !== null && !equalArrays(reader.readFloat32(info.tiedHead), reader.readFloat32(info.fileKeys.get(layout.tiedTo)!))) {
       throw new Error(`${reader.source}: tensor '${info.tiedHead}' differs from '${info.fileKeys.get(layout.tiedTo)}' but config.json says tie_word_embeddings=true`);
     }
-    const bytes = [...info.shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
-    const backend = backendInfo() ?? (await initBackend());
-    if (backend.memoryLimitBytes !== null && bytes > 0.9 * backend.memoryLimitBytes) {
-      throw new Error(`${reader.source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${backend.choice} backend can hold (${(backend.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
-    }
+    await assertFits(info.shapes, reader.source);
     for (const [name, key] of info.fileKeys) {
       const data = reader.readFloat32(key);
       const v = tf.tidy(() => tf.variable(tf.tensor(data, info.shapes.get(name) as number[], 'float32'), true));
