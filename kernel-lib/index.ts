@@ -15,6 +15,11 @@ export { loadModel, resolveModelDir } from './model/load-model.ts';
 export type { LoadModelOptions } from './model/load-model.ts';
 export { saveModel } from './model/save-model.ts';
 export type { SaveModelOptions } from './model/save-model.ts';
+export type { LlamaConfig } from './model/types.ts';
+export { llama } from './model/llama.ts';
+export { readGguf } from './model/gguf/read-gguf.ts';
+export type { GgufFile, GgufTensorInfo, GgufValue } from './model/gguf/read-gguf.ts';
+export { loadGgufModel } from './model/gguf/gguf-llama.ts';
 
 // ---- hub -------------------------------------------------------------------------------
 export { hubDownload } from './hub/hub-download.ts';
@@ -26,6 +31,10 @@ export type { SnapshotDownloadOptions } from './hub/snapshot-download.ts';
 export type { Tokenizer } from './tokenizer/types.ts';
 export { loadTokenizer } from './tokenizer/load-tokenizer.ts';
 export { saveTokenizer } from './tokenizer/save-tokenizer.ts';
+export { createSpmTokenizer } from './tokenizer/spm-tokenizer.ts';
+export type { SpmVocabulary } from './tokenizer/spm-tokenizer.ts';
+export { loadGgufTokenizer } from './tokenizer/gguf-tokenizer.ts';
+export { saveGgufTokenizer } from './tokenizer/save-gguf-tokenizer.ts';
 
 // ---- data ------------------------------------------------------------------------------
 export { loadCorpus, corpusDocuments, corpusSplitAssignment, corpusSplitDefaults, corpusNames } from './data/corpora.ts';

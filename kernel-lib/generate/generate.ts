@@ -54,7 +54,9 @@ export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: str
   const c = { ...generateDefaults, ...config };
   validate(c);
   const promptIds = tokenizer.encode(prompt);
-  if (promptIds.length === 0) promptIds.push(tokenizer.eosTokenId);   // an empty prompt starts from the document separator
+  // An empty prompt starts from the document separator: BOS where the vocabulary has one
+  // (sentencepiece models such as Llama's), else EOS (GPT-2's <|endoftext|>).
+  if (promptIds.length === 0) promptIds.push(tokenizer.bosTokenId ?? tokenizer.eosTokenId);
   const rng = createRng(c.seed);
   const seq = promptIds.slice();
   const out: number[] = [];
@@ -68,5 +70,8 @@ export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: str
     seq.push(next);
     out.push(next);
   }
-  return { promptIds, ids: out, text: tokenizer.decode(out) };
+  // The new text is what decoding the whole sequence adds to the prompt's text: sentencepiece
+  // decoders drop a leading space at the start of what they decode, which must not happen mid-text.
+  const before = tokenizer.decode(promptIds), all = tokenizer.decode([...promptIds, ...out]);
+  return { promptIds, ids: out, text: all.startsWith(before) ? all.slice(before.length) : tokenizer.decode(out) };
 }

@@ -27,6 +27,8 @@ export const CHECKPOINT_LAYOUTS: Readonly<Record<FamilyName, CheckpointLayout>> 
   gpt2: { prefix: 'transformer.', buffers: /^h\.\d+\.attn\.(bias|masked_bias)$/, lmHeadKey: 'lm_head.weight', tiedTo: 'wte.weight' },
   // OlmoForCausalLM: names already carry `model.`; rotary inv_freq was a saved buffer in some versions.
   olmo: { prefix: '', buffers: /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/, lmHeadKey: 'lm_head.weight', tiedTo: 'model.embed_tokens.weight' },
+  // LlamaForCausalLM: the same naming as OLMo (model.layers.N..., lm_head.weight omitted when tied).
+  llama: { prefix: '', buffers: /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/, lmHeadKey: 'lm_head.weight', tiedTo: 'model.embed_tokens.weight' },
 };
 
 /** The layout of a family (throws for an unknown one). */

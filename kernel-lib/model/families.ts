@@ -5,10 +5,12 @@
 import type { BaseConfig, Family, FamilyName } from './types.ts';
 import { gpt2 } from './gpt2.ts';
 import { olmo } from './olmo.ts';
+import { llama } from './llama.ts';
 
 const FAMILIES: ReadonlyMap<FamilyName, Family<any>> = new Map<FamilyName, Family<any>>([
   [gpt2.name, gpt2],
   [olmo.name, olmo],
+  [llama.name, llama],
 ]);
 
 /** The family of a name; throws listing the known families. */

@@ -16,6 +16,10 @@ import { checkpointLayout, paramNameOf } from './checkpoint-layout.ts';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
 import type { BaseConfig, Family, LanguageModel } from './types.ts';
 import { listRepoFiles, snapshotDownload } from '../hub/snapshot-download.ts';
+import { ggufFileOf } from './gguf/gguf-path.ts';
+import { inspectGguf, loadGgufModel } from './gguf/gguf-llama.ts';
+import { readGguf } from './gguf/read-gguf.ts';
+import { llama } from './llama.ts';
 
 export interface LoadModelOptions {
   /** Hub revision (branch, tag or commit) for hub ids; default 'main'. Ignored for folders. */
@@ -44,7 +48,7 @@ export async function resolveModelDir(idOrDir: string, revision?: string): Promi
     return dir;
   }
   if (existsSync(idOrDir)) {
-    if (!statSync(idOrDir).isDirectory()) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors), got a file`);
+    if (!statSync(idOrDir).isDirectory() && ggufFileOf(idOrDir) === null) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors) or a .gguf file, got a file`);
     return idOrDir;
   }
   if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${idOrDir}: no such folder, and not a hub model id (org/name)`);
@@ -130,15 +134,40 @@ function inspectOpen(dir: string, reader: CheckpointReader, raw: Record<string, 
   return { dir, family, config, source: reader.source, shapes, dtypes, fileKeys: keys, tiedHead };
 }
 
+/** A GGUF model source: a .gguf file, or a folder without config.json holding one. */
+function ggufSource(dir: string): string | null {
+  if (existsSync(join(dir, 'config.json'))) return null;
+  return ggufFileOf(dir);
+}
+
 /** Reads config.json and the weight headers of `dir` and checks them, without reading tensor data. */
 export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): CheckpointInfo {
+  const gguf = ggufSource(dir);
+  if (gguf !== null) {
+    const g = readGguf(gguf);
+    try { return { dir, family: llama, source: gguf, ...inspectGguf(g) }; } finally { g.close(); }
+  }
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
   try { return inspectOpen(dir, reader, raw, file, familyOverride); } finally { reader.close(); }
 }
 
+/** Refuses, before allocating, parameters the backend's heap cannot hold (with room for activations). */
+async function assertFits(shapes: ReadonlyMap<string, readonly number[]>, source: string): Promise<void> {
+  const bytes = [...shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
+  const backend = backendInfo() ?? (await initBackend());
+  if (backend.memoryLimitBytes !== null && bytes > 0.9 * backend.memoryLimitBytes) {
+    throw new Error(`${source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${backend.choice} backend can hold (${(backend.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
+  }
+}
+
 /** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). */
 export async function loadModelFromDir(dir: string, familyOverride?: Family<any>): Promise<LanguageModel> {
+  const gguf = ggufSource(dir);
+  if (gguf !== null) {
+    await assertFits(inspectCheckpoint(dir).shapes, gguf);
+    return loadGgufModel(gguf);
+  }
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
   const params = new Map<string, tf.Variable>();
@@ -148,11 +177,7 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
     if (info.tiedHead !== null && !equalArrays(reader.readFloat32(info.tiedHead), reader.readFloat32(info.fileKeys.get(layout.tiedTo)!))) {
       throw new Error(`${reader.source}: tensor '${info.tiedHead}' differs from '${info.fileKeys.get(layout.tiedTo)}' but config.json says tie_word_embeddings=true`);
     }
-    const bytes = [...info.shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
-    const backend = backendInfo() ?? (await initBackend());
-    if (backend.memoryLimitBytes !== null && bytes > 0.9 * backend.memoryLimitBytes) {
-      throw new Error(`${reader.source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${backend.choice} backend can hold (${(backend.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
-    }
+    await assertFits(info.shapes, reader.source);
     for (const [name, key] of info.fileKeys) {
       const data = reader.readFloat32(key);
       const v = tf.tidy(() => tf.variable(tf.tensor(data, info.shapes.get(name) as number[], 'float32'), true));
@@ -168,7 +193,8 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
 }
 
 /**
- * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a hub id
+ * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a llama
+ * GGUF file (F32/F16/BF16, model/gguf/gguf-llama.ts) or a folder holding one, a hub id
  * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), `mini` or `mini-olmo`.
  */
 export async function loadModel(idOrDir: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {

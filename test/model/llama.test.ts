@@ -1,0 +1,122 @@
+// Acceptance 3 of issue 16: a random GQA Llama config's logits match an independent float64
+// reference (torch 1.13 float64, test/model/llama-torch-reference.py, run here with /usr/bin/python3)
+// within 1e-4, both built in memory and read back from a GGUF file written with llama.cpp's q/k
+// permutation (test/helpers/gguf-writer.ts).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { llama } from '../../kernel-lib/model/llama.ts';
+import { logits } from '../../kernel-lib/model/lm.ts';
+import { loadModel } from '../../kernel-lib/model/load-model.ts';
+import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
+import type { LanguageModel, LlamaConfig } from '../../kernel-lib/model/types.ts';
+import { f32Bytes, ggufBytes, permuteToGguf, type GgufTensorSpec } from '../helpers/gguf-writer.ts';
+
+const PY = '/usr/bin/python3';
+const hasTorch = spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const skip = hasTorch ? false : `${PY} with torch is not installed (apt-get install python3-torch)`;
+
+interface Ref { V: number; C: number; L: number; H: number; K: number; D: number; F: number; theta: number; eps: number; ids: number[]; tied: boolean }
+
+before(async () => { await initBackend({ quiet: true }); });
+
+/** The weight formula llama-torch-reference.py uses, over the same name order. */
+function formulaWeights(r: Ref): Map<string, { shape: number[]; data: Float32Array }> {
+  const names: [string, number[]][] = [['model.embed_tokens.weight', [r.V, r.C]]];
+  for (let i = 0; i < r.L; i++) {
+    const p = `model.layers.${i}`;
+    names.push([`${p}.input_layernorm.weight`, [r.C]], [`${p}.self_attn.q_proj.weight`, [r.H * r.D, r.C]], [`${p}.self_attn.k_proj.weight`, [r.K * r.D, r.C]],
+      [`${p}.self_attn.v_proj.weight`, [r.K * r.D, r.C]], [`${p}.self_attn.o_proj.weight`, [r.C, r.H * r.D]], [`${p}.post_attention_layernorm.weight`, [r.C]],
+      [`${p}.mlp.gate_proj.weight`, [r.F, r.C]], [`${p}.mlp.up_proj.weight`, [r.F, r.C]], [`${p}.mlp.down_proj.weight`, [r.C, r.F]]);
+  }
+  names.push(['model.norm.weight', [r.C]]);
+  if (!r.tied) names.push(['lm_head.weight', [r.V, r.C]]);
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  names.forEach(([n, shape], k) => {
+    const size = shape.reduce((a, d) => a * d, 1), data = new Float32Array(size);
+    const scale = n.includes('embed') || n.includes('lm_head') ? 1 : 0.6;
+    for (let j = 0; j < size; j++) data[j] = shape.length === 1 ? 1 + 0.3 * Math.sin(0.7 * j + 0.9 * k) : scale * Math.sin(1.7 * j + 0.9 * k + 0.1);
+    out.set(n, { shape, data });
+  });
+  return out;
+}
+
+function torchLogits(r: Ref): number[][] {
+  const p = spawnSync(PY, [join(import.meta.dirname, 'llama-torch-reference.py')], { input: JSON.stringify(r), encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return JSON.parse(p.stdout) as number[][];
+}
+
+function ours(model: LanguageModel, ids: number[]): number[][] {
+  const z = tf.tidy(() => logits(model, tf.tensor2d(ids, [1, ids.length], 'int32')));
+  const v = z.arraySync() as number[][][];
+  z.dispose();
+  return v[0]!;
+}
+
+function maxAbsDiff(a: number[][], b: number[][]): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  a.forEach((row, t) => { assert.equal(row.length, b[t]!.length); row.forEach((x, v) => { m = Math.max(m, Math.abs(x - b[t]![v]!)); }); });
+  return m;
+}
+
+test('GQA Llama (6 q heads, 2 kv heads, head_dim 4 != hidden/heads, untied) matches torch float64 logits within 1e-4', { skip }, () => {
+  const r: Ref = { V: 11, C: 12, L: 2, H: 6, K: 2, D: 4, F: 10, theta: 500, eps: 1e-5, ids: [0, 3, 7, 1, 10, 10, 4, 2, 9], tied: false };
+  const config = llama.parseConfig({
+    model_type: 'llama', vocab_size: r.V, hidden_size: r.C, num_hidden_layers: r.L, num_attention_heads: r.H, num_key_value_heads: r.K,
+    head_dim: r.D, intermediate_size: r.F, rope_theta: r.theta, rms_norm_eps: r.eps, max_position_embeddings: 64, tie_word_embeddings: false,
+  }, 'test config');
+  const params = new Map([...formulaWeights(r)].map(([n, w]) => [n, tf.variable(tf.tensor(w.data, w.shape))]));
+  llama.checkShapes(config, new Map([...params].map(([n, v]) => [n, v.shape])), 'test');
+  const model: LanguageModel<LlamaConfig> = { family: 'llama', config, params };
+  const d = maxAbsDiff(ours(model, r.ids), torchLogits(r));
+  disposeModel(model);
+  assert.ok(d < 1e-4, `max |tfjs - torch| = ${d}`);
+});
+
+test('the same kind of config read from a GGUF file (q/k rows in llama.cpp\'s interleaved order, tied head) matches torch within 1e-4', { skip }, async () => {
+  const r: Ref = { V: 11, C: 16, L: 2, H: 4, K: 2, D: 4, F: 10, theta: 10000, eps: 1e-6, ids: [1, 5, 9, 2, 2, 7, 0, 3], tied: true };
+  const w = formulaWeights(r);
+  const gg: Record<string, string> = {
+    input_layernorm: 'attn_norm', 'self_attn.q_proj': 'attn_q', 'self_attn.k_proj': 'attn_k', 'self_attn.v_proj': 'attn_v',
+    'self_attn.o_proj': 'attn_output', post_attention_layernorm: 'ffn_norm', 'mlp.gate_proj': 'ffn_gate', 'mlp.up_proj': 'ffn_up', 'mlp.down_proj': 'ffn_down',
+  };
+  const tensors: GgufTensorSpec[] = [...w].map(([n, t]) => {
+    let name = n === 'model.embed_tokens.weight' ? 'token_embd.weight' : n === 'model.norm.weight' ? 'output_norm.weight' : '';
+    let data = t.data;
+    const m = /^model\.layers\.(\d+)\.(.+)\.weight$/.exec(n);
+    if (m) {
+      name = `blk.${m[1]}.${gg[m[2]!]}.weight`;
+      if (m[2] === 'self_attn.q_proj') data = permuteToGguf(data, r.H, r.C);
+      if (m[2] === 'self_attn.k_proj') data = permuteToGguf(data, r.K, r.C);
+    }
+    return { name, shape: t.shape, type: 0, bytes: f32Bytes(data) };
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'llama-gguf-')), 'tiny.gguf');
+  writeFileSync(file, ggufBytes([
+    { key: 'general.architecture', type: 'str', value: 'llama' },
+    { key: 'llama.context_length', type: 'u32', value: 64 }, { key: 'llama.embedding_length', type: 'u32', value: r.C },
+    { key: 'llama.block_count', type: 'u32', value: r.L }, { key: 'llama.feed_forward_length', type: 'u32', value: r.F },
+    { key: 'llama.attention.head_count', type: 'u32', value: r.H }, { key: 'llama.attention.head_count_kv', type: 'u32', value: r.K },
+    { key: 'llama.rope.dimension_count', type: 'u32', value: r.D }, { key: 'llama.attention.layer_norm_rms_epsilon', type: 'f32', value: r.eps },
+  ], tensors));
+  const model = await loadModel(file);
+  assert.equal(model.config.tieWordEmbeddings, true);
+  assert.equal(model.params.has('lm_head.weight'), false);
+  const d = maxAbsDiff(ours(model, r.ids), torchLogits(r));
+  disposeModel(model);
+  assert.ok(d < 1e-4, `max |tfjs - torch| = ${d}`);
+});
+
+test('parseConfig names the file and the key it refuses', () => {
+  assert.throws(() => llama.parseConfig({ model_type: 'llama', num_attention_heads: 6, num_key_value_heads: 4 }, 'x/config.json'), /x\/config.json: num_attention_heads \(6\) must be a multiple of num_key_value_heads \(4\)/);
+  assert.throws(() => llama.parseConfig({ model_type: 'llama', hidden_act: 'gelu' }, 'x/config.json'), /x\/config.json: hidden_act "gelu"/);
+  assert.throws(() => llama.parseConfig({ model_type: 'llama', mlp_bias: true }, 'x/config.json'), /mlp_bias/);
+  assert.throws(() => llama.parseConfig({ model_type: 'llama', rms_norm_eps: 'small' }, 'x/config.json'), /rms_norm_eps must be a finite number/);
+});
