@@ -120,8 +120,6 @@ export type { SavePlotOptions, SavedPlot } from './report/save-plot.ts';
 export { findChromium } from './report/chromium.ts';
 export { showTable, showPlot, notebookProgress, inNotebook, displayBundle } from './notebook/display.ts';
 export type { ShowPlotOptions } from './notebook/display.ts';
-export { runNotebooks } from './notebook/run.ts';
-export type { RunNotebooksOptions, RunNotebooksResult, NotebookResult } from './notebook/run.ts';
 
 // ---- experiments -----------------------------------------------------------------------
 export { getProfile, miniProfile, paperProfile, quickProfile } from './experiments/profiles.ts';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
-import { cellError, runNotebooks } from '../../kernel-lib/notebook/run.ts';
-import { notebookLibDir } from '../../kernel-lib/notebook/notebook-lib.ts';
+import { cellError, runNotebooks } from '../../tools/notebooks/run-notebooks.ts';
+import { notebookLibDir } from '../../tools/notebooks/notebook-lib.ts';
 import { findChromium } from '../../kernel-lib/report/chromium.ts';
 
 // Notebooks live inside the project (build/ is git-ignored) so the kernel sees node_modules.

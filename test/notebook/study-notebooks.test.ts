@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNotebooks } from '../../kernel-lib/notebook/run.ts';
+import { runNotebooks } from '../../tools/notebooks/run-notebooks.ts';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
 
 const dir = join(projectRoot, 'notebooks');
