@@ -88,6 +88,8 @@ export { schedules as sparsitySchedules, oneShot, cubic } from './prune/schedule
 export type { Schedule as SparsitySchedule } from './prune/schedules.ts';
 export { measureCost, flopsPerToken, costDefaults } from './prune/measure-cost.ts';
 export type { ModelCost, FlopsPerToken, Latency, CostOptions } from './prune/measure-cost.ts';
+export { importanceTable } from './prune/importance-table.ts';
+export { heldOutPerplexity } from './prune/study/held-out-perplexity.ts';
 
 // ---- eval ------------------------------------------------------------------------------
 export { evaluate } from './eval/evaluate.ts';
@@ -98,6 +100,8 @@ export { buildRequests } from './eval/build-requests.ts';
 export { loglikelihoods, loglikelihoodRolling } from './eval/loglikelihoods.ts';
 export { listTasks, getTask } from './eval/tasks/index.ts';
 export { formatResultsTable } from './eval/format-results-table.ts';
+export { scoreDocument } from './eval/score-document.ts';
+export type { ScoredDocument } from './eval/score-document.ts';
 export { modelFingerprint } from './model/fingerprint.ts';
 export type { TaskDef, MultipleChoiceTask, RollingTask, TaskGroup, EvalResult, LoglikelihoodRequest, LoglikelihoodResult, SampleLog } from './eval/types.ts';
 
@@ -120,6 +124,12 @@ export type { SavePlotOptions, SavedPlot } from './report/save-plot.ts';
 export { findChromium } from './report/chromium.ts';
 export { showTable, showPlot, notebookProgress, inNotebook, displayBundle } from './notebook/display.ts';
 export type { ShowPlotOptions } from './notebook/display.ts';
+export { PLOTLY_MIME } from './notebook/display.ts';
+export { modelCard } from './report/model-card.ts';
+export type { ModelCard } from './report/model-card.ts';
+export { tokenTable } from './report/token-table.ts';
+export { shapeTable } from './report/tensor-shapes.ts';
+export { headImportanceHeatmap, neuronScoreHistogram } from './report/importance-plots.ts';
 
 // ---- experiments -----------------------------------------------------------------------
 export { getProfile, miniProfile, paperProfile, quickProfile } from './experiments/profiles.ts';
@@ -131,6 +141,11 @@ export { baselines, finetuned, gpt2Pruning, olmoPruning } from './experiments/st
 export type { Evaluated } from './experiments/study.ts';
 export { table1, table2, table3, perplexityTable, studyPlots, accuracyTable, taskDetailTable, pruningTable, finetuneLossPlot, mixtureTable } from './experiments/study-tables.ts';
 export type { StudyTable, StudyPlots } from './experiments/study-tables.ts';
+export { accuracyStderrTable, prunePlanOf, scheduleTable, recoveryLossPlot, sourceExamples } from './experiments/study-views.ts';
+export { studyDataDir, openStudyModel } from './experiments/study-inputs.ts';
+export type { OpenedModel } from './experiments/study-inputs.ts';
+export { recoveryData } from './experiments/recovery-data.ts';
+export type { RecoveryData } from './experiments/recovery-data.ts';
 export { reproduce } from './experiments/reproduce.ts';
 export type { ReproduceResult } from './experiments/reproduce.ts';
 export { dryRun } from './experiments/dry-run.ts';
