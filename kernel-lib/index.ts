@@ -97,6 +97,8 @@ export { schedules as sparsitySchedules, oneShot, cubic } from './prune/schedule
 export type { Schedule as SparsitySchedule } from './prune/schedules.ts';
 export { measureCost, flopsPerToken, costDefaults } from './prune/measure-cost.ts';
 export type { ModelCost, FlopsPerToken, Latency, CostOptions } from './prune/measure-cost.ts';
+export { importanceTable } from './prune/importance-table.ts';
+export { heldOutPerplexity } from './prune/study/held-out-perplexity.ts';
 
 // ---- eval ------------------------------------------------------------------------------
 export { evaluate } from './eval/evaluate.ts';
@@ -107,6 +109,8 @@ export { buildRequests } from './eval/build-requests.ts';
 export { loglikelihoods, loglikelihoodRolling } from './eval/loglikelihoods.ts';
 export { listTasks, getTask } from './eval/tasks/index.ts';
 export { formatResultsTable } from './eval/format-results-table.ts';
+export { scoreDocument } from './eval/score-document.ts';
+export type { ScoredDocument } from './eval/score-document.ts';
 export { modelFingerprint } from './model/fingerprint.ts';
 export type { TaskDef, MultipleChoiceTask, RollingTask, TaskGroup, EvalResult, LoglikelihoodRequest, LoglikelihoodResult, SampleLog } from './eval/types.ts';
 
@@ -147,8 +151,12 @@ export { erfc, twoSidedP, zCritical } from './stats/normal-cdf.ts';
 export { binomialCdfHalf } from './stats/binomial-cdf.ts';
 export { showTable, showPlot, notebookProgress, inNotebook, displayBundle } from './notebook/display.ts';
 export type { ShowPlotOptions } from './notebook/display.ts';
-export { runNotebooks } from './notebook/run.ts';
-export type { RunNotebooksOptions, RunNotebooksResult, NotebookResult } from './notebook/run.ts';
+export { PLOTLY_MIME } from './notebook/display.ts';
+export { modelCard } from './report/model-card.ts';
+export type { ModelCard } from './report/model-card.ts';
+export { tokenTable } from './report/token-table.ts';
+export { shapeTable } from './report/tensor-shapes.ts';
+export { headImportanceHeatmap, neuronScoreHistogram } from './report/importance-plots.ts';
 
 // ---- experiments -----------------------------------------------------------------------
 export { getProfile, miniProfile, paperProfile, quickProfile } from './experiments/profiles.ts';
@@ -166,6 +174,11 @@ export { columnN, columnStderr, columnChance, columnValue, pairedColumnDelta } f
 export { scoreUncertainty, chanceRow, comparisonRow, statisticsNotes, perplexityInterval, perplexityPairsTable } from './experiments/study-uncertainty.ts';
 export { heldOutBlockLosses } from './prune/study/held-out-block-losses.ts';
 export { intervalColumns, perplexityIntervalColumns } from './prune/study/perplexity-interval-columns.ts';
+export { accuracyStderrTable, prunePlanOf, scheduleTable, recoveryLossPlot, sourceExamples } from './experiments/study-views.ts';
+export { studyDataDir, openStudyModel } from './experiments/study-inputs.ts';
+export type { OpenedModel } from './experiments/study-inputs.ts';
+export { recoveryData } from './experiments/recovery-data.ts';
+export type { RecoveryData } from './experiments/recovery-data.ts';
 export { reproduce } from './experiments/reproduce.ts';
 export type { ReproduceResult } from './experiments/reproduce.ts';
 export { dryRun } from './experiments/dry-run.ts';

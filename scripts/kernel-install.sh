@@ -2,7 +2,8 @@
 # Registers the project's own tslab (node_modules/.bin/tslab, no global install) as the Jupyter
 # kernel "tslab" in a project-local kernel folder, and builds build/notebook-lib (the module the
 # notebooks import kernel-lib through). Nothing is written outside the project.
-# Then: export JUPYTER_PATH="$PWD/.jupyter"  (see docs/notebooks.md)
+# Then: export JUPYTER_PATH="$PWD/.jupyter"  (see docs/notebooks.md); headless with Debian nbclient:
+#   JUPYTER_PATH=DIR /usr/bin/python3 tools/notebooks/run_nbclient.py OUT_DIR notebooks/*.ipynb
 # Usage: scripts/kernel-install.sh [--portable] [--prefix DIR] [--no-build]
 #   --portable    kernel argv "npx --no-install tslab ..." instead of an absolute path (works from any
 #                 clone location; ~0.5 s slower kernel start).

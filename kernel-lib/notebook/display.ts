@@ -1,11 +1,12 @@
 /**
- * Notebook display: show a table as HTML, a plot as interactive HTML (plotly.js inlined) with a
- * PNG fallback in the same output, and a progress line that updates in place, through the tslab
- * kernel's display channel. Outside a kernel (CLI, tests) the same calls print text instead.
+ * Notebook display: show a table as HTML, a plot as Plotly's own MIME bundle with a PNG fallback
+ * in the same output, and a progress line that updates in place, through the tslab kernel's
+ * display channel. Outside a kernel (CLI, tests) the same calls print text instead.
  *
- * tslab's public `display.*` sends one MIME type per output; a plot needs a bundle
- * {text/html, image/png, text/plain} so that a frontend that refuses scripts (an untrusted
- * notebook) can fall back to the PNG. So this module uses the writer tslab itself calls
+ * A plot output is {application/vnd.plotly.v1+json: {data, layout}, image/png, text/plain}:
+ * JupyterLab (with Plotly's renderer) and VS Code draw the figure interactively from the JSON (a
+ * few KB; no script in the output, so no trust is needed), every other frontend (classic Notebook,
+ * nbconvert, GitHub) shows the PNG. tslab's public `display.*` sends one MIME type per output. So this module uses the writer tslab itself calls
  * (`lastWriteDisplayData` of tslab/dist/jupyter.js, tslab 1.0.22), found in the module cache of the
  * running kernel: nothing of tslab (which loads TypeScript) is loaded outside a kernel.
  */
@@ -17,12 +18,11 @@ import { randomBytes } from 'node:crypto';
 import type { ColumnTable } from 'arquero';
 import { createProgress, type Progress } from '../runtime/progress.ts';
 import { escapeHtml, tableHtml, tableMarkdown, TABLE_CSS, type TableFormatOptions } from '../report/table-format.ts';
-import { plotFragment } from '../report/plot-html.ts';
 import { savePlot } from '../report/save-plot.ts';
 import { findChromium } from '../report/chromium.ts';
 import type { Plot } from '../report/plots.ts';
 
-type Bundle = Record<string, string>;
+type Bundle = Record<string, unknown>;
 type Writer = (msg: { data: Bundle; metadata: Record<string, unknown>; transient?: { display_id: string } }, update: boolean) => void;
 
 const require = createRequire(import.meta.url);
@@ -54,26 +54,26 @@ export function showTable(t: ColumnTable, opts: Partial<TableFormatOptions> & { 
   const md = tableMarkdown(t, opts) + notes.map((n) => `${n}\n`).join('');
   const title = opts.title ? `<h4>${escapeHtml(opts.title)}</h4>` : '';
   const html = `<style>${TABLE_CSS}</style>${title}${tableHtml(t, opts)}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}`;
-  if (!displayBundle({ 'text/html': html, 'text/plain': md })) console.log(`${opts.title ? opts.title + '\n' : ''}${md}`);
+  // text/plain: "### title" then the Markdown table, as write-table.ts writes results/tables/<name>.md
+  if (!displayBundle({ 'text/html': html, 'text/plain': `${opts.title ? `### ${opts.title}\n\n` : ''}${md}` })) console.log(`${opts.title ? opts.title + '\n' : ''}${md}`);
 }
 
 export interface ShowPlotOptions {
   readonly name: string | null;     // also save as results/plots/<name>.{html,png}; null: PNG in a temp dir only
   readonly pngFile: string | null;  // an already rendered PNG of this plot (e.g. savePlot's) to attach instead of rendering
   readonly png: boolean;            // attach a PNG fallback (needs Chromium)
-  readonly selfContained: boolean;  // inline plotly.js into this output even if an earlier one has it
   readonly width: number;
   readonly height: number;
 }
 
-export const showPlotDefaults: ShowPlotOptions = { name: null, pngFile: null, png: true, selfContained: false, width: 800, height: 450 };
+export const showPlotDefaults: ShowPlotOptions = { name: null, pngFile: null, png: true, width: 800, height: 450 };
 
-let libraryShown = false;
+/** The MIME type JupyterLab's Plotly renderer draws: `{data, layout}` as JSON. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /**
- * Shows a plot: interactive HTML (plotly.js inlined in the first plot of the kernel, or in every
- * plot with selfContained) plus a PNG fallback when Chromium is available. Outside a kernel it
- * saves the plot when `name` is given and prints where.
+ * Shows a plot as Plotly's MIME bundle plus a PNG fallback when Chromium is available. Outside a
+ * kernel it saves the plot when `name` is given and prints where.
  */
 export function showPlot(plot: Plot, opts: Partial<ShowPlotOptions> = {}): void {
   const o = { ...showPlotDefaults, ...opts };
@@ -99,9 +99,8 @@ export function showPlot(plot: Plot, opts: Partial<ShowPlotOptions> = {}): void 
   return send(null);
 
   function send(pngBytes: Buffer | null): void {
-    const html = plotFragment(plot, { width: o.width, height: o.height, includeLibrary: o.selfContained || !libraryShown });
-    libraryShown = true;
-    displayBundle({ 'text/html': html, ...(pngBytes ? { 'image/png': pngBytes.toString('base64') } : {}), 'text/plain': `Plot: ${title}` });
+    const figure = { data: plot.data, layout: { width: o.width, height: o.height, ...plot.layout } };
+    displayBundle({ [PLOTLY_MIME]: figure, ...(pngBytes ? { 'image/png': pngBytes.toString('base64') } : {}), 'text/plain': `Plot: ${title}` });
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rewriteTsSpecifiers } from '../../kernel-lib/notebook/notebook-lib.ts';
+import { rewriteTsSpecifiers } from '../../tools/notebooks/notebook-lib.ts';
 
 test('relative .ts specifiers in declarations become .js (Node10 then finds the .d.ts); packages untouched', () => {
   const dts = [

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
-import { cellError, runNotebooks } from '../../kernel-lib/notebook/run.ts';
-import { notebookLibDir } from '../../kernel-lib/notebook/notebook-lib.ts';
+import { cellError, runNotebooks } from '../../tools/notebooks/run-notebooks.ts';
+import { notebookLibDir } from '../../tools/notebooks/notebook-lib.ts';
 import { findChromium } from '../../kernel-lib/report/chromium.ts';
 
 // Notebooks live inside the project (build/ is git-ignored) so the kernel sees node_modules.
@@ -43,10 +43,14 @@ test('runs a notebook importing kernel-lib through the real tslab kernel; displa
   const [t0, t1] = nb.cells[3].outputs;
   assert.equal(t0.output_type, 'display_data');
   assert.match(t0.data['text/html'], /<h4>T<\/h4><table class="lab-table">.*<td class="num">2<\/td>/);
-  assert.equal(t0.data['text/plain'], '| a |\n| ---: |\n| 1 |\n| 2 |\n');
+  assert.equal(t0.data['text/plain'], '### T\n\n| a |\n| ---: |\n| 1 |\n| 2 |\n');
   assert.deepEqual(t1, { output_type: 'stream', name: 'stdout', text: 'true\n' });
   const plot = nb.cells[4].outputs.find((o: { output_type: string }) => o.output_type === 'display_data');
-  assert.match(plot.data['text/html'], /data-lib="plotly.js-dist-min"[\s\S]*Plotly\.newPlot/);
+  // Plotly's own MIME bundle (JSON figure, no inlined library) with the PNG fallback
+  assert.deepEqual(Object.keys(plot.data).sort(), ['application/vnd.plotly.v1+json', ...(findChromium() ? ['image/png'] : []), 'text/plain'].sort());
+  const fig = plot.data['application/vnd.plotly.v1+json'];
+  assert.deepEqual(fig.data, [{ type: 'bar', name: 'm', x: ['PIQA'], y: [0.5] }]);
+  assert.deepEqual([fig.layout.width, fig.layout.height, fig.layout.barmode], [300, 200, 'group']);
   assert.equal(plot.data['text/plain'], 'Plot: Accuracy per task');
   if (findChromium()) assert.equal(Buffer.from(plot.data['image/png'], 'base64').subarray(1, 4).toString(), 'PNG');
   const prog = nb.cells[5].outputs.filter((o: { output_type: string }) => o.output_type === 'display_data');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeMessage, encodeMessage, newMessage, signParts, DELIMITER } from '../../kernel-lib/notebook/wire.ts';
+import { decodeMessage, encodeMessage, newMessage, signParts, DELIMITER } from '../../tools/notebooks/wire.ts';
 
 // Reference made with Python's hmac module (independent of node:crypto):
 //   h = hmac.new(b'secret-key', digestmod=hashlib.sha256)

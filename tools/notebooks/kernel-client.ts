@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zmq from 'zeromq';
-import { projectRoot } from '../runtime/files.ts';
+import { projectRoot } from '../../kernel-lib/runtime/files.ts';
 import { decodeMessage, encodeMessage, newMessage, type JupyterMessage } from './wire.ts';
 
 /** One nbformat v4 output, as stored in an executed notebook. */

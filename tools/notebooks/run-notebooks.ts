@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { projectRoot, writeFileAtomic } from '../runtime/files.ts';
+import { projectRoot, writeFileAtomic } from '../../kernel-lib/runtime/files.ts';
 import { KernelClient, KernelFailure, type CellResult, type NotebookOutput } from './kernel-client.ts';
 import { buildNotebookLib } from './notebook-lib.ts';
 
