@@ -71,9 +71,10 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) { console.error(`${prefix}: ${e.message}`); return 2; }
     const err = e as NodeJS.ErrnoException;
     let msg = (err instanceof Error ? fsMessage(err) : null) ?? (err instanceof Error ? err.message : String(e));
-    if (command.spec) msg = flagNamesIn(msg, command.spec);
-    console.error(`${prefix}: ${msg}`);
-    return 1;
+    // a library config error about a value the user gave names its flag, and is a usage error
+    const named = command.spec ? flagNamesIn(msg, command.spec) : msg;
+    console.error(`${prefix}: ${named}`);
+    return named !== msg ? 2 : 1;
   }
 }
 

@@ -152,9 +152,11 @@ export function parseCommand<F extends FlagSpecs>(spec: CommandSpec<F>, argv: re
 /** Rewrites library config keys in an error message (`PruneConfig.target`, `config.limit`) to the command's flag (`--target`). */
 export function flagNamesIn(message: string, spec: CommandSpec): string {
   const keys = configKeys(spec);
-  return message.replace(/\b(?:[A-Z][A-Za-z]*Config|config|[a-z]+: config)\.([A-Za-z]+)\b/g, (m, key: string) => {
+  // `PruneConfig.target`, `evaluate: config.limit` (not file names such as config.json)
+  return message.replace(/\b(?:[A-Z][A-Za-z]*Config|[a-z]+: config)\.([A-Za-z]+)\b(?!\.)/g, (m, key: string) => {
     const flag = keys.get(key);
-    return flag ? `--${flag}` : m;
+    if (!flag) return m;
+    return m.includes(': config.') ? `${m.slice(0, m.indexOf(': config.'))}: --${flag}` : `--${flag}`;
   });
 }
 

@@ -1,10 +1,10 @@
 /** `lab notebooks run [files...]`: execute notebooks headlessly through the tslab kernel. */
-import { parseArgs } from 'node:util';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../runtime/files.ts';
 import { defaults, runNotebooks } from '../notebook/run.ts';
 import { buildNotebookLib } from '../notebook/notebook-lib.ts';
+import { choiceArg, didYouMean, numberArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 export const summary = 'notebooks run [files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]; notebooks build-lib [--force]';
 
@@ -18,26 +18,30 @@ const help = `usage:
       (Re)builds build/notebook-lib, the module notebooks import kernel-lib through (only if a
       kernel-lib file changed since the last build, unless --force).`;
 
+const runSpec = {
+  name: 'lab notebooks run',
+  usage: '[files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]',
+  positionals: { min: 0, max: Infinity, names: ['FILE'] },
+  flags: {
+    profile: { type: 'string', value: 'mini|paper', default: 'mini', help: 'LAB_PROFILE the cells see' },
+    quick: { type: 'boolean', help: 'LAB_QUICK=1 for the cells' },
+    'out-dir': { type: 'string', value: 'DIR', help: 'where the executed copies go (default build/notebooks)' },
+    timeout: { type: 'string', value: 'S', help: `seconds per cell (default ${defaults.timeoutS})` },
+  },
+} as const satisfies CommandSpec;
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') { console.log(help); return sub ? 0 : 2; }
   if (sub === 'build-lib') { console.log(buildNotebookLib({ force: rest.includes('--force') })); return 0; }
-  if (sub !== 'run') { console.error(`lab notebooks: unknown subcommand '${sub}'\n${help}`); return 2; }
-  const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true,
-    options: {
-      profile: { type: 'string', default: 'mini' },
-      quick: { type: 'boolean', default: false },
-      'out-dir': { type: 'string' },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { console.log(help); return 0; }
-  const profile = values.profile;
-  if (profile !== 'mini' && profile !== 'paper') { console.error(`lab notebooks: --profile must be mini or paper, got '${profile}'`); return 2; }
-  const timeoutS = values.timeout === undefined ? defaults.timeoutS : Number(values.timeout);
-  if (!(timeoutS > 0)) { console.error(`lab notebooks: --timeout must be a positive number of seconds, got '${values.timeout}'`); return 2; }
+  if (sub !== 'run') throw new UsageError(`unknown subcommand '${sub}'${didYouMean(sub, ['run', 'build-lib'])}\n${help}`);
+  const parsed = parseCommand(runSpec, rest);
+  if (!parsed) { console.log(help); return 0; }
+  const { values, positionals } = parsed;
+  const profile = choiceArg(values.profile, 'profile', ['mini', 'paper'] as const)!;
+  const timeoutS = numberArg(values.timeout, 'timeout', { min: 0, exclusiveMin: true, what: 'seconds per cell' }) ?? defaults.timeoutS;
+  if (values['out-dir'] !== undefined) outDirArg(values['out-dir'], 'out-dir');
+  for (const f of positionals) if (!existsSync(f)) throw new UsageError(`${f}: no such notebook file`);
   let files = positionals;
   if (files.length === 0) {
     const dir = join(projectRoot, 'notebooks');
