@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { projectRoot } from '../runtime/files.ts';
 import { defaults, runNotebooks } from '../notebook/run.ts';
 import { buildNotebookLib } from '../notebook/notebook-lib.ts';
-import { choiceArg, didYouMean, numberArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
+import { choiceArg, didYouMean, helpText, numberArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 export const summary = 'notebooks run [files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]; notebooks build-lib [--force]';
 
@@ -18,7 +18,7 @@ const help = `usage:
       (Re)builds build/notebook-lib, the module notebooks import kernel-lib through (only if a
       kernel-lib file changed since the last build, unless --force).`;
 
-const runSpec = {
+export const spec = {
   name: 'lab notebooks run',
   usage: '[files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]',
   positionals: { min: 0, max: Infinity, names: ['FILE'] },
@@ -35,8 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!sub || sub === '--help' || sub === '-h') { console.log(help); return sub ? 0 : 2; }
   if (sub === 'build-lib') { console.log(buildNotebookLib({ force: rest.includes('--force') })); return 0; }
   if (sub !== 'run') throw new UsageError(`unknown subcommand '${sub}'${didYouMean(sub, ['run', 'build-lib'])}\n${help}`);
-  const parsed = parseCommand(runSpec, rest);
-  if (!parsed) { console.log(help); return 0; }
+  const parsed = parseCommand(spec, rest);
+  if (!parsed) { console.log(`${helpText(spec)}\n\n${help}`); return 0; }
   const { values, positionals } = parsed;
   const profile = choiceArg(values.profile, 'profile', ['mini', 'paper'] as const)!;
   const timeoutS = numberArg(values.timeout, 'timeout', { min: 0, exclusiveMin: true, what: 'seconds per cell' }) ?? defaults.timeoutS;
