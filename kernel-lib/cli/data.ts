@@ -10,6 +10,7 @@ import { dataSources, finetuneSourceNames, getDataSource, type DataSource } from
 import { downloadDataset, hubDataDir } from '../data/download-data.ts';
 import { generateMiniData } from '../data/mini/generate-mini-data.ts';
 import { formatDefaults } from '../data/formatters.ts';
+import { createProgress } from '../runtime/progress.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import { choiceArg, didYouMean, helpText, inDirArg, numberArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
@@ -97,12 +98,16 @@ async function stats(argv: string[]): Promise<number> {
   const origin = values['data-dir'] ? '--data-dir' : `profile ${profile}`;
   console.log(`data: ${dataDir} (${origin})`);
   const rows: StatRow[] = [];
+  const sources = names.map((n) => getDataSource(n));
+  const progress = createProgress({ label: 'data stats', total: sources.reduce((a, s) => a + s.splits.length, 0), unit: 'split', intervalMs: 2000 });
   const t0 = Date.now();
-  for (const [i, name] of names.entries()) {
-    const source = getDataSource(name);
-    if (Date.now() - t0 > 2000) console.error(`[data stats] ${name} (${i + 1}/${names.length}), ${((Date.now() - t0) / 1000).toFixed(0)} s so far`);
-    for (const split of source.splits) rows.push(await statsOf(source, dataDir, split, tokenizer));
+  for (const source of sources) {
+    for (const split of source.splits) {
+      rows.push(await statsOf(source, dataDir, split, tokenizer));
+      progress.tick(1, `${source.name}/${split}`);
+    }
   }
+  if (Date.now() - t0 > 2000) progress.done();
   printTable(rows);
   return 0;
 }
