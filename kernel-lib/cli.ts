@@ -78,6 +78,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `lab info mini | head`: a closed pipe ends the command quietly, as other command-line tools do
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => { console.error(`lab: ${e instanceof Error ? e.message : String(e)}`); process.exitCode = 1; },

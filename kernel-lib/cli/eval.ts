@@ -90,6 +90,14 @@ export async function run(argv: string[]): Promise<number> {
   const { model, tokenizer } = await openModel(model0, values.revision);
   interruptNote(values['no-cache'] ? 'nothing was cached (--no-cache)'
     : `the requests computed so far are in the request cache (${join(labCacheDir(), 'eval')}): run the same command again to resume`);
+  const hint = (e: unknown): never => {
+    // the real datasets are not reachable here: say how to use the data that ships with the project
+    const msg = e instanceof Error ? e.message : String(e);
+    if (dataDir === null && values.profile === undefined && /unreachable|offline/.test(msg)) {
+      throw new Error(`${msg}\n(models other than mini / mini-olmo are evaluated on the real datasets by default, --profile paper; --profile mini uses the generated mini data, --data-dir DIR a local copy)`, { cause: e });
+    }
+    throw e;
+  };
   const result = await evaluate(model, tokenizer, tasks, {
     dataDir,
     limit,
@@ -99,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(flushMs !== undefined ? { cacheFlushMs: flushMs } : {}),
     logSamples: samplesFile !== undefined,
     modelName: model0,
-  });
+  }).catch(hint);
   const { samples, ...summaryJson } = result;
   console.log(formatResultsTable(result));
   if (output) { writeJsonAtomic(output, summaryJson); console.error(`results written to ${values.output}`); }
