@@ -140,6 +140,6 @@ export async function run(argv: string[]): Promise<number> {
   if (sub === 'download') return download(rest);
   if (sub === 'mini') return mini(rest);
   if (sub === '--help' || sub === '-h') { console.log([statsSpec, downloadSpec, miniSpec].map((x) => helpText(x)).join('\n\n')); return 0; }
-  if (sub === undefined) throw new UsageError(`missing subcommand\n${USAGE}`);
-  throw new UsageError(`unknown subcommand '${sub}'${didYouMean(sub, SUBCOMMANDS)}\n${USAGE}`);
+  console.error(`lab data: ${sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'${didYouMean(sub, SUBCOMMANDS)}`}\n${USAGE}`);
+  return 2;
 }
