@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const child = spawn(process.execPath, [...process.execArgv, join(here, 'lab-main.js'), ...process.argv.slice(2)], {
+const nodeFlags = process.execArgv.filter((a) => !a.startsWith('--inspect'));   // e.g. --max-old-space-size reaches the CLI
+const child = spawn(process.execPath, [...nodeFlags, join(here, 'lab-main.js'), ...process.argv.slice(2)], {
   stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   detached: true,                 // the terminal's Ctrl-C reaches this process only; it is forwarded once below
 });

@@ -130,7 +130,9 @@ async function mini(argv: string[]): Promise<number> {
   if (!parsed) { console.log(helpText(miniSpec)); return 0; }
   const { values } = parsed;
   const seed = numberArg(values.seed, 'seed', { integer: true })!;
-  console.log(generateMiniData({ seed, ...(values.out ? { outDir: outDirArg(values.out, 'out') } : {}) }));
+  const outDir = values.out ? outDirArg(values.out, 'out') : undefined;
+  console.error('[data mini] generating the mini data from the embedded texts (a few seconds; reused when already there)');
+  console.log(generateMiniData({ seed, ...(outDir ? { outDir } : {}) }));
   return 0;
 }
 
