@@ -15,6 +15,8 @@ export { loadModel, resolveModelDir } from './model/load-model.ts';
 export type { LoadModelOptions } from './model/load-model.ts';
 export { saveModel } from './model/save-model.ts';
 export type { SaveModelOptions } from './model/save-model.ts';
+export { generate, generateDefaults, newTokenBudget, pickToken } from './generate/generate.ts';
+export type { GenerateConfig, Generation, GenerateHooks } from './generate/generate.ts';
 
 // ---- hub -------------------------------------------------------------------------------
 export { hubDownload } from './hub/hub-download.ts';
