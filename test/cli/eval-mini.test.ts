@@ -67,7 +67,7 @@ test('lab eval mini --tasks piqa,openbookqa --limit 20 works from an empty cache
 test('lab eval mini --tasks glue: the GLUE mean row holds metrics only; numeric versions except our own glue group', async () => {
   const env = freshEnv();
   const out = join(mkdtempSync(join(tmpdir(), 'cli-evalmini-glue-')), 'glue.json');
-  const r = await lab(['eval', 'mini', '--tasks', 'glue', '--limit', '2', '--bootstrap-iters', '0', '--output', out], env);
+  const r = await lab(['eval', 'mini', '--profile', 'mini', '--tasks', 'glue', '--limit', '2', '--bootstrap-iters', '0', '--output', out], env);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(readFileSync(out, 'utf8')) as Record<string, any>;
   assert.deepEqual(Object.keys(j.results.glue).sort(), ['alias', 'score,none', 'score_stderr,none']);
