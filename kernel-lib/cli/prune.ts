@@ -62,7 +62,7 @@ export const spec = {
     layout: { type: 'string', value: 'hf|lab|auto', default: 'auto', help: 'layout of the saved model (default auto)' },
     'no-cost': { type: 'boolean', help: 'skip the latency measurement' },
     out: { type: 'string', value: 'DIR', help: 'output folder (required unless --study)' },
-    study: { type: 'string', value: 'schedules|criteria', help: 'run a study instead (no --out needed)' },
+    study: { type: 'string', value: 'schedules|criteria', help: 'run a study instead (no --out needed; the criteria ranking uses --target, default 0.3; --seed also seeds recovery)' },
     'recover-tokens': { type: 'string', value: 'N', default: '16384', help: 'study: total recovery budget per schedule (default 16384)' },
     'study-name': { type: 'string', value: 'NAME', help: 'study: name of its table' },
   },
