@@ -55,8 +55,9 @@ export async function resolveModelDir(idOrDir: string, revision?: string): Promi
   } catch (e) {
     // the hub's message starts with `repo@revision: `; say first what else the name was tried as
     const msg = e instanceof Error ? e.message : String(e);
-    const why = msg.startsWith(`${idOrDir}@`) ? msg.slice(msg.indexOf(': ') + 2) : msg;
-    throw new Error(`${notLocal}, and ${why}`, { cause: e });
+    if (!msg.startsWith(`${idOrDir}@`)) throw new Error(`${notLocal}, and ${msg}`, { cause: e });
+    const at = msg.indexOf(': ');   // keep `repo@revision` in front
+    throw new Error(`${msg.slice(0, at)}: not a folder, not mini/mini-olmo, and ${msg.slice(at + 2)}`, { cause: e });
   }
   if (!existsSync(join(dir, SAFETENSORS_FILE)) && !existsSync(join(dir, SAFETENSORS_INDEX_FILE))) {
     const hint = existsSync(join(dir, 'config.json')) ? await pickleHint(idOrDir, revision) : '';

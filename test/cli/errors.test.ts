@@ -39,7 +39,7 @@ const CASES: Case[] = [
   { args: ['prune', 'mini', '--criterion', 'tylor', '--out', OUT], mentions: ['--criterion', "'tylor'", 'did you mean taylor?'], code: 2 },
   { args: ['prune', 'mini', '--targt', '0.3', '--out', OUT], mentions: ['--targt', 'did you mean --target'], code: 2 },
   { args: ['prune', 'mini'], mentions: ['--out'], code: 2 },
-  { args: ['info', 'nosuchmodel'], mentions: ['nosuchmodel: not a folder, not mini/mini-olmo, and the hub at http://127.0.0.1:9 is unreachable'], code: 1,
+  { args: ['info', 'nosuchmodel'], mentions: ['nosuchmodel@main: not a folder, not mini/mini-olmo, and the hub at http://127.0.0.1:9 is unreachable'], code: 1,
     env: { HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: emptyHub } },
   { args: ['info', './no/such/folder'], mentions: ['./no/such/folder: not a folder, not mini/mini-olmo'], code: 1 },
   { args: ['info', FILE], mentions: [FILE, 'got a file'], code: 1 },
