@@ -20,6 +20,8 @@ export { llama } from './model/llama.ts';
 export { readGguf } from './model/gguf/read-gguf.ts';
 export type { GgufFile, GgufTensorInfo, GgufValue } from './model/gguf/read-gguf.ts';
 export { loadGgufModel } from './model/gguf/gguf-llama.ts';
+export { generate, generateDefaults, newTokenBudget, pickToken } from './generate/generate.ts';
+export type { GenerateConfig, Generation, GenerateHooks } from './generate/generate.ts';
 
 // ---- hub -------------------------------------------------------------------------------
 export { hubDownload } from './hub/hub-download.ts';

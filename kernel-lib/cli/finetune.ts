@@ -10,8 +10,6 @@
  * results/runs/<run-id>/ (or `--run-dir`); with `--save-every`, Ctrl-C saves a checkpoint and
  * `--resume` continues it exactly.
  */
-import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { openModel } from './open-model.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
 import { corpusBlocks } from '../prune/study/corpus-blocks.ts';
@@ -23,56 +21,59 @@ import { multitaskData } from '../train/multitask.ts';
 import type { TrainConfig } from '../train/train-config.ts';
 import type { ScheduleName } from '../train/schedules.ts';
 import { numberFlagOr as num } from './number-flag.ts';
+import { choiceArg, helpText, inDirArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 export const summary = 'fine-tune a model on the multi-task mixture or a corpus (AdamW, schedules, checkpoints, resume)';
 
-const HELP = `usage: lab finetune MODEL --data mixture|corpus:NAME --steps N --out DIR [options]
-  --data mixture|corpus:NAME   NAME = ${corpusNames.join(' | ')} | all
-  --data-dir DIR        fine-tuning sources for --data mixture (default: the generated mini data)
-  --steps N             optimizer updates (required)
-  --lr X                peak learning rate (default 1e-4)
-  --batch-size B        blocks per micro-batch (default 4)
-  --accum K             micro-batches per update (default 1)
-  --block-size T        tokens per block (default: the model's context length)
-  --schedule S          constant | linear | cosine (default linear)
-  --warmup W            warmup updates (default 0)
-  --weight-decay X      decoupled weight decay (default 0.01)
-  --eval-every E        validation loss every E updates (default 0: at the end)
-  --eval-blocks N       validation blocks per evaluation (default 32)
-  --save-every S        checkpoint every S updates (default 0: none)
-  --seed N              seed (default 0)
-  --no-dropout          train without dropout
-  --run-id ID           results/runs/<ID> (default: a hash of config and model)
-  --run-dir DIR         explicit run folder
-  --resume              continue the run folder's checkpoint
-  --out DIR             where the fine-tuned model is saved (required)
-  --dtype float32|float16  stored weights (default float32)`;
+export const spec = {
+  name: 'lab finetune',
+  usage: 'MODEL --data mixture|corpus:NAME --steps N --out DIR [options]',
+  description: 'Fine-tunes MODEL and saves it to DIR (Hugging Face layout). Metrics go to results/runs/<run-id>/ (or --run-dir);\n'
+    + 'with --save-every, Ctrl-C saves a checkpoint and --resume continues it exactly.',
+  positionals: { min: 1, max: 1, names: ['MODEL'] },
+  flags: {
+    data: { type: 'string', value: 'mixture|corpus:NAME', help: `training data: the multi-task mixture, or a corpus (NAME = ${corpusNames.join(' | ')} | all)` },
+    'data-dir': { type: 'string', value: 'DIR', help: 'fine-tuning sources for --data mixture (default: the generated mini data)' },
+    steps: { type: 'string', value: 'N', help: 'optimizer updates (required)' },
+    lr: { type: 'string', value: 'X', help: 'peak learning rate (default 1e-4)' },
+    'batch-size': { type: 'string', value: 'B', help: 'blocks per micro-batch (default 4)' },
+    accum: { type: 'string', value: 'K', key: 'accumulation', help: 'micro-batches per update (default 1)' },
+    'block-size': { type: 'string', value: 'T', help: 'tokens per block (default: the model\'s context length)' },
+    schedule: { type: 'string', value: 'S', help: 'constant | linear | cosine (default linear)' },
+    warmup: { type: 'string', value: 'W', key: 'warmupSteps', help: 'warmup updates (default 0)' },
+    'weight-decay': { type: 'string', value: 'X', help: 'decoupled weight decay (default 0.01)' },
+    'eval-every': { type: 'string', value: 'E', help: 'validation loss every E updates (default 0: at the end)' },
+    'eval-blocks': { type: 'string', value: 'N', help: 'validation blocks per evaluation (default 32)' },
+    'save-every': { type: 'string', value: 'S', help: 'checkpoint every S updates (default 0: none)' },
+    seed: { type: 'string', value: 'N', help: 'seed (default 0)' },
+    'no-dropout': { type: 'boolean', key: 'dropout', help: 'train without dropout' },
+    'run-id': { type: 'string', value: 'ID', help: 'results/runs/<ID> (default: a hash of config and model)' },
+    'run-dir': { type: 'string', value: 'DIR', help: 'explicit run folder' },
+    resume: { type: 'boolean', help: 'continue the run folder\'s checkpoint' },
+    out: { type: 'string', value: 'DIR', help: 'where the fine-tuned model is saved (required)' },
+    dtype: { type: 'string', value: 'float32|float16', default: 'float32', help: 'stored weights (default float32)' },
+  },
+} as const satisfies CommandSpec;
 
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: {
-      data: { type: 'string' }, 'data-dir': { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' },
-      'batch-size': { type: 'string' }, accum: { type: 'string' }, 'block-size': { type: 'string' }, schedule: { type: 'string' },
-      warmup: { type: 'string' }, 'weight-decay': { type: 'string' }, 'eval-every': { type: 'string' }, 'eval-blocks': { type: 'string' },
-      'save-every': { type: 'string' }, seed: { type: 'string' }, 'no-dropout': { type: 'boolean', default: false },
-      'run-id': { type: 'string' }, 'run-dir': { type: 'string' }, resume: { type: 'boolean', default: false },
-      out: { type: 'string' }, dtype: { type: 'string', default: 'float32' }, help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (o.help) { console.log(HELP); return 0; }
-  if (positionals.length !== 1) { console.error(HELP); return 2; }
-  if (!o.data) throw new Error('--data is required: mixture or corpus:NAME');
-  if (!o.steps) throw new Error('--steps is required');
-  if (!o.out) throw new Error('--out is required');
-  if (o.dtype !== 'float32' && o.dtype !== 'float16') throw new Error(`--dtype: expected float32 or float16, got '${o.dtype}'`);
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) { console.log(helpText(spec)); return 0; }
+  const { values: o, positionals } = parsed;
+  if (!o.data) throw new UsageError('--data is required: mixture or corpus:NAME');
+  if (!o.steps) throw new UsageError('--steps is required');
+  if (!o.out) throw new UsageError('--out is required');
+  const outDir = outDirArg(o.out, 'out');
+  choiceArg(o.dtype, 'dtype', ['float32', 'float16'] as const);
+  choiceArg(o.schedule, 'schedule', ['constant', 'linear', 'cosine'] as const);
+  if (o['data-dir'] !== undefined) inDirArg(o['data-dir'], 'data-dir');
+  if (o['run-dir'] !== undefined) outDirArg(o['run-dir'], 'run-dir');
   const corpusMatch = /^corpus:(.+)$/.exec(o.data);
-  if (o.data !== 'mixture' && !corpusMatch) throw new Error(`--data: expected mixture or corpus:NAME, got '${o.data}'`);
+  if (o.data !== 'mixture' && !corpusMatch) throw new UsageError(`--data: expected mixture or corpus:NAME, got '${o.data}'`);
   let corpora: readonly CorpusName[] | null = null;
   if (corpusMatch) {
     const name = corpusMatch[1]!;
-    if (name !== 'all' && !corpusNames.includes(name as CorpusName)) throw new Error(`--data: unknown corpus '${name}' (known: ${corpusNames.join(', ')}, all)`);
+    if (name !== 'all' && !corpusNames.includes(name as CorpusName)) throw new UsageError(`--data: unknown corpus '${name}' (known: ${corpusNames.join(', ')}, all)`);
     corpora = name === 'all' ? corpusNames : [name as CorpusName];
   }
   const evalBlocks = num(o['eval-blocks'], 'eval-blocks', 32);
@@ -102,8 +103,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`[finetune] interrupted at update ${log.stepsDone}: checkpoint in ${log.runDir}; rerun with --resume (and the same options) to continue`);
     return 130;
   }
-  const out = resolve(o.out);
-  await saveModel(tuned, out, { dtype: o.dtype });
+  const out = outDir;
+  await saveModel(tuned, out, { dtype: o.dtype as 'float32' | 'float16' });
   try { saveTokenizer(dir, out); } catch (e) { console.error(`[finetune] tokenizer files not copied: ${e instanceof Error ? e.message : e}`); }
   console.log(JSON.stringify({ out, runDir: log.runDir, steps: log.stepsDone, stoppedBy: log.stoppedBy, tokensSeen: log.tokensSeen, finalTrainLoss: log.finalTrainLoss, finalValLoss: log.finalValLoss, bestValLoss: log.bestValLoss }));
   return 0;

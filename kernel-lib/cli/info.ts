@@ -8,7 +8,6 @@
  *   tensors: [{ name, shape, dtype }], flopsPerToken: { blocks, attention, head, total },
  *   cost?: { parameters, flopsPerToken, weightBytes, latency: [{ batch, seqLen, ms, tokensPerSecond, peakBytes }] } (with --cost) }
  */
-import { parseArgs } from 'node:util';
 import type * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { inspectCheckpoint, resolveModelDir, type CheckpointInfo } from '../model/load-model.ts';
@@ -17,8 +16,31 @@ import { flopsPerToken, measureCost, type FlopsPerToken, type ModelCost } from '
 import { loadModel } from '../model/load-model.ts';
 import type { LanguageModel } from '../model/types.ts';
 import { disposeModel } from '../model/dispose-model.ts';
+import { helpText, parseCommand, type CommandSpec } from './args.ts';
 
 export const summary = 'family, parameter counts, per-layer heads / MLP width, tensor shapes, dtype, backend of a model';
+
+export const spec = {
+  name: 'lab info',
+  usage: 'MODEL [--json] [--cost] [--revision R]',
+  description: 'What a checkpoint holds, from config.json and the safetensors headers only (no tensor data is read).\n'
+    + 'MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf), mini or mini-olmo.',
+  positionals: { min: 1, max: 1, names: ['MODEL'] },
+  flags: {
+    json: { type: 'boolean', help: 'print the JSON shape documented in kernel-lib/cli/info.ts' },
+    cost: { type: 'boolean', help: 'also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory' },
+    revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
+  },
+} as const satisfies CommandSpec;
+
+/** `H=4`, or the per-layer head counts read from the tensors when pruning changed them (config.json keeps n_head). */
+export function headsText(i: ModelInfo): string {
+  const per = i.layers.map((l) => l.heads);
+  if (per.some((h) => h === null)) return `H=${i.config.numHeads}`;
+  const uniform = per.every((h) => h === per[0]);
+  if (uniform && per[0] === i.config.numHeads) return `H=${i.config.numHeads}`;
+  return `H=${uniform ? per[0] : per.join('/')} per layer (from the tensors; config.json says ${i.config.numHeads} of head size ${i.config.hiddenSize / i.config.numHeads})`;
+}
 
 const LAYER = /(?:^|\.)(?:h|layers)\.(\d+)\./;
 
@@ -72,7 +94,7 @@ export function describeCheckpoint(model: string, info: CheckpointInfo, backend:
 function printTable(i: ModelInfo): void {
   const fmt = (n: number): string => n.toLocaleString('en-US');
   console.log(`model      ${i.model}\nfolder     ${i.dir}\nfamily     ${i.family}\nweights    ${i.weights} (${i.dtypes.join(', ')})\nbackend    ${i.backend.choice} (${i.backend.reason})`);
-  console.log(`config     V=${i.config.vocabSize} positions=${i.config.maxPositions} C=${i.config.hiddenSize} L=${i.config.numLayers} H=${i.config.numHeads}`);
+  console.log(`config     V=${i.config.vocabSize} positions=${i.config.maxPositions} C=${i.config.hiddenSize} L=${i.config.numLayers} ${headsText(i)}`);
   console.log(`parameters total ${fmt(i.parameters.total)} | embeddings ${fmt(i.parameters.embeddings)} | non-embedding ${fmt(i.parameters.nonEmbedding)}\n`);
   console.log('layer  parameters  heads  mlp width');
   for (const l of i.layers) console.log(`${String(l.layer).padStart(5)}  ${fmt(l.parameters).padStart(10)}  ${String(l.heads ?? '-').padStart(5)}  ${String(l.mlpWidth ?? '-').padStart(9)}`);
@@ -84,20 +106,16 @@ function printTable(i: ModelInfo): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, cost: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-  });
-  if (values.help || positionals.length !== 1) {
-    console.log('usage: lab info MODEL [--revision R] [--json] [--cost]\n  --cost: also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory\n  MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf) or mini');
-    return values.help ? 0 : 2;
-  }
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) { console.log(helpText(spec)); return 0; }
+  const { values, positionals } = parsed;
   const model = positionals[0]!;
   const dir = await resolveModelDir(model, values.revision);
   const info = inspectCheckpoint(dir);
   const b = await initBackend({ quiet: true });
   let out = describeCheckpoint(model, info, { choice: b.choice, reason: b.reason });
   if (values.cost) {
+    console.error('[info] --cost: loading the model and timing forward passes (a few seconds)');
     const m = await loadModel(dir);
     out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8] }) };
     disposeModel(m);

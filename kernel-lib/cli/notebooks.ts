@@ -1,8 +1,8 @@
 /** `lab notebooks run [files...]`: execute notebooks headlessly through the tslab kernel. */
-import { parseArgs } from 'node:util';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../runtime/files.ts';
+import { choiceArg, didYouMean, helpText, numberArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 // The runner and its Jupyter client are developer tooling (tools/notebooks/, ZeroMQ is a dev
 // dependency): loaded only when a subcommand needs them.
@@ -34,6 +34,18 @@ const help = `usage:
       (Re)builds build/notebook-lib, the module notebooks import kernel-lib through (only if a
       kernel-lib file changed since the last build, unless --force).`;
 
+export const spec = {
+  name: 'lab notebooks run',
+  usage: '[files...] [--profile mini|paper] [--quick] [--out-dir DIR] [--timeout S]',
+  positionals: { min: 0, max: Infinity, names: ['FILE'] },
+  flags: {
+    profile: { type: 'string', value: 'mini|paper', default: 'mini', help: 'LAB_PROFILE the cells see' },
+    quick: { type: 'boolean', help: 'LAB_QUICK=1 for the cells' },
+    'out-dir': { type: 'string', value: 'DIR', help: 'where the executed copies go (default build/notebooks)' },
+    timeout: { type: 'string', value: 'S', help: `seconds per cell (default ${DEFAULT_TIMEOUT_S})` },
+  },
+} as const satisfies CommandSpec;
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') { console.log(help); return sub ? 0 : 2; }
@@ -42,34 +54,25 @@ export async function run(argv: string[]): Promise<number> {
     console.log(buildNotebookLib({ force: rest.includes('--force') }));
     return 0;
   }
-  if (sub !== 'run') { console.error(`lab notebooks: unknown subcommand '${sub}'\n${help}`); return 2; }
-  const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true,
-    options: {
-      profile: { type: 'string', default: 'mini' },
-      quick: { type: 'boolean', default: false },
-      'out-dir': { type: 'string' },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) { console.log(help); return 0; }
-  const profile = values.profile;
-  if (profile !== 'mini' && profile !== 'paper') { console.error(`lab notebooks: --profile must be mini or paper, got '${profile}'`); return 2; }
-  const timeoutS = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
-  if (!(timeoutS > 0)) { console.error(`lab notebooks: --timeout must be a positive number of seconds, got '${values.timeout}'`); return 2; }
+  if (sub !== 'run') throw new UsageError(`unknown subcommand '${sub}'${didYouMean(sub, ['run', 'build-lib'])}\n${help}`);
+  const parsed = parseCommand(spec, rest);
+  if (!parsed) { console.log(`${helpText(spec)}\n\n${help}`); return 0; }
+  const { values, positionals } = parsed;
+  const profile = choiceArg(values.profile, 'profile', ['mini', 'paper'] as const)!;
+  const timeoutS = numberArg(values.timeout, 'timeout', { min: 0, exclusiveMin: true, what: 'seconds per cell' }) ?? DEFAULT_TIMEOUT_S;
+  if (values['out-dir'] !== undefined) outDirArg(values['out-dir'], 'out-dir');
+  for (const f of positionals) if (!existsSync(f)) throw new UsageError(`${f}: no such notebook file`);
   let files = positionals;
   if (files.length === 0) {
     const dir = join(projectRoot, 'notebooks');
-    if (!existsSync(dir)) { console.error(`lab notebooks: no files given and no ${dir} folder`); return 2; }
+    if (!existsSync(dir)) { console.error(`lab notebooks: no files given and no notebooks/ folder in the project`); return 2; }
     files = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(dir, f));
   }
   // Ctrl-C / kill: exit through process.exit so the kernel client's exit hook kills running kernels.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { console.error(`lab notebooks: ${sig}, stopping kernels`); process.exit(130); });
   let runner: Awaited<ReturnType<typeof loadRunner>>;
   try { runner = await loadRunner(); } catch (e) { console.error((e as Error).message); return 2; }
-  const { runNotebooks } = runner;
-  const r = await runNotebooks(files, {
+  const r = await runner.runNotebooks(files, {
     profile, quick: values.quick, timeoutS,
     ...(values['out-dir'] ? { outDir: resolve(values['out-dir']) } : {}),
   });

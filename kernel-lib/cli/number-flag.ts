@@ -1,11 +1,10 @@
-/** Numeric command-line flags: a bad value names the flag. */
+/** Numeric command-line flags: a bad value names the flag (UsageError, exit code 2). Ranges are
+ *  checked by the library config each flag sets; its errors are reworded to the flag by cli.ts. */
+import { numberArg } from './args.ts';
 
 /** `--flag` value as a number, or undefined when the flag is absent. */
 export function numberFlag(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${flag}: expected a number, got '${v}'`);
-  return n;
+  return numberArg(v, flag);
 }
 
 /** `--flag` value as a number, or `dflt` when the flag is absent. */

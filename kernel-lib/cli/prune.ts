@@ -9,7 +9,6 @@
  * (prune/study/: one-shot vs iterative at equal recovery tokens; criteria without recovery) and
  * writes the prune-schedules / prune-criteria tables under results/tables and their run.json under results/runs.
  */
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../runtime/files.ts';
 import { saveModel } from '../model/save-model.ts';
@@ -27,25 +26,47 @@ import type { Tokenizer } from '../tokenizer/types.ts';
 import type { PruneStudyConfig } from '../prune/study/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
+import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
+import { importanceCriteria } from '../prune/importance/index.ts';
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
-const HELP = `usage: lab prune MODEL --out DIR [options]
-  --target F            fraction to remove (default ${pruneDefaults.target})
-  --of total|non-embedding|pruned   what the fraction counts (default ${pruneDefaults.of})
-  --groups heads,mlp    unit kinds to prune (default ${pruneDefaults.groups.join(',')})
-  --criterion NAME      magnitude-l1 | magnitude-l2 | taylor | activation | random (default ${pruneDefaults.criterion})
-  --selection uniform|global        (default ${pruneDefaults.selection}; global gives per-layer MLP widths HF cannot load)
-  --schedule one-shot|iterative     (default ${pruneDefaults.schedule}); --iterations K (default ${pruneDefaults.iterations})
-  --min-heads N  --min-mlp-width N  --round-mlp-to N  --calibration-samples N  --seed N
-  --recover corpus:NAME|none        NAME = ${corpusNames.join(' | ')} | all (default none)
-  --recover-steps N     updates per iteration (default 50), or --recover-epochs E over the train split
-  --batch-size N (8)  --lr F (3e-4)  --block-size T (64)  --eval-blocks N (48; 0 = no perplexity)
-  --data corpus:NAME    calibration/perplexity corpus when --recover none (default all)
-  --layout hf|lab|auto  layout of DIR/model (default auto)   --no-cost   skip latency measurement
-  --study schedules|criteria   run a study instead (no --out needed; --study-name NAME names its table,
-                        --seed also seeds recovery); --recover-tokens N = total budget
-                        per schedule (default 16384); criteria ranking uses --target (default 0.3)`;
+const d = pruneDefaults;
+export const spec = {
+  name: 'lab prune',
+  usage: 'MODEL --out DIR [options]   |   lab prune MODEL --study schedules|criteria [options]',
+  description: 'Structured pruning (attention heads / MLP neurons), one-shot or iterative with recovery fine-tuning;\n'
+    + 'resumable between iterations (rerun the same command). --study runs the mini-profile studies instead.',
+  positionals: { min: 1, max: 1, names: ['MODEL'] },
+  flags: {
+    target: { type: 'string', value: 'F', help: `fraction of parameters to remove, in (0, 1) (default ${d.target})` },
+    of: { type: 'string', value: 'total|non-embedding|pruned', help: `what the fraction counts (default ${d.of})` },
+    groups: { type: 'string', value: 'heads,mlp', help: `unit kinds to prune (default ${d.groups.join(',')})` },
+    criterion: { type: 'string', value: 'NAME', help: `magnitude-l1 | magnitude-l2 | taylor | activation | random (default ${d.criterion})` },
+    selection: { type: 'string', value: 'uniform|global', help: `default ${d.selection}; global gives per-layer MLP widths transformers cannot load` },
+    schedule: { type: 'string', value: 'one-shot|iterative', help: `(default ${d.schedule})` },
+    iterations: { type: 'string', value: 'K', help: `prune+recover steps of the iterative schedule (default ${d.iterations})` },
+    'min-heads': { type: 'string', value: 'N', help: `heads kept per layer at least (default ${d.minHeads})` },
+    'min-mlp-width': { type: 'string', value: 'N', help: `MLP neurons kept per layer at least (default ${d.minMlpWidth})` },
+    'round-mlp-to': { type: 'string', value: 'N', help: `kept MLP width rounded up to a multiple of N (default ${d.roundMlpTo})` },
+    'calibration-samples': { type: 'string', value: 'N', help: `sequences for taylor / activation (default ${d.calibrationSamples})` },
+    seed: { type: 'string', value: 'N', help: `seed of the random criterion and recovery (default ${d.seed})` },
+    recover: { type: 'string', value: 'corpus:NAME|none', default: 'none', help: `recovery fine-tuning after each step (NAME = ${corpusNames.join(' | ')} | all; default none)` },
+    'recover-steps': { type: 'string', value: 'N', help: 'updates per iteration (default 50)' },
+    'recover-epochs': { type: 'string', value: 'E', help: 'instead of --recover-steps: epochs of the train split per iteration' },
+    'batch-size': { type: 'string', value: 'N', default: '8', help: 'recovery batch (default 8)' },
+    lr: { type: 'string', value: 'F', default: '3e-4', help: 'recovery learning rate (default 3e-4)' },
+    'block-size': { type: 'string', value: 'T', default: '64', help: 'tokens per block (default 64)' },
+    'eval-blocks': { type: 'string', value: 'N', default: '48', help: 'validation blocks for perplexity (default 48; 0 = no perplexity)' },
+    data: { type: 'string', value: 'corpus:NAME', default: 'corpus:all', help: 'calibration / perplexity corpus when --recover none (default corpus:all)' },
+    layout: { type: 'string', value: 'hf|lab|auto', default: 'auto', help: 'layout of the saved model (default auto)' },
+    'no-cost': { type: 'boolean', help: 'skip the latency measurement' },
+    out: { type: 'string', value: 'DIR', help: 'output folder (required unless --study)' },
+    study: { type: 'string', value: 'schedules|criteria', help: 'run a study instead (no --out needed; the criteria ranking uses --target, default 0.3; --seed also seeds recovery)' },
+    'recover-tokens': { type: 'string', value: 'N', default: '16384', help: 'study: total recovery budget per schedule (default 16384)' },
+    'study-name': { type: 'string', value: 'NAME', help: 'study: name of its table' },
+  },
+} as const satisfies CommandSpec;
 
 function corpora(spec: string, flag: string): readonly CorpusName[] {
   const m = /^corpus:(.+)$/.exec(spec);
@@ -57,23 +78,17 @@ function corpora(spec: string, flag: string): readonly CorpusName[] {
 
 
 export async function run(argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: {
-      target: { type: 'string' }, of: { type: 'string' }, groups: { type: 'string' }, criterion: { type: 'string' },
-      selection: { type: 'string' }, schedule: { type: 'string' }, iterations: { type: 'string' },
-      'min-heads': { type: 'string' }, 'min-mlp-width': { type: 'string' }, 'round-mlp-to': { type: 'string' },
-      'calibration-samples': { type: 'string' }, seed: { type: 'string' },
-      recover: { type: 'string', default: 'none' }, 'recover-steps': { type: 'string' }, 'recover-epochs': { type: 'string' },
-      'batch-size': { type: 'string', default: '8' }, lr: { type: 'string', default: '3e-4' },
-      'block-size': { type: 'string', default: '64' }, 'eval-blocks': { type: 'string', default: '48' },
-      data: { type: 'string', default: 'corpus:all' }, layout: { type: 'string', default: 'auto' },
-      'no-cost': { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      study: { type: 'string' }, 'recover-tokens': { type: 'string', default: '16384' }, 'study-name': { type: 'string' },
-    },
-  });
-  if (o.help) { console.log(HELP); return 0; }
-  if (positionals.length !== 1 || (!o.out && !o.study)) { console.error(HELP); return 2; }
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) { console.log(helpText(spec)); return 0; }
+  const { values: o, positionals } = parsed;
+  if (!o.out && !o.study) throw new UsageError('--out DIR is required (or --study schedules|criteria)');
+  if (o.out) outDirArg(o.out, 'out');
+  choiceArg(o.criterion, 'criterion', [...importanceCriteria.keys()]);
+  choiceArg(o.of, 'of', ['total', 'non-embedding', 'pruned']);
+  choiceArg(o.selection, 'selection', ['uniform', 'global']);
+  choiceArg(o.schedule, 'schedule', ['one-shot', 'iterative']);
+  choiceArg(o.layout, 'layout', ['hf', 'lab', 'auto']);
+  choiceArg(o.study, 'study', ['schedules', 'criteria']);
   const overrides: Partial<Record<keyof PruneConfig, unknown>> = {
     target: num(o.target, 'target'), of: o.of, groups: o.groups?.split(','), criterion: o.criterion,
     selection: o.selection, schedule: o.schedule, iterations: num(o.iterations, 'iterations'),

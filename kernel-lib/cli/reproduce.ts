@@ -2,20 +2,32 @@
  * `lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR]`: the study end to end.
  * `--dry-run` lists every download, its size, the steps, and the backend and memory the profile needs.
  */
-import { parseArgs } from 'node:util';
 import { getProfile } from '../experiments/profiles.ts';
 import { reproduce } from '../experiments/reproduce.ts';
 import { dryRun } from '../experiments/dry-run.ts';
 import { textTable } from './open-model.ts';
+import { choiceArg, helpText, inDirArg, parseCommand, type CommandSpec } from './args.ts';
 
 export const summary = 'run the whole study (Tables 1-3, perplexity table, plots) for a profile; --dry-run to see the plan';
 
+export const spec = {
+  name: 'lab reproduce',
+  usage: '[--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR]',
+  description: 'The study end to end: each step cached under results/steps, tables and plots under results/.',
+  flags: {
+    profile: { type: 'string', value: 'mini|paper', default: 'mini', help: 'mini: embedded models and generated tasks (no download); paper: the real models and datasets' },
+    quick: { type: 'boolean', help: 'fewer documents and updates (a smoke run)' },
+    'dry-run': { type: 'boolean', help: 'list the downloads, steps, backend and memory the profile needs, and exit' },
+    'data-dir': { type: 'string', value: 'DIR', help: 'data folder of the paper profile (default: the folder lab data download fills)' },
+  },
+} as const satisfies CommandSpec;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: {
-    profile: { type: 'string', default: 'mini' }, quick: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false },
-    'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  } });
-  if (values.help) { console.log('usage: lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR]'); return 0; }
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) { console.log(helpText(spec)); return 0; }
+  const { values } = parsed;
+  choiceArg(values.profile, 'profile', ['mini', 'paper']);
+  if (values['data-dir']) inDirArg(values['data-dir'], 'data-dir');
   if (values['data-dir']) process.env.LAB_DATA_DIR = values['data-dir'];
   const profile = getProfile(values.profile, { quick: values.quick || process.env.LAB_QUICK === '1' });
   if (values['dry-run']) {

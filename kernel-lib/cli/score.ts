@@ -3,33 +3,44 @@
  * tokens before it (natural log; the first token has none), and their total.
  * JSON shape (stable): {"ids": [...], "tokens": [...], "logprobs": [null, x, ...], "total": x}
  */
-import { parseArgs } from 'node:util';
 import { scoreTokens } from '../model/lm.ts';
 import { openModel, textTable } from './open-model.ts';
+import { helpText, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 export const summary = 'log-probability of each token given the previous ones, and the total';
 
+export const spec = {
+  name: 'lab score',
+  usage: 'MODEL (--text T | --ids 1,2,3) [--json]',
+  description: 'Natural-log probability of each token given the tokens before it (the first has none), and the total.',
+  positionals: { min: 1, max: 1, names: ['MODEL'] },
+  flags: {
+    text: { type: 'string', value: 'T', help: 'text to score (tokenized with the model\'s tokenizer)' },
+    ids: { type: 'string', value: '1,2,3', help: 'token ids to score instead of --text' },
+    json: { type: 'boolean', help: 'print {"ids", "tokens", "logprobs", "total"}' },
+    revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
+  },
+} as const satisfies CommandSpec;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
-    text: { type: 'string' }, ids: { type: 'string' }, json: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  } });
-  if (values.help || positionals.length !== 1 || (values.text === undefined) === (values.ids === undefined)) {
-    console.error('usage: lab score MODEL (--text T | --ids 1,2,3) [--json] [--revision R]');
-    return values.help ? 0 : 2;
-  }
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) { console.log(helpText(spec)); return 0; }
+  const { values, positionals } = parsed;
+  if ((values.text === undefined) === (values.ids === undefined)) throw new UsageError('give exactly one of --text T or --ids 1,2,3');
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
   let ids: number[];
   if (values.ids !== undefined) {
     ids = values.ids.split(',').map((s, i) => {
       const n = Number(s.trim());
-      if (!Number.isInteger(n) || n < 0 || n >= model.config.vocabSize) throw new Error(`--ids: item ${i + 1} (${JSON.stringify(s)}) is not a token id in [0, ${model.config.vocabSize})`);
+      if (s.trim() === '' || !Number.isInteger(n) || n < 0 || n >= model.config.vocabSize) throw new UsageError(`--ids: item ${i + 1} (${JSON.stringify(s)}) is not a token id in [0, ${model.config.vocabSize})`);
       return n;
     });
   } else {
     ids = tokenizer.encode(values.text!);
   }
-  if (ids.length === 0) throw new Error('nothing to score: the text has no tokens');
-  if (ids.length > model.config.maxPositions) throw new Error(`${ids.length} tokens exceed the model's context of ${model.config.maxPositions}`);
+  const flag = values.ids !== undefined ? '--ids' : '--text';
+  if (ids.length === 0) throw new UsageError(`${flag}: nothing to score (no tokens)`);
+  if (ids.length > model.config.maxPositions) throw new UsageError(`${flag}: ${ids.length} tokens exceed the model's context of ${model.config.maxPositions}`);
   const T = ids.length;
   const targets = new Int32Array(T).fill(-1);
   for (let t = 0; t + 1 < T; t++) targets[t] = ids[t + 1]!;

@@ -2,19 +2,27 @@
  * `lab tokenize MODEL --text T [--json]`: the model's tokenizer on a text.
  * JSON shape (stable): {"ids": [int...], "tokens": [string...]}
  */
-import { parseArgs } from 'node:util';
 import { openTokenizer, textTable } from './open-model.ts';
+import { helpText, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 export const summary = 'token ids and token strings of a text, with the model\'s tokenizer';
 
+export const spec = {
+  name: 'lab tokenize',
+  usage: 'MODEL --text T [--json]',
+  positionals: { min: 1, max: 1, names: ['MODEL'] },
+  flags: {
+    text: { type: 'string', value: 'T', help: 'text to tokenize (required)' },
+    json: { type: 'boolean', help: 'print {"ids", "tokens"}' },
+    revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
+  },
+} as const satisfies CommandSpec;
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
-    text: { type: 'string' }, json: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  } });
-  if (values.help || positionals.length !== 1 || values.text === undefined) {
-    console.error('usage: lab tokenize MODEL --text T [--json] [--revision R]');
-    return values.help ? 0 : 2;
-  }
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) { console.log(helpText(spec)); return 0; }
+  const { values, positionals } = parsed;
+  if (values.text === undefined) throw new UsageError('--text is required');
   const { tokenizer } = await openTokenizer(positionals[0]!, values.revision);
   const ids = tokenizer.encode(values.text);
   const tokens = tokenizer.tokens(ids);

@@ -122,6 +122,11 @@ function runRolling(
   return { row, size: docs.length, samples };
 }
 
+/** A task version as lm-eval writes it: a number (YAML `version: 1.0` -> 1.0, `2` -> 2); our own non-numeric versions stay strings. */
+function versionValue(v: string): number | string {
+  return /^\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}
+
 function leafNames(g: TaskGroup): string[] {
   return g.members.flatMap((m) => { const sub = getGroup(m); return sub ? leafNames(sub) : [m]; });
 }
@@ -132,6 +137,8 @@ export async function evaluate(
 ): Promise<EvalResult> {
   const c: EvalConfig = { ...defaults, ...config };
   validate(c);
+  const date = Date.now() / 1000;                 // lm-eval's `date`: time.time() at the start (Unix seconds)
+  const startTime = performance.now() / 1000;     // lm-eval's start_time / end_time: a monotonic clock (seconds, arbitrary origin)
   const { tasks: leaves, groups } = expandTasks(tasks);
   const fingerprint = modelFingerprint(model);
   const cacheRoot = c.cacheDir === null ? null : c.cacheDir ?? join(labCacheDir(), 'eval');
@@ -149,23 +156,25 @@ export async function evaluate(
   const results: Record<string, ResultRow> = {};
   const groupRows: Record<string, ResultRow> = {};
   const groupSubtasks: Record<string, string[]> = {};
-  const versions: Record<string, string> = {};
+  const versions: Record<string, number | string> = {};
   const higher: Record<string, Record<string, boolean>> = {};
   for (const g of groups) {
     const ls = new Map<string, LeafResult>();
     for (const n of leafNames(g)) ls.set(n, outcomes.get(n)!);
-    const row = aggregateGroup(g, ls);
+    // lm-eval's result rows hold metrics only: the GLUE mean's list of components stays out of them.
+    const { 'components,none': _components, ...row } = aggregateGroup(g, ls);
     results[g.name] = row;
     groupRows[g.name] = row;
     groupSubtasks[g.name] = [...g.members];
-    versions[g.name] = g.version;
+    versions[g.name] = versionValue(g.version);
     higher[g.name] = g.aggregate === 'glue-mean' ? { score: true } : { acc: true };
   }
   for (const task of leaves) {
     results[task.name] = outcomes.get(task.name)!.row;
-    versions[task.name] = task.version;
+    versions[task.name] = versionValue(task.version);
     higher[task.name] = Object.fromEntries(task.metrics.map((m) => [m, !m.includes('perplexity') && m !== 'bits_per_byte']));
   }
+  const endTime = performance.now() / 1000;
   return {
     results,
     groups: groupRows,
@@ -192,6 +201,10 @@ export async function evaluate(
       harness_version: HARNESS_VERSION,
       add_bos_token: false,
     },
+    date,
+    start_time: startTime,
+    end_time: endTime,
+    total_evaluation_time_seconds: String(endTime - startTime),   // a string, as lm-eval writes it
     ...(c.logSamples ? { samples: Object.fromEntries([...outcomes].map(([n, o]) => [n, o.samples])) } : {}),
   };
 }

@@ -9,6 +9,13 @@ function fmt(v: MetricValue | string | undefined): string {
   return typeof v === 'number' ? v.toFixed(4) : String(v ?? '');
 }
 
+/** A version as lm-eval's table prints it: task versions are YAML floats (1.0), group versions ints (2). */
+function versionText(result: EvalResult, name: string): string {
+  const v = result.versions[name];
+  if (typeof v === 'number') return Number.isInteger(v) && !(name in result.groups) ? v.toFixed(1) : String(v);
+  return String(v ?? '');
+}
+
 function render(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => `|${cells.map((c, i) => (i >= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('|')}|`;
@@ -28,7 +35,7 @@ function rowsFor(result: EvalResult, names: readonly string[], depth: Map<string
       const hib = result.higher_is_better[name]?.[m];
       const se = r[`${m}_stderr,none`];
       out.push([
-        i === 0 ? alias : '', i === 0 ? String(result.versions[name] ?? '') : '', i === 0 ? 'none' : '',
+        i === 0 ? alias : '', i === 0 ? versionText(result, name) : '', i === 0 ? 'none' : '',
         i === 0 ? String(result['n-shot'][name] ?? 0) : '', m, hib === undefined ? '' : hib ? '↑' : '↓',
         fmt(r[k]), se === undefined ? '' : '±', fmt(se),
       ]);

@@ -108,11 +108,18 @@ export interface EvalResult {
   readonly results: Record<string, Record<string, MetricValue | string>>;
   readonly groups: Record<string, Record<string, MetricValue | string>>;
   readonly group_subtasks: Record<string, string[]>;
-  readonly versions: Record<string, string>;
+  /** Task / group version: a number as lm-eval writes it (1.0, 2); a string only for our own groups (glue: 'lab-1'). */
+  readonly versions: Record<string, number | string>;
   readonly 'n-shot': Record<string, number>;
   readonly higher_is_better: Record<string, Record<string, boolean>>;
   readonly 'n-samples': Record<string, { original: number; effective: number }>;
   readonly config: Record<string, unknown>;
+  /** Start of the run, Unix seconds (lm-eval: time.time()). */
+  readonly date?: number;
+  /** Monotonic clock at start and end, seconds (lm-eval: time.perf_counter()); their difference as a string. */
+  readonly start_time?: number;
+  readonly end_time?: number;
+  readonly total_evaluation_time_seconds?: string;
   /** Per-document samples (when requested). */
   readonly samples?: Record<string, SampleLog[]>;
 }

@@ -2,6 +2,9 @@
  * Text generation: greedy decoding or top-k sampling, one token at a time over the full window
  * (no KV cache: the models this library runs generate short continuations, and recomputing the
  * window keeps every family's forward the only model code).
+ * The context is a hard limit: generation stops when prompt + new tokens fill the model's
+ * positions (`stop: 'context'`); it never slides the window (GPT-2's learned positions end at
+ * n_positions, and a slid window would change every earlier token's position).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lastLogits } from '../model/lm.ts';
@@ -23,6 +26,18 @@ export interface Generation {
   readonly promptIds: number[];
   readonly ids: number[];          // the new tokens only
   readonly text: string;           // decoded new tokens
+  /** Why it ended: the eos token, maxNewTokens reached, or the model's context full. */
+  readonly stop: 'eos' | 'max-new-tokens' | 'context';
+}
+
+/** Called after each new token (progress lines). */
+export interface GenerateHooks {
+  onToken?(done: number, budget: number): void;
+}
+
+/** New tokens that fit after a prompt of `promptLength` tokens: min(maxNewTokens, context - promptLength). */
+export function newTokenBudget(model: LanguageModel, promptLength: number, maxNewTokens: number): number {
+  return Math.max(0, Math.min(maxNewTokens, model.config.maxPositions - promptLength));
 }
 
 function validate(c: GenerateConfig): void {
@@ -50,28 +65,32 @@ export function pickToken(row: Float32Array, topK: number, temperature: number, 
   return idx[idx.length - 1]!;
 }
 
-export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: string, config: Partial<GenerateConfig> = {}): Generation {
+export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: string, config: Partial<GenerateConfig> = {}, hooks: GenerateHooks = {}): Generation {
   const c = { ...generateDefaults, ...config };
   validate(c);
   const promptIds = tokenizer.encode(prompt);
   // An empty prompt starts from the document separator: BOS where the vocabulary has one
   // (sentencepiece models such as Llama's), else EOS (GPT-2's <|endoftext|>).
   if (promptIds.length === 0) promptIds.push(tokenizer.bosTokenId ?? tokenizer.eosTokenId);
+  const C = model.config.maxPositions;
+  if (promptIds.length > C) throw new Error(`generate: the prompt has ${promptIds.length} tokens, more than the model's context of ${C} positions`);
+  const budget = newTokenBudget(model, promptIds.length, c.maxNewTokens);
   const rng = createRng(c.seed);
   const seq = promptIds.slice();
   const out: number[] = [];
-  for (let step = 0; step < c.maxNewTokens; step++) {
-    const window = seq.slice(-model.config.maxPositions);
-    const row = tf.tidy(() => tf.reshape(lastLogits(model, tf.tensor2d(window, [1, window.length], 'int32')), [-1]));   // [V]
+  let stop: Generation['stop'] = budget < c.maxNewTokens ? 'context' : 'max-new-tokens';
+  for (let step = 0; step < budget; step++) {
+    const row = tf.tidy(() => tf.reshape(lastLogits(model, tf.tensor2d(seq, [1, seq.length], 'int32')), [-1]));   // [V]
     const values = row.dataSync() as Float32Array;
     row.dispose();
     const next = pickToken(values, c.topK, c.temperature, rng.next());
-    if (c.stopAtEos && next === tokenizer.eosTokenId) break;
+    if (c.stopAtEos && next === tokenizer.eosTokenId) { stop = 'eos'; break; }
     seq.push(next);
     out.push(next);
+    hooks.onToken?.(out.length, budget);
   }
   // The new text is what decoding the whole sequence adds to the prompt's text: sentencepiece
   // decoders drop a leading space at the start of what they decode, which must not happen mid-text.
   const before = tokenizer.decode(promptIds), all = tokenizer.decode([...promptIds, ...out]);
-  return { promptIds, ids: out, text: all.startsWith(before) ? all.slice(before.length) : tokenizer.decode(out) };
+  return { promptIds, ids: out, text: all.startsWith(before) ? all.slice(before.length) : tokenizer.decode(out), stop };
 }

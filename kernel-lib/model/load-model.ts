@@ -51,8 +51,18 @@ export async function resolveModelDir(idOrDir: string, revision?: string): Promi
     if (!statSync(idOrDir).isDirectory() && ggufFileOf(idOrDir) === null) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors) or a .gguf file, got a file`);
     return idOrDir;
   }
-  if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${idOrDir}: no such folder, and not a hub model id (org/name)`);
-  const dir = await snapshotDownload(idOrDir, { revision, allowPatterns: MODEL_FILE_PATTERNS });
+  const notLocal = `${idOrDir}: not a folder, not mini/mini-olmo`;
+  if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${notLocal}, and not a hub model id (org/name, or a name like gpt2)`);
+  let dir: string;
+  try {
+    dir = await snapshotDownload(idOrDir, { revision, allowPatterns: MODEL_FILE_PATTERNS });
+  } catch (e) {
+    // the hub's message starts with `repo@revision: `; say first what else the name was tried as
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!msg.startsWith(`${idOrDir}@`)) throw new Error(`${notLocal}, and ${msg}`, { cause: e });
+    const at = msg.indexOf(': ');   // keep `repo@revision` in front
+    throw new Error(`${msg.slice(0, at)}: not a folder, not mini/mini-olmo, and ${msg.slice(at + 2)}`, { cause: e });
+  }
   if (!existsSync(join(dir, SAFETENSORS_FILE)) && !existsSync(join(dir, SAFETENSORS_INDEX_FILE))) {
     const hint = existsSync(join(dir, 'config.json')) ? await pickleHint(idOrDir, revision) : '';
     throw new Error(`${idOrDir}@${revision ?? 'main'}: the repo has no ${SAFETENSORS_FILE} or ${SAFETENSORS_INDEX_FILE}${hint}`);
