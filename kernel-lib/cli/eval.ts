@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { openModel } from './open-model.ts';
+import { settings } from '../runtime/settings.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatResultsTable } from '../eval/format-results-table.ts';
 import { listTasks } from '../eval/tasks/index.ts';
@@ -36,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   } });
   if (values.list) { console.log(listTasks().join('\n')); return 0; }
   if (values.help || positionals.length !== 1 || !values.tasks) { console.error(USAGE); return values.help ? 0 : 2; }
-  const dataDir = values['data-dir'] ?? process.env.LAB_REAL_DATA;
+  const dataDir = values['data-dir'] ?? settings().realDataDir;
   const tasks = values.tasks.split(',').map((s) => s.trim()).filter(Boolean);
   const bootstrap = values['bootstrap-iters'] === '0' ? 0 : positiveNumber(values['bootstrap-iters'], 'bootstrap-iters', true);
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);

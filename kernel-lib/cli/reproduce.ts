@@ -7,6 +7,7 @@ import { getProfile } from '../experiments/profiles.ts';
 import { reproduce } from '../experiments/reproduce.ts';
 import { dryRun } from '../experiments/dry-run.ts';
 import { textTable } from './open-model.ts';
+import { settings } from '../runtime/settings.ts';
 
 export const summary = 'run the whole study (Tables 1-3, perplexity table, plots) for a profile; --dry-run to see the plan';
 
@@ -16,8 +17,9 @@ export async function run(argv: string[]): Promise<number> {
     'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   } });
   if (values.help) { console.log('usage: lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR]'); return 0; }
-  if (values['data-dir']) process.env.LAB_DATA_DIR = values['data-dir'];
-  const profile = getProfile(values.profile, { quick: values.quick || process.env.LAB_QUICK === '1' });
+  const named = getProfile(values.profile, { quick: values.quick || settings().quick });
+  // --data-dir replaces the folder a non-mini profile reads (the mini data is generated).
+  const profile = values['data-dir'] && named.data.kind === 'folder' ? { ...named, data: { kind: 'folder' as const, dir: values['data-dir'] } } : named;
   if (values['dry-run']) {
     const plan = await dryRun(profile);
     console.log(`profile '${profile.name}': ${profile.description}\n\ndownloads:`);

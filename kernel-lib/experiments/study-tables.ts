@@ -44,7 +44,7 @@ function modelsLine(profile: Profile): string {
 }
 
 function write(profile: Profile, name: string, title: string, rows: readonly OursRow[], extraNotes: readonly string[] = []): StudyTable {
-  const t = oursVsPaper(rows, { profile: profile.name + (profile.quick ? ' (quick)' : ''), models: modelsLine(profile) });
+  const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
   const notes = [...t.notes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.', ...extraNotes];
   return { name, title, table: t.table, notes, files: writeTable(t.table, name, { title, notes }) };
 }
@@ -81,7 +81,7 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
     return `${r.schedule}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
       + `sparsity ${(100 * last.sparsity.total).toFixed(1)}% of all / ${(100 * last.sparsity.nonEmbedding).toFixed(1)}% of non-embedding / ${(100 * last.sparsity.pruned).toFixed(1)}% of attention+MLP weights; ${r.recoveryTokens} recovery tokens.`;
   });
-  const notes = [`ours: profile '${profile.name}'${profile.quick ? ' (quick)' : ''}; perplexity on held-out recovery-corpus documents, disjoint blocks. Paper: WikiText-103 validation.`, ...detail];
+  const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks. Paper: WikiText-103 validation.`, ...detail];
   const title = 'One-shot vs iterative pruning: validation perplexity after recovery';
   return { name: 'table2-perplexity', title, table, notes, files: writeTable(table, 'table2-perplexity', { title, notes }) };
 }
