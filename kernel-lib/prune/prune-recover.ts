@@ -74,6 +74,8 @@ export interface PruneRecoverSpec {
   /** Extra identity folded into prune()'s resume hash. */
   readonly recipe?: unknown;
   readonly describe?: Readonly<Record<string, unknown>>;
+  /** Called after each finished iteration (progress). */
+  readonly onIteration?: (iteration: number, iterations: number) => void;
 }
 
 export interface PruneRecoverResult {
@@ -110,7 +112,7 @@ export async function pruneAndRecover(
   const res = await prune(model, spec.prune, {
     calibration: d.calibration, recover, outDir,
     evaluate: spec.measure === false ? undefined : (m) => heldOutPerplexity(m, d.validation),
-    recipe: spec.recipe ?? { recovery: spec.recovery, steps },
+    recipe: spec.recipe ?? { recovery: spec.recovery, steps }, onIteration: spec.onIteration,
   });
   return { model: res.model, log: res.log, steps, recoveryTokens: tokens, recoveryCurve: curve, data: d };
 }

@@ -59,6 +59,8 @@ export interface PruneRunOptions {
   readonly outDir?: string;
   /** Free-form identity of recover/evaluate/calibration folded into the resume hash (so a changed recipe does not resume). */
   readonly recipe?: unknown;
+  /** Called after each finished iteration (progress). */
+  readonly onIteration?: (iteration: number, iterations: number) => void;
 }
 
 
@@ -124,6 +126,7 @@ export async function prune(
       await saveModel(current, join(dir, 'model'), { layout: 'lab' });
       writeLog();
     }
+    opts.onIteration?.(k + 1, targets.length);
   }
   if (current === model) throw new Error('prune: the schedule produced no iteration');
   return { model: current, log: { config: cfg, configHash, base, metricBase, iterations: done } };
