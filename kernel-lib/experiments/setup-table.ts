@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../runtime/backend.ts';
 import { findChromium } from '../report/chromium.ts';
-import { readMiniManifest } from '../data/mini/generate-mini-data.ts';
+import { readMiniManifest } from '../mini/generate-mini-data.ts';
 import { projectRoot } from '../runtime/files.ts';
 import { studyDataDir } from './study-inputs.ts';
 import type { Profile } from './profiles.ts';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel, resolveModelDir } from '../model/load-model.ts';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
-import { generateMiniData } from '../data/mini/generate-mini-data.ts';
+import { generateMiniData } from '../mini/generate-mini-data.ts';
 import { hubDataDir } from '../data/download-data.ts';
 import { initBackend } from '../runtime/backend.ts';
 import { sha256 } from '../runtime/files.ts';

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateMiniData } from '../../kernel-lib/data/mini/generate-mini-data.ts';
+import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const lab = (args: string[]) => {

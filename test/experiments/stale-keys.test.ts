@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
 import { saveModel } from '../../kernel-lib/model/save-model.ts';
 import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
-import { generateMiniData } from '../../kernel-lib/data/mini/generate-mini-data.ts';
+import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
 import { getProfile, type Profile } from '../../kernel-lib/experiments/profiles.ts';
 import { evaluateStep } from '../../kernel-lib/experiments/steps/evaluate-step.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';

@@ -7,8 +7,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashKey, labCacheDir, writeJsonAtomic } from '../../runtime/files.ts';
-import { loadCorpus, type CorpusDocument, type CorpusSplitConfig } from '../corpora.ts';
+import { hashKey, labCacheDir, writeJsonAtomic } from '../runtime/files.ts';
+import { loadCorpus, type CorpusDocument, type CorpusSplitConfig } from '../data/corpora.ts';
 import { makePool, taskRng, type Pool } from './mini-text.ts';
 import { billsumRows, hotpotRows, obqaRows, piqaRows, siqaRows } from './finetune-tasks.ts';
 import { hellaswagRows, mmluKinds, mmluRow, mmluSubjects } from './eval-tasks.ts';
