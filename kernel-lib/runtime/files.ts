@@ -1,6 +1,6 @@
 /** File helpers every writer uses: nothing written is ever left half-done. */
 import { mkdirSync, renameSync, writeFileSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { settings } from './settings.ts';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -43,6 +43,12 @@ export function hfHome(): string {
 /** Where runs write tables, plots and run JSON: LAB_RESULTS_DIR or <project>/results. */
 export function resultsDir(): string {
   return settings().resultsDir ?? join(projectRoot, 'results');
+}
+
+/** A path as recorded in committed files: relative to the project root when inside it (no machine paths). */
+export function portablePath(p: string): string {
+  const r = relative(projectRoot, resolve(p));
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
 }
 
 /** sha256 hex of a string or bytes. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAPER, paperRow, paperValue } from '../../kernel-lib/report/paper.ts';
 
-// Values copied by hand from /work/shared/paper/seed.md.
+// Values copied by hand from the write-up's Tables 1-3 (the source kernel-lib/report/paper.ts transcribes).
 test('published numbers with provenance', () => {
   assert.deepEqual(paperValue('t1.olmo-ft', 'piqa'), {
     value: 0.7503, provenance: { source: 'seed.md', table: 'Table 1', row: 'Fine-Tuned OLMO-1B', column: 'PIQA' },
