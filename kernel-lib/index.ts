@@ -1,6 +1,6 @@
 /**
  * Pruning Lab public API: the only module notebooks, the CLI and external scripts import.
- * Every export is listed by name under its heading (STYLE P13); no `export *`.
+ * Every export is listed by name under its heading; no `export *`.
  */
 
 // ---- runtime ---------------------------------------------------------------------------

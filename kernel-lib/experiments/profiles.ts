@@ -1,5 +1,5 @@
 /**
- * The study's two profiles (DESIGN principle 6): typed configs of the same steps.
+ * The study's two profiles: typed configs of the same steps.
  *   - `mini`: runs here with no download. The mini GPT-2 (models/mini) and the mini OLMo
  *     (models/mini-olmo), both pretrained by the project on the State of the Union addresses and
  *     Moby-Dick with the GPT-2 tokenizer, stand in for GPT-2 and OLMo-1B; tasks are the generated
@@ -49,7 +49,7 @@ export interface Profile {
   readonly measureLatency: boolean;
   /** What the run needs: shown by the dry run and the setup notebook. */
   readonly needs: { readonly backend: string; readonly memory: string; readonly time: string };
-  /** Our choices where the write-up is silent (NOTES.md), shown in the notebooks. */
+  /** Our choices where the write-up is silent, shown in the notebooks. */
   readonly choices: readonly string[];
 }
 

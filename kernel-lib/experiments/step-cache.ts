@@ -1,5 +1,5 @@
 /**
- * The step cache (DESIGN principle 5): a step is keyed by a hash of its name, inputs and config;
+ * The step cache: a step is keyed by a hash of its name, inputs and config;
  * its artifacts live in `results/steps/<step>-<hash>/`, and `step.json` (result + config +
  * provenance) is written atomically LAST, so a folder without it is an interrupted run that the
  * step resumes from whatever checkpoints it left there. A cached step returns at once.

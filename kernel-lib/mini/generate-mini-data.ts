@@ -1,5 +1,5 @@
 /**
- * The mini profile's task data (DESIGN principle 6): generated from the embedded corpora,
+ * The mini profile's task data: generated from the embedded corpora,
  * deterministic for a seed, written in the publishers' layouts (datasets/README.md) so the
  * evaluation harness and the fine-tuning sources read it exactly like real files.
  * Train rows come from the corpus train documents, held-out rows from the validation + test

@@ -1,5 +1,5 @@
 /**
- * prune(model, config): the schedule loop (STYLE P8, P12). For each target of the schedule
+ * prune(model, config): the schedule loop. For each target of the schedule
  * (one-shot: [target]; iterative: Zhu & Gupta's cubic curve over `iterations`), plan on the
  * current model relative to the ORIGINAL parameter counts, apply, then recover (a callback, e.g.
  * H-train's finetune on a corpus). Returns a new model and a JSON-serialisable log; the input

@@ -1,6 +1,6 @@
 /**
  * The write-up's published numbers (its Tables 1-3, transcribed by hand) as typed data with provenance,
- * plus the reading notes' caveats (NOTES.md) as data, so every side-by-side table can show them.
+ * plus the reading notes' caveats as data, so every side-by-side table can show them.
  * Nothing here is computed: values are copied digit for digit from the write-up.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Backend choice: tfjs-node-gpu -> tfjs-node -> wasm -> cpu (DESIGN "Runtime").
+ * Backend choice: tfjs-node-gpu -> tfjs-node -> wasm -> cpu.
  *
  * The two native backends are optional dependencies: their install downloads libtensorflow,
  * which fails on machines without that network access, and npm then leaves them out. wasm is

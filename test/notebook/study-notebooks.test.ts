@@ -1,5 +1,5 @@
 /**
- * Issue 8, acceptance 2 and 5: every notebook of the study runs headless through the real tslab
+ * Every notebook of the study runs headless through the real tslab
  * kernel in quick mode (tiny budgets, the mini model) without a failing cell, and the notebooks are
  * thin: no function or class definitions, imports only from kernel-lib's public API, outputs stripped.
  */

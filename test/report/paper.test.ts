@@ -16,7 +16,7 @@ test('published numbers with provenance', () => {
 
 test('caveats are data: the suspect OLMo row, the row count', () => {
   const olmo = paperRow('t3.olmo-pruned');
-  assert.deepEqual(olmo.scores, paperRow('t2.gpt2-pruned-iterative').scores);   // the copy error NOTES.md describes
+  assert.deepEqual(olmo.scores, paperRow('t2.gpt2-pruned-iterative').scores);   // the published copy error: Table 3's pruned row repeats Table 2's
   assert.match(olmo.suspect ?? '', /identical/);
   assert.equal(PAPER.rows.filter((r) => r.suspect).length, 1);
   assert.equal(PAPER.finetuneRows.counted, 163876);    // 16113 + 33410 + 4957 + 90447 + 18949

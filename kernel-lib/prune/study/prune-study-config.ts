@@ -1,6 +1,6 @@
 /**
  * Configuration shared by the pruning studies on the mini profile (schedule comparison and
- * criteria ranking). Plain, typed, with defaults (STYLE P2); stored with every result.
+ * criteria ranking). Plain, typed, with defaults; stored with every result.
  */
 import type { PruneConfig } from '../prune-config.ts';
 import type { CorpusName } from '../../data/corpora.ts';
