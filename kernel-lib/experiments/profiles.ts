@@ -16,6 +16,7 @@ import { settings } from '../runtime/settings.ts';
 import type { PruneConfig } from '../prune/prune-config.ts';
 import type { MultitaskConfig } from '../train/multitask.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
+import { pruneStudyDefaults, studyRecoveryPlan } from '../prune/study/prune-study-config.ts';
 
 export type ProfileName = 'mini' | 'paper' | 'quick' | 'paper-quick';
 export type ModelRole = 'gpt2' | 'olmo';
@@ -53,6 +54,8 @@ export interface Profile {
   readonly choices: readonly string[];
 }
 
+const { calibrationBatch: _studyCalibrationBatch, ...STUDY_PRUNE } = pruneStudyDefaults.prune;
+
 const EVAL_TASKS = ['piqa', 'openbookqa', 'mmlu', 'hellaswag', 'glue'] as const;
 
 const COMMON_CHOICES = [
@@ -78,10 +81,8 @@ export const miniProfile: Profile = {
   // 40 updates of 4 x 128 tokens (loss on answer tokens only); HotpotQA / BillSum contexts cut to 96
   // tokens so the 128-token blocks hold whole records.
   multitask: { train: { steps: 40, batchSize: 4, lr: 1e-3, schedule: 'linear', warmupSteps: 4, evalEvery: 20, dropout: false }, blockSize: 128, format: { hotpotContextTokens: 96, billTextTokens: 96 }, validationBlocks: 16 },
-  gpt2Prune: {
-    prune: { target: 0.47, of: 'pruned', groups: ['heads', 'mlp'], criterion: 'taylor', selection: 'uniform', iterations: 4, calibrationSamples: 16 },
-    recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 16_384, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
-  },
+  // The pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both.
+  gpt2Prune: { prune: STUDY_PRUNE, recovery: studyRecoveryPlan(pruneStudyDefaults) },
   olmoPrune: {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 16 },
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
