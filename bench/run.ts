@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchCase } from './case.ts';
 import { median } from './case.ts';
+import { childEnv } from '../kernel-lib/runtime/settings.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   if (positionals.length && chosen.length !== positionals.length) throw new Error(`unknown case among ${positionals.join(', ')}: known ${cases.map((x) => x.name).join(', ')}`);
   const rows: Record<string, unknown>[] = [];
   for (const c of chosen) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--case', c.name], { encoding: 'utf8', env: { ...process.env, LAB_QUIET: '1' } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--case', c.name], { encoding: 'utf8', env: childEnv({ LAB_QUIET: '1' }) });
     const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
     if (r.status !== 0 || !line) {
       const row = { case: c.name, error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ') };

@@ -12,11 +12,11 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { initBackend } from '../kernel-lib/runtime/backend.ts';
-import { resultsDir, writeFileAtomic, writeJsonAtomic } from '../kernel-lib/runtime/files.ts';
+import { portablePath, resultsDir, writeFileAtomic, writeJsonAtomic } from '../kernel-lib/runtime/files.ts';
 import { loadModel, resolveModelDir } from '../kernel-lib/model/load-model.ts';
 import { saveModel } from '../kernel-lib/model/save-model.ts';
 import { loadTokenizer } from '../kernel-lib/tokenizer/load-tokenizer.ts';
-import { generateMiniData, type MiniManifest } from '../kernel-lib/data/mini/generate-mini-data.ts';
+import { generateMiniData, type MiniManifest } from '../kernel-lib/mini/generate-mini-data.ts';
 import { evaluate } from '../kernel-lib/eval/evaluate.ts';
 import { multitaskFinetune } from '../kernel-lib/train/multitask.ts';
 import { provenance } from '../kernel-lib/runtime/provenance.ts';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const dirOut = join(resultsDir(), 'multitask-mini');
   writeFileAtomic(join(dirOut, 'table.md'), md);
-  writeJsonAtomic(join(dirOut, 'results.json'), { rows, plan, train: { ...log, records: undefined }, before: before.results, after: after.results, provenance: provenance() });
+  writeJsonAtomic(join(dirOut, 'results.json'), { rows, plan, train: { ...log, records: undefined, runDir: portablePath(log.runDir) }, before: before.results, after: after.results, provenance: provenance() });
   console.log(md);
 }
 

@@ -1,5 +1,5 @@
 /**
- * Pretrains the `mini` base model (DESIGN principle 6) and writes it to models/mini/:
+ * Pretrains the `mini` base model and writes it to models/mini/:
  * a GPT-2-architecture model with the real GPT-2 tokenizer (V 50257), trained from scratch on the
  * train split of the embedded corpora (State of the Union addresses + Moby-Dick, split by document).
  * `--family olmo` builds `mini-olmo` (models/mini-olmo/) instead: the OLMo architecture (RoPE,

@@ -1,5 +1,5 @@
 /**
- * Evaluation throughput (issue 3, acceptance 6): loglikelihoods() on PIQA-like multiple-choice
+ * Evaluation throughput : loglikelihoods() on PIQA-like multiple-choice
  * requests (a ~25-token context, two ~15-token continuations each), real GPT-2 tokenizer, no
  * cache. One step = 32 requests (16 documents); reports requests/s beside tokens/s (model input
  * tokens per second). GPT-2 small shapes with random weights; the mini model from models/mini

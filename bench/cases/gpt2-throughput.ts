@@ -1,5 +1,5 @@
 /**
- * GPT-2 throughput at the shapes of issue 2 / specs/performance.md: random weights, random
+ * GPT-2 throughput at the shapes measured for docs/wasm-performance.md: random weights, random
  * tokens; "fwd" = eval forward incl. logits for all positions and the mean cross-entropy (synced
  * by reading the loss); "train" = forward + backward + a plain Adam update (lr 3e-4).
  */

@@ -1,5 +1,5 @@
 /**
- * OLMo throughput for a config scaled to ~100M parameters (issue 7, acceptance 5): OLMo-1B's
+ * OLMo throughput for a config scaled to ~100M parameters : OLMo-1B's
  * shape ratios (F = 4C, D = 64... OLMo-1B has D = 128; here C = 640 gives H = 10 heads of 64),
  * V = 50304 tied, L = 10: 97.7M parameters (32.2M of them the embedding). Random weights
  * (normal 0.02), random tokens. "fwd" = eval forward incl. logits for all positions and the mean

@@ -1,5 +1,5 @@
 /**
- * Pruned vs unpruned forward at GPT-2 small shapes (issue 6, acceptance 6: >= 1.4x at batch 8).
+ * Pruned vs unpruned forward at GPT-2 small shapes (>= 1.4x at batch 8).
  * One process holds both models (the pruned one shares the untouched tensors, e.g. wte) and times
  * them alternately, A B A B, so load from other processes hits both alike. The pruned model keeps
  * 6 of 12 heads and 1536 of 3072 MLP neurons in every layer (uniform, random criterion: which

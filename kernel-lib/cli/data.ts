@@ -8,7 +8,7 @@
 import { loadTokenizer } from '../tokenizer/load-tokenizer.ts';
 import { dataSources, finetuneSourceNames, getDataSource, type DataSource } from '../data/data-sources.ts';
 import { downloadDataset, hubDataDir } from '../data/download-data.ts';
-import { generateMiniData } from '../data/mini/generate-mini-data.ts';
+import { generateMiniData } from '../mini/generate-mini-data.ts';
 import { formatDefaults } from '../data/formatters.ts';
 import { createProgress } from '../runtime/progress.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openModel } from './open-model.ts';
+import { settings } from '../runtime/settings.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatResultsTable } from '../eval/format-results-table.ts';
 import { listTasks } from '../eval/tasks/index.ts';
@@ -84,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
     dataDir = studyDataDir(getProfile('mini'));
     console.error(`[eval] data: ${dataDir}`);
   } else {
-    dataDir = process.env.LAB_REAL_DATA ?? null;
+    dataDir = settings().realDataDir ?? null;
   }
 
   const { model, tokenizer } = await openModel(model0, values.revision);

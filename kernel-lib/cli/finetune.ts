@@ -13,7 +13,7 @@
 import { openModel } from './open-model.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
 import { corpusBlocks } from '../prune/study/corpus-blocks.ts';
-import { generateMiniData } from '../data/mini/generate-mini-data.ts';
+import { generateMiniData } from '../mini/generate-mini-data.ts';
 import { saveModel } from '../model/save-model.ts';
 import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
 import { finetune } from '../train/finetune.ts';

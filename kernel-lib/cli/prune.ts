@@ -2,23 +2,27 @@
  * `lab prune MODEL --target 0.47 --of total --groups heads,mlp --criterion taylor
  *  --selection uniform --schedule iterative --iterations 4 --recover corpus:NAME|none --out DIR`
  * Prunes MODEL (hub id, folder or `mini`), recovering after each step by fine-tuning on a corpus's
- * train split, and writes: DIR/iter-<k>/{plan.json, model/} and DIR/run.json (resumable: rerun the
- * same command to continue), DIR/model/ (the result; HF layout when transformers can express the
- * shapes, else the lab layout, saying why), DIR/summary.json (log + cost before/after).
+ * train split (prune/prune-recover.ts, the flow the study shares), and writes the result AT DIR: a
+ * Hugging Face model folder (config.json, model.safetensors in the input's dtype, the input's
+ * tokenizer files; HF layout when transformers can express the shapes, else the lab layout, saying
+ * why) plus DIR/prune_summary.json (log + cost before/after). While running, iterations live in
+ * DIR/iterations/ (rerun the same command to resume); they are kept only with --keep-iterations.
  * `lab prune MODEL --study schedules|criteria [options]` runs the mini-profile studies instead
  * (prune/study/: one-shot vs iterative at equal recovery tokens; criteria without recovery) and
  * writes the prune-schedules / prune-criteria tables under results/tables and their run.json under results/runs.
  */
-import { join } from 'node:path';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from '../runtime/files.ts';
+import { createProgress } from '../runtime/progress.ts';
 import { saveModel } from '../model/save-model.ts';
-import { finetune } from '../train/finetune.ts';
+import { openCheckpoint } from '../model/safetensors-index.ts';
+import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
-import { prune } from '../prune/prune.ts';
 import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
-import { corpusBlocks, calibrationFrom } from '../prune/study/corpus-blocks.ts';
-import { heldOutPerplexity } from '../prune/study/held-out-perplexity.ts';
+import { pruneAndRecover } from '../prune/prune-recover.ts';
+import type { RecoveryPlan } from '../prune/recovery-data.ts';
 import { compareSchedules } from '../prune/study/compare-schedules.ts';
 import { rankCriteria } from '../prune/study/rank-criteria.ts';
 import type { LanguageModel } from '../model/types.ts';
@@ -65,6 +69,7 @@ export const spec = {
     study: { type: 'string', value: 'schedules|criteria', help: 'run a study instead (no --out needed; the criteria ranking uses --target, default 0.3; --seed also seeds recovery)' },
     'recover-tokens': { type: 'string', value: 'N', default: '16384', help: 'study: total recovery budget per schedule (default 16384)' },
     'study-name': { type: 'string', value: 'NAME', help: 'study: name of its table' },
+    'keep-iterations': { type: 'boolean', help: 'keep each iteration\'s plan and checkpoint under DIR/iterations/' },
   },
 } as const satisfies CommandSpec;
 
@@ -102,53 +107,73 @@ export async function run(argv: string[]): Promise<number> {
   if (!['hf', 'lab', 'auto'].includes(o.layout!)) throw new Error(`--layout: expected hf, lab or auto, got '${o.layout}'`);
   const batch = num(o['batch-size'], 'batch-size')!, lr = num(o.lr, 'lr')!, evalBlocks = num(o['eval-blocks'], 'eval-blocks')!;
 
-  const { model, tokenizer } = await openModel(positionals[0]!);
+  const { model, tokenizer, dir: inputDir } = await openModel(positionals[0]!);
   if (o.study) return runStudy(o.study, model, tokenizer, overrides, {
     corpora: dataCorpora, blockSize: num(o['block-size'], 'block-size')!, recoveryTokens: num(o['recover-tokens'], 'recover-tokens')!,
     recoveryBatch: batch, recoveryLr: lr, evalBlocks, seed: num(o.seed, 'seed') ?? 0,
   }, o['study-name']);
-  const T = Math.min(num(o['block-size'], 'block-size')!, model.config.maxPositions - 1);
-  const train = await corpusBlocks(tokenizer, 'train', { corpora: dataCorpora, blockSize: T });
-  const val = evalBlocks > 0 ? await corpusBlocks(tokenizer, 'validation', { corpora: dataCorpora, blockSize: T, maxBlocks: evalBlocks }) : [];
-  const steps = o['recover-epochs'] !== undefined
-    ? Math.ceil(num(o['recover-epochs'], 'recover-epochs')! * train.length / batch)
-    : num(o['recover-steps'], 'recover-steps') ?? 50;
-  const recover = recoverCorpora ? async (m: LanguageModel, info: { iteration: number }) => (await finetune(m, train, {
-    steps, batchSize: batch, lr, schedule: 'constant', warmupSteps: 0, seed: cfg.seed + info.iteration,
-    evalEvery: 0, saveEvery: 0, logEvery: 10, runDir: join(o.out!, `recover-${info.iteration}`), resume: true,
-  }, { describe: { step: 'prune-recovery', iteration: info.iteration } })).model : undefined;
+  const out = resolve(o.out!);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out ${o.out}: is a file; expected a folder (created when missing)`);
+  // Iterations (plans, checkpoints, recovery runs) live in OUT/iterations while the run is going, so
+  // an interrupted run resumes from them; they are removed at the end unless --keep-iterations.
+  const work = join(out, 'iterations');
+  const recovery: RecoveryPlan = {
+    corpus: { kind: 'mini', corpora: dataCorpora }, blockSize: num(o['block-size'], 'block-size')!, tokens: 0,
+    epochsPerIteration: o['recover-epochs'] !== undefined ? num(o['recover-epochs'], 'recover-epochs')! : null,
+    batchSize: batch, lr, evalBlocks,
+  };
+  const steps = recovery.epochsPerIteration === null ? num(o['recover-steps'], 'recover-steps') ?? 50 : undefined;
   const costOpts = o['no-cost'] ? { repeats: 0 } : {};
   const before: ModelCost = await measureCost(model, costOpts);
-
-  const { model: pruned, log } = await prune(model, cfg, {
-    calibration: calibrationFrom(train, cfg.calibrationSamples), recover,
-    evaluate: val.length ? (m) => heldOutPerplexity(m, val) : undefined, outDir: o.out,
-    recipe: { model: positionals[0], recover: o.recover, steps, batch, lr, T, data: dataCorpora, evalBlocks },
-  });
+  const iterations = cfg.schedule === 'one-shot' ? 1 : cfg.iterations;
+  const progress = createProgress({ label: `prune ${positionals[0]}`, total: iterations, unit: 'iteration', intervalMs: 0 });
+  const res = await pruneAndRecover(model, tokenizer, {
+    prune: cfg, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
+    run: { seed: cfg.seed, saveEvery: 0, logEvery: 10, resume: true, handleSigint: true },
+    recipe: { model: positionals[0], recover: o.recover, recovery, steps },
+    onIteration: (k, n) => progress.tick(1, `iteration ${k}/${n}`),
+  }, work, null);
+  progress.done();
+  const { model: pruned, log } = res;
   const after: ModelCost = await measureCost(pruned, costOpts);
 
-  let layout: 'hf' | 'lab' = o.layout === 'lab' ? 'lab' : 'hf';
-  let layoutNote = '';
-  try {
-    await saveModel(pruned, join(o.out!, 'model'), { layout });
-  } catch (e) {
-    if (o.layout !== 'auto') throw e;
-    layout = 'lab';
-    layoutNote = `not loadable by transformers: ${(e as Error).message}`;
-    await saveModel(pruned, join(o.out!, 'model'), { layout });
-  }
-  writeJsonAtomic(join(o.out!, 'summary.json'), { model: positionals[0], log, cost: { before, after }, saved: { dir: join(o.out!, 'model'), layout, note: layoutNote } });
+  // The result is a Hugging Face model folder at OUT: weights in the input's dtype, config, tokenizer.
+  const dtype = weightsDtype(inputDir);
+  const tokenizerFiles = TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p));
+  const saved = await saveModel(pruned, out, { layout: o.layout as 'hf' | 'lab' | 'auto', dtype: dtype.save, tokenizerFiles });
+  if (!tokenizerFiles.length) saveTokenizer(inputDir, out);
+  writeJsonAtomic(join(out, 'prune_summary.json'), {
+    model: positionals[0], log, cost: { before, after }, saved: { layout: saved.layout, reason: saved.reason, dtype: dtype.note },
+    iterations: o['keep-iterations'] ? 'iterations/' : null,
+  });
+  if (!o['keep-iterations']) rmSync(work, { recursive: true, force: true });
 
   const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
-  console.log(textTable(['iter', 'target', 'params', 'total', 'non-emb', 'pruned', 'ppl pruned', 'ppl recovered'],
+  console.log(textTable(['iter', 'target', 'params', 'sparsity (total)', 'sparsity (non-emb)', 'sparsity (pruned units)', 'ppl pruned', 'ppl recovered'],
     log.iterations.map((it) => [it.iteration, f(it.target, 3), it.parameters.total, f(it.sparsity.total, 3), f(it.sparsity.nonEmbedding, 3), f(it.sparsity.pruned, 3), f(it.metricPruned), f(it.metricRecovered)])));
-  if (log.metricBase !== null) console.log(`base perplexity ${log.metricBase.toFixed(2)} (validation, ${val.length} blocks of ${T} tokens)`);
+  if (log.metricBase !== null) console.log(`base perplexity ${log.metricBase.toFixed(2)} (validation, ${res.data.validation.length} blocks of ${res.data.blockSize} tokens)`);
   const row = (name: string, c: ModelCost) => [name, c.parameters.total, (c.flopsPerToken.total / 1e6).toFixed(2),
     ...[1, 8].map((b) => { const l = c.latency.find((x) => x.batch === b); return l ? `${l.ms.toFixed(1)} ms` : '-'; }),
     ...[c.latency.at(-1)].map((l) => (l ? `${(l.peakBytes / 2 ** 20).toFixed(1)} MiB` : '-'))];
   console.log(textTable(['model', 'params', 'MFLOP/token', 'fwd b1', 'fwd b8', 'peak act. mem'], [row('before', before), row('after', after)]));
-  console.log(`saved ${join(o.out!, 'model')} (${layout} layout${layoutNote ? `; ${layoutNote}` : ''})`);
+  console.log(`saved ${out} (${saved.layout} layout, ${saved.reason}; ${dtype.note}${o['keep-iterations'] ? `; iterations in ${work}` : ''})`);
   return 0;
+}
+
+/** Tokenizer files copied next to the pruned weights when the input folder has them. */
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'merges.txt', 'special_tokens_map.json', 'added_tokens.json'];
+
+/** The input's weight dtype and the dtype the result is saved in (F16 stays F16; BF16 has no writer: F32). */
+function weightsDtype(dir: string): { save: 'float32' | 'float16'; note: string } {
+  const ck = openCheckpoint(dir);
+  try {
+    const dtypes = new Set([...ck.entries.values()].map((e) => e.dtype));
+    if (dtypes.size === 1 && dtypes.has('F16')) return { save: 'float16', note: 'F16 as the input' };
+    if (dtypes.size === 1 && dtypes.has('F32')) return { save: 'float32', note: 'F32 as the input' };
+    return { save: 'float32', note: `F32 (input weights are ${[...dtypes].join('+')}; saved exactly as float32)` };
+  } finally {
+    ck.close();
+  }
 }
 
 async function runStudy(

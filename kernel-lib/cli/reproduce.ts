@@ -7,6 +7,7 @@ import { reproduce } from '../experiments/reproduce.ts';
 import { dryRun } from '../experiments/dry-run.ts';
 import { textTable } from './open-model.ts';
 import { choiceArg, helpText, inDirArg, parseCommand, type CommandSpec } from './args.ts';
+import { settings } from '../runtime/settings.ts';
 
 export const summary = 'run the whole study (Tables 1-3, perplexity table, plots) for a profile; --dry-run to see the plan';
 
@@ -28,8 +29,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parsed;
   choiceArg(values.profile, 'profile', ['mini', 'paper']);
   if (values['data-dir']) inDirArg(values['data-dir'], 'data-dir');
-  if (values['data-dir']) process.env.LAB_DATA_DIR = values['data-dir'];
-  const profile = getProfile(values.profile, { quick: values.quick || process.env.LAB_QUICK === '1' });
+  const named = getProfile(values.profile, { quick: values.quick || settings().quick });
+  // --data-dir replaces the folder a non-mini profile reads (the mini data is generated).
+  const profile = values['data-dir'] && named.data.kind === 'folder' ? { ...named, data: { kind: 'folder' as const, dir: values['data-dir'] } } : named;
   if (values['dry-run']) {
     const plan = await dryRun(profile);
     console.log(`profile '${profile.name}': ${profile.description}\n\ndownloads:`);

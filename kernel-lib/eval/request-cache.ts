@@ -1,5 +1,5 @@
 /**
- * Per-request loglikelihood cache on disk (STYLE P7; lm-eval's request-level caching): one folder
+ * Per-request loglikelihood cache on disk: one folder
  * per (model fingerprint, namespace = task@version + harness version); results are appended as
  * jsonl SEGMENT files, each written atomically (temp file + rename) every `flushMs` and at the
  * end, so an interrupted run keeps everything flushed before it stopped and a re-run computes

@@ -1,5 +1,5 @@
 /**
- * Evaluation data types (STYLE P6/P7): a task is data like an lm-eval YAML; requests are plain
+ * Evaluation data types: a task is data like an lm-eval YAML; requests are plain
  * strings; the model's answers are numbers; scoring turns them into per-document metric items
  * that aggregation reduces to the table value. Metric names are lm-eval's.
  */
@@ -18,7 +18,7 @@ export interface TaskData<Doc> {
   readonly source: string;
   /** Evaluated split (lm-eval's test_split, else validation_split). */
   readonly split: string;
-  /** Reads the evaluated split from a data folder laid out like shared/data. */
+  /** Reads the evaluated split from a data folder laid out like the real-data folder (LAB_REAL_DATA). */
   load(dataDir: string): Promise<readonly Doc[]>;
   /** Reads the evaluated split from the hub's parquet files (through the hub cache). */
   loadHub(): Promise<readonly Doc[]>;
@@ -31,7 +31,7 @@ interface TaskBase<Doc> {
   readonly alias?: string;
   /** lm-eval metadata.version of the task YAML mirrored. */
   readonly version: string;
-  /** The lm-eval file this definition mirrors (provenance, STYLE P5). */
+  /** The lm-eval file this definition mirrors (provenance). */
   readonly mirrors: string;
   readonly data: TaskData<Doc>;
   /** Few-shot examples: always 0 here (all six tasks default to 0-shot; spec 1.1). */

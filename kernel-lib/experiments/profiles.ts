@@ -1,5 +1,5 @@
 /**
- * The study's two profiles (DESIGN principle 6): typed configs of the same steps.
+ * The study's two profiles: typed configs of the same steps.
  *   - `mini`: runs here with no download. The mini GPT-2 (models/mini) and the mini OLMo
  *     (models/mini-olmo), both pretrained by the project on the State of the Union addresses and
  *     Moby-Dick with the GPT-2 tokenizer, stand in for GPT-2 and OLMo-1B; tasks are the generated
@@ -7,15 +7,18 @@
  *   - `paper`: `gpt2` and `allenai/OLMo-1B-hf` from the hub, the real datasets, the write-up's
  *     hyperparameters where it states them (~46-47% sparsity, 3 recovery epochs per iteration,
  *     50% of OLMo's MLP, 300K Wikipedia rows); needs a connected machine and tfjs-node(-gpu).
- * `quick` (LAB_QUICK=1, used by the notebook tests) shrinks every budget to seconds: its numbers are
- * plumbing checks, not results, and its steps are cached under different keys.
+ * `quick` (the mini profile with every budget shrunk to seconds; `paper-quick` likewise for paper;
+ * LAB_QUICK=1 or --quick picks it; the notebook tests use it): its numbers are plumbing checks, not
+ * results, and its steps are cached under different keys because their configs differ.
  * Our choices where the write-up is silent are stated in `choices` and shown in the notebooks.
  */
+import { settings } from '../runtime/settings.ts';
 import type { PruneConfig } from '../prune/prune-config.ts';
 import type { MultitaskConfig } from '../train/multitask.ts';
-import type { CorpusName } from '../data/corpora.ts';
+import type { RecoveryPlan } from '../prune/recovery-data.ts';
+import { pruneStudyDefaults, studyRecoveryPlan } from '../prune/study/prune-study-config.ts';
 
-export type ProfileName = 'mini' | 'paper';
+export type ProfileName = 'mini' | 'paper' | 'quick' | 'paper-quick';
 export type ModelRole = 'gpt2' | 'olmo';
 
 export interface ModelPlan {
@@ -24,17 +27,7 @@ export interface ModelPlan {
   readonly paperLabel: string;        // the write-up's row name this model stands in for
 }
 
-/** Recovery fine-tuning after pruning (the WikiText-103 / Wikipedia role). */
-export interface RecoveryPlan {
-  readonly corpus: { readonly kind: 'mini'; readonly corpora: readonly CorpusName[] } | { readonly kind: 'source'; readonly source: 'wikitext103' | 'wikipedia'; readonly rows: number | null };
-  readonly blockSize: number;         // tokens per block
-  readonly tokens: number;            // recovery budget in tokens for the WHOLE schedule: one-shot spends it once,
-                                      // iterative splits it evenly over its iterations (same budget for both)
-  readonly epochsPerIteration: number | null; // paper: 3 epochs per iteration, as the write-up says (overrides tokens when set)
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly evalBlocks: number;        // held-out validation blocks for perplexity (0 = all)
-}
+export type { RecoveryPlan };
 
 export interface PrunePlanConfig {
   readonly prune: Partial<PruneConfig>;   // target, of, groups, criterion, selection, iterations
@@ -43,7 +36,6 @@ export interface PrunePlanConfig {
 
 export interface Profile {
   readonly name: ProfileName;
-  readonly quick: boolean;
   readonly description: string;
   readonly models: Readonly<Record<ModelRole, ModelPlan>>;
   /** Data folder of the evaluation and fine-tuning files: 'mini' = generated, else a folder or null (hub). */
@@ -54,11 +46,15 @@ export interface Profile {
   readonly gpt2Prune: PrunePlanConfig;
   /** OLMo-1B: one-shot, MLP only. */
   readonly olmoPrune: PrunePlanConfig;
+  /** Time the forward pass (batch 1) before and after pruning for Table 3's latency column. */
+  readonly measureLatency: boolean;
   /** What the run needs: shown by the dry run and the setup notebook. */
   readonly needs: { readonly backend: string; readonly memory: string; readonly time: string };
-  /** Our choices where the write-up is silent (NOTES.md), shown in the notebooks. */
+  /** Our choices where the write-up is silent, shown in the notebooks. */
   readonly choices: readonly string[];
 }
+
+const { calibrationBatch: _studyCalibrationBatch, ...STUDY_PRUNE } = pruneStudyDefaults.prune;
 
 const EVAL_TASKS = ['piqa', 'openbookqa', 'mmlu', 'hellaswag', 'glue'] as const;
 
@@ -73,7 +69,6 @@ const COMMON_CHOICES = [
 
 export const miniProfile: Profile = {
   name: 'mini',
-  quick: false,
   description: 'Runs here with no download: the project\'s mini GPT-2 and mini OLMo on tasks generated from public-domain text.',
   models: {
     gpt2: { id: 'mini', label: 'mini GPT-2', paperLabel: 'GPT-2' },
@@ -86,14 +81,13 @@ export const miniProfile: Profile = {
   // 40 updates of 4 x 128 tokens (loss on answer tokens only); HotpotQA / BillSum contexts cut to 96
   // tokens so the 128-token blocks hold whole records.
   multitask: { train: { steps: 40, batchSize: 4, lr: 1e-3, schedule: 'linear', warmupSteps: 4, evalEvery: 20, dropout: false }, blockSize: 128, format: { hotpotContextTokens: 96, billTextTokens: 96 }, validationBlocks: 16 },
-  gpt2Prune: {
-    prune: { target: 0.47, of: 'pruned', groups: ['heads', 'mlp'], criterion: 'taylor', selection: 'uniform', iterations: 4, calibrationSamples: 16 },
-    recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 16_384, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
-  },
+  // The pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both.
+  gpt2Prune: { prune: STUDY_PRUNE, recovery: studyRecoveryPlan(pruneStudyDefaults) },
   olmoPrune: {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 16 },
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
   },
+  measureLatency: true,
   needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 10 minutes on one wasm core (563 s measured here from an empty cache)' },
   choices: [
     ...COMMON_CHOICES,
@@ -104,7 +98,6 @@ export const miniProfile: Profile = {
 
 export const paperProfile: Profile = {
   name: 'paper',
-  quick: false,
   description: 'The write-up\'s study: GPT-2 (124M) and OLMo-1B from the hub, the real datasets; needs a connected machine and tfjs-node or tfjs-node-gpu.',
   models: {
     gpt2: { id: 'gpt2', label: 'GPT-2', paperLabel: 'GPT-2' },
@@ -121,6 +114,7 @@ export const paperProfile: Profile = {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 64 },
     recovery: { corpus: { kind: 'source', source: 'wikipedia', rows: 300_000 }, blockSize: 2048, tokens: 0, epochsPerIteration: 1, batchSize: 4, lr: 2e-5, evalBlocks: 256 },
   },
+  measureLatency: true,
   needs: {
     backend: 'tfjs-node-gpu (or tfjs-node): OLMo-1B in float32 is 4.7 GB of weights, above wasm\'s 4 GiB heap, and its training needs ~19 GB more for gradients and AdamW state',
     memory: 'GPT-2 steps ~6 GB; OLMo-1B fine-tuning ~24 GB host or GPU memory',
@@ -137,7 +131,8 @@ export function quickProfile(p: Profile): Profile {
   });
   return {
     ...p,
-    quick: true,
+    name: p.name === 'mini' ? 'quick' : 'paper-quick',
+    measureLatency: false,
     description: `${p.description} QUICK MODE: tiny budgets, numbers are not results.`,
     eval: { ...p.eval, limit: 4, bootstrapIters: 0 },
     multitask: { ...p.multitask, blockSize: 64, validationBlocks: 2, train: { ...p.multitask.train, steps: 2, batchSize: 2, evalEvery: 0, warmupSteps: 0, saveEvery: 0 } },
@@ -146,10 +141,10 @@ export function quickProfile(p: Profile): Profile {
   };
 }
 
-/** The profile for a name; LAB_QUICK=1 (or `quick`) applies quickProfile. */
-export function getProfile(name: string = process.env.LAB_PROFILE ?? 'mini', opts: { quick?: boolean } = {}): Profile {
-  const base = name === 'mini' ? miniProfile : name === 'paper' ? paperProfile : null;
-  if (!base) throw new Error(`unknown profile '${name}': expected 'mini' or 'paper'`);
-  const quick = opts.quick ?? process.env.LAB_QUICK === '1';
+/** The profile for a name: 'mini', 'paper', 'quick' (= quick mini) or 'paper-quick'; `quick: true` shrinks mini / paper. */
+export function getProfile(name: string = settings().profile, opts: { quick?: boolean } = {}): Profile {
+  const base = name === 'mini' || name === 'quick' ? miniProfile : name === 'paper' || name === 'paper-quick' ? paperProfile : null;
+  if (!base) throw new Error(`unknown profile '${name}': expected 'mini', 'paper', 'quick' or 'paper-quick'`);
+  const quick = (opts.quick ?? settings().quick) || name === 'quick' || name === 'paper-quick';
   return quick ? quickProfile(base) : base;
 }

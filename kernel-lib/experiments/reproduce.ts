@@ -17,7 +17,7 @@ export interface ReproduceResult {
 export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l)): Promise<ReproduceResult> {
   const t0 = Date.now();
   const backend = await initBackend();
-  log(`Pruning Lab: profile '${profile.name}'${profile.quick ? ' (quick)' : ''} on ${backend.choice}; ${profile.description}`);
+  log(`Pruning Lab: profile '${profile.name}' on ${backend.choice}; ${profile.description}`);
   for (const c of profile.choices) log(`  choice: ${c}`);
   const tables: StudyTable[] = [];
   for (const build of [table1, table2, perplexityTable, table3]) {

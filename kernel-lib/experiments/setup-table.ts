@@ -2,13 +2,14 @@
  * What notebook 00 shows: the backend, the profile, the models and whether the data each step
  * needs is at hand (generated mini data, real benchmark files, Chromium for PNG plots).
  */
+import { settings } from '../runtime/settings.ts';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../runtime/backend.ts';
 import { findChromium } from '../report/chromium.ts';
-import { readMiniManifest } from '../data/mini/generate-mini-data.ts';
+import { readMiniManifest } from '../mini/generate-mini-data.ts';
 import { projectRoot } from '../runtime/files.ts';
 import { studyDataDir } from './study-inputs.ts';
 import type { Profile } from './profiles.ts';
@@ -17,7 +18,7 @@ export async function setupTable(profile: Profile): Promise<ColumnTable> {
   const backend = await initBackend();
   const rows: [string, string][] = [
     ['backend', `${backend.choice} (${backend.reason})`],
-    ['profile', `${profile.name}${profile.quick ? ' (quick)' : ''}: ${profile.description}`],
+    ['profile', `${profile.name}: ${profile.description}`],
     ['needs', `${profile.needs.backend}; ${profile.needs.memory}; ${profile.needs.time}`],
   ];
   for (const role of ['gpt2', 'olmo'] as const) {
@@ -36,7 +37,7 @@ export async function setupTable(profile: Profile): Promise<ColumnTable> {
   } catch (e) {
     rows.push(['data folder', `not available: ${(e as Error).message}`]);
   }
-  const real = process.env.LAB_REAL_DATA;
+  const real = settings().realDataDir;
   rows.push(['real benchmark files (LAB_REAL_DATA)', real && existsSync(real) ? `${real}: ${readdirSync(real).filter((n) => !n.includes('.')).join(', ')}` : 'not set (the mini models can also be scored on real files with lab eval --data-dir)']);
   rows.push(['PNG plots', findChromium() ? `headless Chromium at ${findChromium()}` : 'no Chromium: plots are saved as HTML only (apt-get install chromium)']);
   return aq.table({ item: rows.map((r) => r[0]), value: rows.map((r) => r[1]) });

@@ -1,9 +1,10 @@
 /**
- * The step cache (DESIGN principle 5): a step is keyed by a hash of its name, inputs and config;
+ * The step cache: a step is keyed by a hash of its name, inputs and config;
  * its artifacts live in `results/steps/<step>-<hash>/`, and `step.json` (result + config +
  * provenance) is written atomically LAST, so a folder without it is an interrupted run that the
  * step resumes from whatever checkpoints it left there. A cached step returns at once.
  */
+import { settings } from '../runtime/settings.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, resultsDir, writeJsonAtomic } from '../runtime/files.ts';
@@ -57,11 +58,11 @@ export function readStep<T>(dir: string): StepRecord<T> | null {
  */
 export async function cachedStep<T>(step: string, keyInput: unknown, run: (dir: string) => Promise<T>, opts: StepOptions = {}): Promise<StepOutcome<T>> {
   const { key, dir } = stepLocation(step, keyInput, opts.root);
-  const log = opts.log ?? ((line: string) => { if (!process.env.LAB_QUIET) console.error(line); });
+  const log = opts.log ?? ((line: string) => { if (!settings().quiet) console.error(line); });
   if (!opts.force) {
     const done = readStep<T>(dir);
     if (done) {
-      if (process.env.LAB_VERBOSE) log(`[step] ${step} ${key}: cached (${dir})`);
+      if (settings().verbose) log(`[step] ${step} ${key}: cached (${dir})`);
       return { result: done.result, dir, key, cached: true };
     }
   }

@@ -53,7 +53,7 @@ function modelsLine(profile: Profile): string {
 }
 
 function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[]): StudyTable {
-  const t = oursVsPaper(rows, { profile: profile.name + (profile.quick ? ' (quick)' : ''), models: modelsLine(profile) });
+  const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
   const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons });
   const display = uncertainDisplay(table);
   const notes = [...t.notes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
@@ -115,7 +115,7 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
     return `${r.schedule}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
       + `sparsity ${(100 * last.sparsity.total).toFixed(1)}% of all / ${(100 * last.sparsity.nonEmbedding).toFixed(1)}% of non-embedding / ${(100 * last.sparsity.pruned).toFixed(1)}% of attention+MLP weights; ${r.recoveryTokens} recovery tokens.`;
   });
-  const notes = [`ours: profile '${profile.name}'${profile.quick ? ' (quick)' : ''}; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
+  const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
     'Uncertainty: [95% CI] of each perplexity, exp(L -/+ 1.96 se(L)) with L the mean token NLL and se(L) by the delta method over blocks (the block is the sampling unit); perplexity_stderr = perplexity x se(L) in the CSV. '
       + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction.',
     ...detail];

@@ -1,5 +1,5 @@
 /**
- * The study as a chain of cached steps (DESIGN principle 5), one function per notebook:
+ * The study as a chain of cached steps, one function per notebook:
  *   baselines -> multitask fine-tuning -> GPT-2 pruning (one-shot, iterative) -> OLMo pruning.
  * Each function runs (or reads back) the steps it needs and returns plain data; `study-tables.ts`
  * turns that data into Tables 1-3 and the plots. Re-running returns cached results at once.

@@ -1,5 +1,5 @@
 /**
- * Registry of model families, built from explicit imports (STYLE P6/P10): a new family is one
+ * Registry of model families, built from explicit imports: a new family is one
  * file plus one line in FAMILIES. Family files do not import this module.
  */
 import type { BaseConfig, Family, FamilyName } from './types.ts';

@@ -1,13 +1,12 @@
 /**
  * Refuse, before allocating, a training step that cannot fit the backend's memory
- * (DESIGN "Runtime": the wasm32 heap tops out at 4 GiB, never shrinks, and XNNPACK keeps a packed
- * copy of every weight; specs/performance.md pitfall 8).
+ *.
  *
  * Estimate in float32 words: parameters x 5 (weights, XNNPACK packed copy, gradients, update
  * temporaries) + Adam moments x 2 (the optimizer may keep them in the heap) + activations saved
  * for the backward, ~ tokens x layers x (20 C + 4 F + 3 H T) + the head's saved logits [V, tokens]
  * and its backward's [V, chunk] temporaries (ops/head-cross-entropy.ts).
- * Calibrated on specs/performance.md: GPT-2 small at 512 tokens does not fit without recompute
+ * Calibrated on docs/wasm-performance.md: GPT-2 small at 512 tokens does not fit without recompute
  * tricks (measured), the mini model at 1024 tokens fits with room (heap 2.6 GB).
  * Only 3/4 of the heap is usable by this estimate: GPT-2 small at 1 x 128 tokens (estimate 3.5 GiB)
  * aborted with "memory access out of bounds" (measured on wasm, 2026-11-28), since the heap fragments.

@@ -7,7 +7,7 @@
  * max_position_embeddings 2048, initializer_range 0.02, pad 1, eos 50279, bos null,
  * tie_word_embeddings false, rope_theta 10000, attention_bias false, attention_dropout 0,
  * clip_qkv null. Newer transformers nest rope_theta in `rope_parameters`; both are read.
- * OLMo-1B-hf sets hidden 2048, F 8192, 16 layers, 16 heads, tied embeddings (specs/pruning.md 4.2).
+ * OLMo-1B-hf sets hidden 2048, F 8192, 16 layers, 16 heads, tied embeddings (docs/pruning-facts.md section 4).
  */
 import type { OlmoConfig } from './types.ts';
 import { LAB_PER_LAYER_WIDTHS } from './checkpoint-layout.ts';

@@ -20,8 +20,16 @@ export interface SaveModelOptions {
   readonly dtype?: 'float32' | 'float16';
   /** Tokenizer files to copy next to the weights (tokenizer.json, vocab.json, merges.txt, ...). */
   readonly tokenizerFiles?: readonly string[];
-  /** 'hf' (default): refuse shapes transformers cannot load. 'lab': allow per-layer MLP widths. */
-  readonly layout?: 'hf' | 'lab';
+  /** 'hf' (default): refuse shapes transformers cannot load. 'lab': allow per-layer MLP widths.
+   *  'auto': 'hf' when transformers can express the shapes, else 'lab' (the result says why). */
+  readonly layout?: 'hf' | 'lab' | 'auto';
+}
+
+/** What saveModel wrote: the layout and why that one. */
+export interface SavedModel {
+  readonly dir: string;
+  readonly layout: 'hf' | 'lab';
+  readonly reason: string;
 }
 
 export const saveDefaults: Required<Omit<SaveModelOptions, 'tokenizerFiles'>> = {
@@ -43,17 +51,38 @@ function checkHalfRange(name: string, data: Float32Array, dir: string): Float32A
 }
 
 /** Saves with an explicit family (saveModel takes it from the registry). */
-export function saveModelWith(family: Family<any>, model: LanguageModel, dir: string, opts: SaveModelOptions = {}): void {
-  const o = { ...saveDefaults, ...opts };
-  if (o.dtype !== 'float32' && o.dtype !== 'float16') throw new Error(`saveModel: option 'dtype' must be 'float32' or 'float16', got ${JSON.stringify(o.dtype)}`);
-  if (o.layout !== 'hf' && o.layout !== 'lab') throw new Error(`saveModel: option 'layout' must be 'hf' or 'lab', got ${JSON.stringify(o.layout)}`);
+/** config.json for a layout, checked against the tensors exactly as a reload will check them (throws when it cannot describe them). */
+function configFor(family: Family<any>, model: LanguageModel, layout: 'hf' | 'lab', dtype: string, dir: string): Record<string, unknown> {
   const shapes = new Map<string, readonly number[]>();
   for (const [name, v] of model.params) shapes.set(name, v.shape);
-  const config: BaseConfig = o.layout === 'lab' ? { ...model.config, raw: { ...model.config.raw, [LAB_PER_LAYER_WIDTHS]: true } } : model.config;
+  const config: BaseConfig = layout === 'lab' ? { ...model.config, raw: { ...model.config.raw, [LAB_PER_LAYER_WIDTHS]: true } } : model.config;
   const json = family.toConfigJson(config, shapes);
-  json.torch_dtype = o.dtype;
-  // The written config must describe the tensors exactly as a reload will check them.
+  json.torch_dtype = dtype;
   family.checkShapes(family.parseConfig(JSON.parse(JSON.stringify(json)), join(dir, 'config.json')), shapes, `saveModel(${dir})`);
+  return json;
+}
+
+export function saveModelWith(family: Family<any>, model: LanguageModel, dir: string, opts: SaveModelOptions = {}): SavedModel {
+  const o = { ...saveDefaults, ...opts };
+  if (o.dtype !== 'float32' && o.dtype !== 'float16') throw new Error(`saveModel: option 'dtype' must be 'float32' or 'float16', got ${JSON.stringify(o.dtype)}`);
+  if (o.layout !== 'hf' && o.layout !== 'lab' && o.layout !== 'auto') throw new Error(`saveModel: option 'layout' must be 'hf', 'lab' or 'auto', got ${JSON.stringify(o.layout)}`);
+  // The layout is decided from the shapes alone, before anything is written: an I/O error below
+  // is never mistaken for "transformers cannot load these shapes".
+  let chosen: 'hf' | 'lab';
+  let reason: string;
+  let json: Record<string, unknown>;
+  if (o.layout === 'auto') {
+    try {
+      json = configFor(family, model, 'hf', o.dtype, dir);
+      chosen = 'hf'; reason = 'auto: transformers can express these shapes';
+    } catch (e) {
+      json = configFor(family, model, 'lab', o.dtype, dir);
+      chosen = 'lab'; reason = `auto: not loadable by transformers (${(e as Error).message})`;
+    }
+  } else {
+    json = configFor(family, model, o.layout, o.dtype, dir);
+    chosen = o.layout; reason = `layout '${o.layout}' requested`;
+  }
   for (const f of opts.tokenizerFiles ?? []) if (!existsSync(f)) throw new Error(`saveModel: tokenizer file ${f} not found`);
 
   const layout = checkpointLayout(family.name);
@@ -77,10 +106,11 @@ export function saveModelWith(family: Family<any>, model: LanguageModel, dir: st
     rmSync(staged, { force: true });
     if (!ok && created) rmSync(dir, { recursive: true, force: true });   // only a folder this call created
   }
+  return { dir, layout: chosen, reason };
 }
 
 /** Saves `model` to `dir` in Hugging Face layout (see the file comment). */
-export async function saveModel(model: LanguageModel, dir: string, opts: SaveModelOptions = {}): Promise<void> {
-  saveModelWith(getFamily(model.family), model, dir, opts);
+export async function saveModel(model: LanguageModel, dir: string, opts: SaveModelOptions = {}): Promise<SavedModel> {
+  return saveModelWith(getFamily(model.family), model, dir, opts);
 }
 

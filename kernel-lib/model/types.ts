@@ -1,6 +1,6 @@
 /**
  * The model contract: a language model is data (family tag, typed config, named parameters)
- * plus the pure functions of its family (DESIGN principle 1, STYLE P3).
+ * plus the pure functions of its family.
  *
  * Dimension letters used in every shape comment of this library:
  *   B batch, T tokens (sequence), N = B*T flattened positions, C channels (d_model),
@@ -90,7 +90,7 @@ export interface ForwardOptions {
 }
 
 /**
- * One unit kind that can be pruned (STYLE P10): units are numbered 0..count-1 per layer, and each
+ * One unit kind that can be pruned: units are numbered 0..count-1 per layer, and each
  * unit owns a slice of every listed tensor. The generic pruner only knows "slice tensor X on axis
  * A keeping indices I": for a unit u, the kept indices along `axis` of `param` are
  * offset + u*width + [0, width) for each entry (e.g. GPT-2 c_attn q/k/v column blocks).

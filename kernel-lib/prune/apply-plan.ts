@@ -1,5 +1,5 @@
 /**
- * applyPlan: a NEW, physically smaller model (STYLE P9, P12): every coupled tensor is sliced with
+ * applyPlan: a NEW, physically smaller model: every coupled tensor is sliced with
  * tf.gather along the declared axis; tensors the plan does not touch are shared copy-on-write
  * (tf.variable of the same data; an assign replaces the data, so the input never changes).
  * The whole plan is validated before anything is built.

@@ -1,5 +1,5 @@
 /**
- * Parameter accounting (specs/pruning.md section 3): totals by role, counting tied embeddings once
+ * Parameter accounting (docs/pruning-facts.md section 3): totals by role, counting tied embeddings once
  * (a tied model has no separate lm_head tensor in `params`), plus the unit-owned (prunable) counts
  * per group kind read from the family's declared groups.
  */

@@ -1,5 +1,5 @@
 /**
- * Cost of a (pruned) model, as pruning papers report it (specs/pruning.md section 6): parameters,
+ * Cost of a (pruned) model, as pruning papers report it (docs/pruning-facts.md section 5): parameters,
  * FLOPs per token in closed form from the tensor shapes, forward latency at batch 1 and 8, and
  * peak tensor memory of a forward pass.
  */
@@ -23,7 +23,7 @@ export interface FlopsPerToken {
  * Forward FLOPs per token at context `seqLen` (multiply-add = 2 FLOPs; biases, norms and
  * nonlinearities ignored, as in Kaplan et al. 2020's C_forward ~ 2N + 2 n_layer n_ctx d_attn,
  * here with the causal mean context). GPT-2 small at T=1024: blocks+attention ~189 MFLOP,
- * head ~77 MFLOP (specs/pruning.md section 3).
+ * head ~77 MFLOP (docs/pruning-facts.md section 3).
  */
 export function flopsPerToken(model: LanguageModel, seqLen: number): FlopsPerToken {
   let blocks = 0;

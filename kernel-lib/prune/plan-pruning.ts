@@ -1,6 +1,6 @@
 /**
  * planPruning: score every unit of the requested kinds with the configured criterion, convert the
- * sparsity target into a parameter count, and select what stays. Returns plain data (STYLE P9);
+ * sparsity target into a parameter count, and select what stays. Returns plain data;
  * nothing in the model changes.
  */
 import type { LanguageModel } from '../model/types.ts';

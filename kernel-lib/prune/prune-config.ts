@@ -1,10 +1,10 @@
 /**
- * PruneConfig: what to prune, by which criterion, how to allocate, on which schedule (STYLE P2).
+ * PruneConfig: what to prune, by which criterion, how to allocate, on which schedule.
  * Resolved by spreading over `pruneDefaults`, validated once here with errors naming the key.
  */
 import type { UnitKind } from './pruning-plan.ts';
 
-/** How the sparsity target is counted (specs/pruning.md section 3). */
+/** How the sparsity target is counted (docs/pruning-facts.md section 3). */
 export type SparsityOf = 'total' | 'non-embedding' | 'pruned';
 export type SelectionName = 'uniform' | 'global';
 export type ScheduleName = 'one-shot' | 'iterative';
@@ -39,8 +39,8 @@ export interface PruneConfig {
 }
 
 export const pruneDefaults: PruneConfig = {
-  target: 0.47,            // the study's one-shot GPT-2 sparsity (NOTES.md)
-  of: 'pruned',            // 47% of heads+MLP weights ~= DistilGPT2 size (specs/pruning.md section 3)
+  target: 0.47,            // the study's one-shot GPT-2 sparsity
+  of: 'pruned',            // 47% of heads+MLP weights ~= DistilGPT2 size (docs/pruning-facts.md section 3)
   groups: ['heads', 'mlp'],
   criterion: 'taylor',     // best without recovery in LLM-Pruner's ablation (19.1 vs random 27.5 PPL)
   selection: 'uniform',    // keeps HF-exportable shapes (uniform n_inner)

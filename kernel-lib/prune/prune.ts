@@ -1,5 +1,5 @@
 /**
- * prune(model, config): the schedule loop (STYLE P8, P12). For each target of the schedule
+ * prune(model, config): the schedule loop. For each target of the schedule
  * (one-shot: [target]; iterative: Zhu & Gupta's cubic curve over `iterations`), plan on the
  * current model relative to the ORIGINAL parameter counts, apply, then recover (a callback, e.g.
  * H-train's finetune on a corpus). Returns a new model and a JSON-serialisable log; the input
@@ -59,6 +59,8 @@ export interface PruneRunOptions {
   readonly outDir?: string;
   /** Free-form identity of recover/evaluate/calibration folded into the resume hash (so a changed recipe does not resume). */
   readonly recipe?: unknown;
+  /** Called after each finished iteration (progress). */
+  readonly onIteration?: (iteration: number, iterations: number) => void;
 }
 
 
@@ -124,6 +126,7 @@ export async function prune(
       await saveModel(current, join(dir, 'model'), { layout: 'lab' });
       writeLog();
     }
+    opts.onIteration?.(k + 1, targets.length);
   }
   if (current === model) throw new Error('prune: the schedule produced no iteration');
   return { model: current, log: { config: cfg, configHash, base, metricBase, iterations: done } };

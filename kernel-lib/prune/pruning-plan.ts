@@ -1,5 +1,5 @@
 /**
- * A pruning plan is plain data (STYLE P9): for each prunable group (kind, layer), which units stay
+ * A pruning plan is plain data: for each prunable group (kind, layer), which units stay
  * and the score each unit had. It is JSON-serialisable, stored in the run JSON, shown as a table,
  * and replayable on the same base checkpoint with applyPlan.
  */

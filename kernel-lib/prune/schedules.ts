@@ -1,5 +1,5 @@
 /**
- * Sparsity schedules (STYLE P8: tiny functions): the sparsity to reach after each iteration.
+ * Sparsity schedules: the sparsity to reach after each iteration.
  *
  * Zhu & Gupta 2017, "To prune, or not to prune": s_t = s_f + (s_i - s_f) * (1 - t/n)^3 for
  * t = 1..n (Δt = one prune+recover iteration, t0 = 0, s_i = 0 here). Prunes fast first, then

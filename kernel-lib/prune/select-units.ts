@@ -1,5 +1,5 @@
 /**
- * Selection (STYLE P8): which units stay, given scores, so that about `removeParams` parameters
+ * Selection: which units stay, given scores, so that about `removeParams` parameters
  * go. Both strategies remove the same fraction r of units of every pruned kind (LLM-Pruner's
  * "ratio of groups"); r is found by bisection so the parameter count meets the target.
  *  - uniform: r of the units in every layer (LLM-Pruner / Torch-Pruning default): uniform shapes,

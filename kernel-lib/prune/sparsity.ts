@@ -1,5 +1,5 @@
 /**
- * Sparsity stated the three ways the literature uses (specs/pruning.md section 3):
+ * Sparsity stated the three ways the literature uses (docs/pruning-facts.md section 3):
  * of all parameters (LLM-Pruner's reported ratio), of non-embedding parameters (Kaplan),
  * of the prunable attention+MLP weights (FLAP / Wanda-sp "pruning ratio").
  */

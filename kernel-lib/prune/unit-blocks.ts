@@ -1,5 +1,5 @@
 /**
- * The one structural primitive of the pruner (STYLE P10): a family's TensorSlice says that unit u
+ * The one structural primitive of the pruner: a family's TensorSlice says that unit u
  * of a group owns indices offset + u*width + [0, width) along `axis` of tensor `param`. These helpers
  * turn that declaration into per-unit views (for scoring) and kept-index lists (for slicing),
  * without knowing anything about the family.

@@ -2,6 +2,7 @@
  * Headless Chromium for PNG renders and DOM checks of our HTML files. Optional: when no browser is
  * found, callers skip PNG with a note. LAB_CHROMIUM names the binary; otherwise the usual paths.
  */
+import { settings } from '../runtime/settings.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 
 /** The Chromium binary, or null when none is installed. */
 export function findChromium(): string | null {
-  const env = process.env.LAB_CHROMIUM;
+  const env = settings().chromium;
   if (env) return existsSync(env) ? env : null;
   return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }

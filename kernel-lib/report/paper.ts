@@ -1,6 +1,6 @@
 /**
- * The write-up's published numbers (/work/shared/paper/seed.md) as typed data with provenance,
- * plus the reading notes' caveats (NOTES.md) as data, so every side-by-side table can show them.
+ * The write-up's published numbers (its Tables 1-3, transcribed by hand) as typed data with provenance,
+ * plus the reading notes' caveats as data, so every side-by-side table can show them.
  * Nothing here is computed: values are copied digit for digit from the write-up.
  */
 
@@ -104,7 +104,7 @@ const CAVEATS: readonly PaperCaveat[] = [
 
 /** Everything the write-up publishes, with caveats. */
 export const PAPER = {
-  source: '/work/shared/paper/seed.md',
+  source: "the write-up's Tables 1-3 (transcribed in kernel-lib/report/paper.ts)",
   tasks: PAPER_TASKS,
   rows: ROWS,
   perplexity: PERPLEXITY,

@@ -1,5 +1,5 @@
 /**
- * Backend choice: tfjs-node-gpu -> tfjs-node -> wasm -> cpu (DESIGN "Runtime").
+ * Backend choice: tfjs-node-gpu -> tfjs-node -> wasm -> cpu.
  *
  * The two native backends are optional dependencies: their install downloads libtensorflow,
  * which fails on machines without that network access, and npm then leaves them out. wasm is
@@ -7,6 +7,7 @@
  * slower and is only used when forced (`LAB_BACKEND=cpu`) or when nothing else loads, and then
  * says so loudly.
  */
+import { settings } from './settings.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
@@ -82,7 +83,7 @@ function firstLine(e: unknown): string {
 export function initBackend(opts: { backend?: BackendChoice; quiet?: boolean } = {}): Promise<BackendInfo> {
   if (current) return Promise.resolve(current);
   pending ??= (async () => {
-    const env = process.env.LAB_BACKEND;
+    const env = settings().backend;
     const forced = opts.backend ?? (env ? parseChoice(env) : undefined);
     let info: BackendInfo;
     if (forced) {
@@ -102,7 +103,7 @@ export function initBackend(opts: { backend?: BackendChoice; quiet?: boolean } =
       if (won === 'cpu') console.warn('[lab] WARNING: falling back to the pure-JS cpu backend, ~30x slower than wasm:\n  ' + failures.join('\n  '));
     }
     current = info;
-    if (!opts.quiet && !process.env.LAB_QUIET) console.error(`[lab] backend: ${info.choice} (${info.reason})`);
+    if (!opts.quiet && !settings().quiet) console.error(`[lab] backend: ${info.choice} (${info.reason})`);
     return info;
   })();
   return pending;

@@ -1,7 +1,7 @@
 /** File helpers every writer uses: nothing written is ever left half-done. */
 import { mkdirSync, renameSync, writeFileSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { settings } from './settings.ts';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 
@@ -32,17 +32,23 @@ export const projectRoot: string = resolve(dirname(fileURLToPath(import.meta.url
 
 /** The library's own cache (token caches, eval request cache, ...): LAB_CACHE_DIR or ~/.cache/pruning-lab. */
 export function labCacheDir(): string {
-  return process.env.LAB_CACHE_DIR ?? join(homedir(), '.cache', 'pruning-lab');
+  return settings().cacheDir;
 }
 
 /** Hugging Face home (HF_HOME or ~/.cache/huggingface); the hub cache is `${hfHome()}/hub`. */
 export function hfHome(): string {
-  return process.env.HF_HOME ?? join(homedir(), '.cache', 'huggingface');
+  return settings().hub.home;
 }
 
 /** Where runs write tables, plots and run JSON: LAB_RESULTS_DIR or <project>/results. */
 export function resultsDir(): string {
-  return process.env.LAB_RESULTS_DIR ?? join(projectRoot, 'results');
+  return settings().resultsDir ?? join(projectRoot, 'results');
+}
+
+/** A path as recorded in committed files: relative to the project root when inside it (no machine paths). */
+export function portablePath(p: string): string {
+  const r = relative(projectRoot, resolve(p));
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
 }
 
 /** sha256 hex of a string or bytes. */

@@ -3,6 +3,7 @@
  * redraws in place (\r); elsewhere (CI logs, notebook stderr) it prints at most one line every
  * `intervalMs`, so logs stay short. Set LAB_QUIET=1 to silence.
  */
+import { settings } from './settings.ts';
 export interface Progress {
   /** Advance by `n` units; `info` is shown after the counters (e.g. `loss 3.21`). */
   tick(n?: number, info?: string): void;
@@ -30,7 +31,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const unit = opts.unit ?? 'it';
   const tty = Boolean(process.stderr.isTTY);
   const interval = opts.intervalMs ?? (tty ? 200 : 5000);
-  const quiet = Boolean(process.env.LAB_QUIET);
+  const quiet = settings().quiet;
   const write = opts.write ?? ((line: string, final: boolean) => {
     if (tty) process.stderr.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
     else process.stderr.write(line + '\n');

@@ -2,7 +2,7 @@
  * Kernel replacements for the tfjs wasm backend (4.22), installed by initBackend on wasm only.
  *
  * Slice: the stock kernel calls `backend.readSync(x)`, which copies the WHOLE input out of the
- * wasm heap on every call, so k slices of one tensor cost O(k * size) (specs/performance.md
+ * wasm heap on every call, so k slices of one tensor cost O(k * size) (docs/wasm-performance.md
  * pitfall 3: 48 slices of a 1.5 MB tensor 15 ms -> 0.75 ms). This one copies only the selected
  * rows through a view of the heap. Strings and anything unexpected go to the original kernel.
  *

@@ -7,7 +7,7 @@
  *
  * The state (fp32 master weights, m, v) lives in JS Float32Arrays, outside the wasm heap: it is
  * checkpointable as plain bytes, and it is what lets GPT-2 small training fit wasm's 4 GiB
- * (specs/performance.md, pitfall 8). After an update the variables get NEW tensors (`assign`),
+ * (docs/wasm-performance.md, pitfall 8). After an update the variables get NEW tensors (`assign`),
  * never rewritten memory: XNNPACK caches packed copies of weights by tensor id.
  * The state arrays are the optimizer's own and are updated in place; model inputs are not.
  */

@@ -1,5 +1,5 @@
 /**
- * What the training loop minimises, behind one narrow interface (STYLE P8): the loop never knows
+ * What the training loop minimises, behind one narrow interface: the loop never knows
  * the model family or how the loss is computed. The default is next-token cross-entropy over the
  * masked targets (`lm-objective.ts`, on model/lm.ts); tests pass toy objectives.
  */

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
+import { portablePath, writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
 import { provenance } from '../runtime/provenance.ts';
 
 /** One update's metrics (validation fields only on evaluation steps). */
@@ -46,6 +46,6 @@ export function createRunFiles(runDir: string, keepUpToStep: number): RunFiles {
   return {
     startStep: keepUpToStep,
     append(r) { appendFileSync(metrics, JSON.stringify(r) + '\n'); },
-    writeRun(content) { writeJsonAtomic(join(runDir, 'run.json'), { ...content, provenance: { ...prov, seed: (content.config as { seed?: number } | undefined)?.seed ?? null } }); },
+    writeRun(content) { writeJsonAtomic(join(runDir, 'run.json'), { ...content, ...(typeof content.runDir === 'string' ? { runDir: portablePath(content.runDir) } : {}), provenance: { ...prov, seed: (content.config as { seed?: number } | undefined)?.seed ?? null } }); },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Learning-rate schedules as closed forms of the update index (STYLE P8: tiny functions).
+ * Learning-rate schedules as closed forms of the update index.
  * They follow Hugging Face transformers' `get_{constant,linear,cosine}_schedule_with_warmup`
  * (optimization.py): update `s` (0-based; the first update is s = 0) uses lr * f(s) with
  *   warmup (s < W):  f = s / max(1, W)

@@ -1,5 +1,5 @@
 /**
- * TrainConfig: every knob of a fine-tuning / pretraining run, as plain data (STYLE P2). Override by
+ * TrainConfig: every knob of a fine-tuning / pretraining run, as plain data. Override by
  * spreading onto `trainDefaults`, then `resolveTrainConfig` validates once, BEFORE any compute, with
  * errors naming the key. The resolved config is stored in the run's `run.json` and checkpoints.
  */

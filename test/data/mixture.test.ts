@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildMixture, mixtureStats, type Mixture, type MixtureRecord } from '../../kernel-lib/data/mixture.ts';
-import { generateMiniData } from '../../kernel-lib/data/mini/generate-mini-data.ts';
+import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
 import { fakeTokenizer } from './fake-tokenizer.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lab-mix-'));

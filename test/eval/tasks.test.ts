@@ -1,7 +1,7 @@
 /**
  * Every registered task reads its real format and builds the prompts and choices the spec
  * defines, byte for byte. Real files come from LAB_REAL_DATA; OBQA, SST-2, QQP, QNLI and MNLI
- * (not in shared/data) are written here in their published formats. Expected HellaSwag and
+ * (not in the real-data folder (LAB_REAL_DATA)) are written here in their published formats. Expected HellaSwag and
  * WikiText values were computed independently with Python from the spec's rules:
  *   hellaswag: preprocess(t) = re.sub("\\[.*?\\]", "", t.strip().replace(" [title]", ". ")).replace("  ", " ")
  *              query = preprocess(activity_label + ": " + ctx_a + " " + ctx_b.capitalize())
@@ -91,7 +91,7 @@ test('glue: real CoLA, MRPC, RTE, WNLI rows', { skip }, async () => {
   assert.equal(rte!.ctx, 'Dana Reeve, the widow of the actor Christopher Reeve, has died of lung cancer at age 44, according to the Christopher Reeve Foundation.\nQuestion: Christopher Reeve had an accident. True or False?\nAnswer:');
   assert.deepEqual(rte!.conts, [' True', ' False']);
   assert.equal(rte!.gold, 1);
-  // WNLI: shared/data holds WNLI train rows in the GLUE dev layout under another name (see its SOURCES.md)
+  // WNLI: the real-data folder (LAB_REAL_DATA) holds WNLI train rows in the GLUE dev layout under another name (see its SOURCES.md)
   const dir = mkdtempSync(join(tmpdir(), 'wnli-'));
   mkdirSync(join(dir, 'glue/WNLI'), { recursive: true });
   const { readFileSync } = await import('node:fs');

@@ -17,7 +17,7 @@ function shapeOnly(L: number, H: number, C: number): LanguageModel {
   return { family: 'gpt2', config, params };
 }
 
-// specs/performance.md: GPT-2 small training (4 x 128 tokens) does not fit the 4 GiB wasm heap
+// docs/wasm-performance.md: GPT-2 small training (4 x 128 tokens) does not fit the 4 GiB wasm heap
 // without recompute tricks; the mini model (8 x 128) trains with a 2.6 GB heap.
 test('GPT-2 small training is refused on wasm before allocating, naming the native backend; mini passes', (t) => {
   if (!onWasm) return t.skip('not on the wasm backend');

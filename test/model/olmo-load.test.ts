@@ -119,7 +119,7 @@ test('a sharded BF16 OLMo checkpoint loads exactly through the loopback hub; log
 
 test('a full-size OLMo-1B checkpoint is refused on wasm before allocating, naming tfjs-node', async (t) => {
   if (memoryLimit === null) { t.skip('backend has no memory ceiling (native backend): nothing to refuse'); return; }
-  // OLMo-1B-hf config (specs/pruning.md 4.2); shards are sparse files with the real headers.
+  // OLMo-1B-hf config (docs/pruning-facts.md section 4); shards are sparse files with the real headers.
   const raw = {
     model_type: 'olmo', architectures: ['OlmoForCausalLM'], vocab_size: 50304, hidden_size: 2048, intermediate_size: 8192,
     num_hidden_layers: 16, num_attention_heads: 16, num_key_value_heads: 16, max_position_embeddings: 2048, rope_theta: 10000,

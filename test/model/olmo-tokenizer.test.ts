@@ -20,7 +20,7 @@ function byteChars(): string[] {
 /**
  * A small tokenizer.json in the layout of OLMo-1B-hf's (GPT-NeoX-20B-derived): NFC normalizer,
  * ByteLevel pre-tokenizer/decoder without prefix space, BPE; added tokens |||IP_ADDRESS||| (0),
- * <|padding|> (1) and <|endoftext|> (50279) at the ids OLMo uses (specs/pruning.md 4.2).
+ * <|padding|> (1) and <|endoftext|> (50279) at the ids OLMo uses (docs/pruning-facts.md section 4).
  * The vocabulary is cut down to the 256 byte symbols (ids 2..257) plus a few merges.
  */
 function writeOlmoLikeTokenizer(dir: string): Record<string, number> {

@@ -24,7 +24,7 @@ function gpt2Count(V: number, P: number, C: number, D: number, heads: number[], 
   return { embeddings, attention, mlp, layerNorm, total: embeddings + attention + mlp + layerNorm };
 }
 
-test('the closed form reproduces GPT-2 small (specs/pruning.md section 3: 124,439,808; one head 196,800; one neuron 1,537)', () => {
+test('the closed form reproduces GPT-2 small (docs/pruning-facts.md section 3: 124,439,808; one head 196,800; one neuron 1,537)', () => {
   const full = gpt2Count(50257, 1024, 768, 64, Array(12).fill(12), Array(12).fill(3072));
   assert.equal(full.total, 124_439_808);
   assert.equal(gpt2Count(50257, 1024, 768, 64, [11, ...Array(11).fill(12)], Array(12).fill(3072)).total, 124_439_808 - 196_800);

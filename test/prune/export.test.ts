@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -59,4 +59,23 @@ test('per-layer MLP widths (global selection) are refused for HF export and save
   assert.equal(maxAbsDiff(a, b), 0);
   tf.dispose([a, b, ids]);
   [m, p, r].forEach(disposeModel);
+});
+
+test("layout 'auto' picks hf or lab from the shapes, says why, and never hides an I/O error", async () => {
+  const m = tinyGpt2(13);
+  const fixed = (g: { count: number; layer: number }) => Float32Array.from({ length: g.count }, (_, u) => (g.layer === 0 ? u + 1 : (u === 0 ? 10 : 1)));
+  const p = applyPlan(m, planPruning(m, { target: 0.5, of: 'pruned', groups: ['mlp'], selection: 'global' }, { importance: fixed }));
+  const root = mkdtempSync(join(tmpdir(), 'lab-auto-'));
+  const hf = await saveModel(m, join(root, 'dense'), { layout: 'auto' });
+  assert.equal(hf.layout, 'hf');
+  assert.match(hf.reason, /transformers can express/);
+  const lab = await saveModel(p, join(root, 'global'), { layout: 'auto' });
+  assert.equal(lab.layout, 'lab');
+  assert.match(lab.reason, /per-layer MLP widths \[18, 6\]/);
+  disposeModel(await loadModel(join(root, 'global')));   // the lab layout it chose reloads
+  // A folder under a regular file cannot be created: the I/O error surfaces, in either layout.
+  writeFileSync(join(root, 'a-file'), 'x');
+  await assert.rejects(saveModel(p, join(root, 'a-file', 'model'), { layout: 'auto' }), /ENOTDIR|EEXIST|not a directory/);
+  await assert.rejects(saveModel(m, join(root, 'a-file', 'model'), { layout: 'auto' }), /ENOTDIR|EEXIST|not a directory/);
+  [m, p].forEach(disposeModel);
 });

@@ -10,7 +10,7 @@ before(async () => { await initBackend(); });
 /**
  * Closed form (multiply-add = 2 FLOPs): per layer 2*(C*3hD + hD*C + C*F + F*C) for the matrices,
  * 2*2*((T+1)/2)*hD for causal scores + weighted values, and the head 2*V*C.
- * GPT-2 small at T=1024 gives 2*84,934,656 + 12*4*512.5*768 = 188,762,112 (specs/pruning.md: "~189 MFLOP").
+ * GPT-2 small at T=1024 gives 2*84,934,656 + 12*4*512.5*768 = 188,762,112 (docs/pruning-facts.md section 3: "about 189 MFLOP").
  */
 function closedForm(C: number, D: number, V: number, T: number, heads: number[], widths: number[]) {
   const blocks = heads.reduce((a, h, l) => a + 2 * (C * 3 * h * D + h * D * C + 2 * C * widths[l]!), 0);
@@ -18,7 +18,7 @@ function closedForm(C: number, D: number, V: number, T: number, heads: number[],
   return { blocks, attention, head: 2 * V * C, total: blocks + attention + 2 * V * C };
 }
 
-test('the closed form reproduces the GPT-2 small figures of specs/pruning.md', () => {
+test('the closed form reproduces the GPT-2 small figures of docs/pruning-facts.md section 3', () => {
   const f = closedForm(768, 64, 50257, 1024, Array(12).fill(12), Array(12).fill(3072));
   assert.equal(f.blocks + f.attention, 188_762_112);
   assert.equal(f.head, 77_194_752);

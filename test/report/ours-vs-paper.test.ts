@@ -16,7 +16,7 @@ test('ours vs paper: value, published value and hand-computed delta per task', (
     piqa: 0.6, piqa_stderr: null, piqa_n: null, piqa_paper: 0.6289, piqa_delta: -0.0289, mmlu: 0.25, mmlu_stderr: null, mmlu_n: null, mmlu_paper: 0.2292, mmlu_delta: 0.0208, suspect: null });
   assert.deepEqual([rows[1]!.piqa_delta, rows[1]!.mmlu, rows[1]!.mmlu_delta, rows[1]!.paper_sparsity, rows[1]!.suspect], [-0.0386, null, null, 0.5, 'yes']);
   assert.deepEqual([rows[2]!.paper_row, rows[2]!.piqa_paper, rows[2]!.piqa_delta], [null, null, null]);
-  assert.match(r.provenance, /profile 'mini', models: models\/mini; paper: .*seed\.md/);
+  assert.match(r.provenance, /profile 'mini', models: models\/mini; paper: the write-up's Tables 1-3/);
   assert.ok(r.notes.some((n) => /identical digit for digit/.test(n)));
   assert.throws(() => oursVsPaper([{ model: 'x', paperRow: 'nope', scores: {} }]), /no row 'nope'/);
 });

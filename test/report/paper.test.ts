@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAPER, paperRow, paperValue } from '../../kernel-lib/report/paper.ts';
 
-// Values copied by hand from /work/shared/paper/seed.md.
+// Values copied by hand from the write-up's Tables 1-3 (the source kernel-lib/report/paper.ts transcribes).
 test('published numbers with provenance', () => {
   assert.deepEqual(paperValue('t1.olmo-ft', 'piqa'), {
     value: 0.7503, provenance: { source: 'seed.md', table: 'Table 1', row: 'Fine-Tuned OLMO-1B', column: 'PIQA' },
@@ -16,7 +16,7 @@ test('published numbers with provenance', () => {
 
 test('caveats are data: the suspect OLMo row, the row count', () => {
   const olmo = paperRow('t3.olmo-pruned');
-  assert.deepEqual(olmo.scores, paperRow('t2.gpt2-pruned-iterative').scores);   // the copy error NOTES.md describes
+  assert.deepEqual(olmo.scores, paperRow('t2.gpt2-pruned-iterative').scores);   // the published copy error: Table 3's pruned row repeats Table 2's
   assert.match(olmo.suspect ?? '', /identical/);
   assert.equal(PAPER.rows.filter((r) => r.suspect).length, 1);
   assert.equal(PAPER.finetuneRows.counted, 163876);    // 16113 + 33410 + 4957 + 90447 + 18949

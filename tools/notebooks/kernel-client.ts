@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zmq from 'zeromq';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
+import { childEnv } from '../../kernel-lib/runtime/settings.ts';
 import { decodeMessage, encodeMessage, newMessage, type JupyterMessage } from './wire.ts';
 
 /** One nbformat v4 output, as stored in an executed notebook. */
@@ -98,7 +99,7 @@ export class KernelClient {
     writeFileSync(connFile, JSON.stringify({ ...ports, ip: '127.0.0.1', transport: 'tcp', key: this.key,
       signature_scheme: 'hmac-sha256', kernel_name: 'tslab' }));
     this.proc = spawn(bin, ['kernel', '--config-path', connFile], {
-      cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      cwd: opts.cwd, env: childEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
     const keep = (b: Buffer) => { this.stderrTail = (this.stderrTail + b.toString()).slice(-4000); };
     this.proc.stdout!.on('data', keep);

@@ -4,7 +4,7 @@
  * cell fails), and stops a notebook at its first failing cell with that cell's error text.
  * tslab reports errors only as stderr text plus execute_reply status 'error'; after an error it
  * answers 'abort' for 200 ms; asynchronous errors show as `UncaughtException:` in whichever cell
- * is running. All three are handled here (see /work/shared/specs/jupyter-tslab.md, section 4).
+ * is running. All three are handled here (each is checked in test/notebook/run.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The task registry (STYLE P6), built from explicit imports: every lm-eval task name this
+ * The task registry, built from explicit imports: every lm-eval task name this
  * harness reproduces, plus the reported groups (mmlu and its categories; our glue mean).
  */
 import type { TaskDef, TaskGroup } from '../types.ts';

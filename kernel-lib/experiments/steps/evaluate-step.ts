@@ -1,10 +1,12 @@
 /**
  * Step `evaluate`: the profile's benchmark tasks on one checkpoint (lm-eval semantics, eval/).
- * Keyed by the checkpoint's identity and the evaluation config; the harness also caches every
+ * Keyed by the checkpoint's identity, the resolved evaluation config and the inputs' identities
+ * (data files, task and harness versions: input-manifest.ts); the harness also caches every
  * request, so an interrupted evaluation resumes.
  */
 import { join } from 'node:path';
-import { evaluate } from '../../eval/evaluate.ts';
+import { evaluate, defaults as evalDefaults } from '../../eval/evaluate.ts';
+import { evalInputs } from '../input-manifest.ts';
 import type { EvalResult } from '../../eval/types.ts';
 import { writeJsonAtomic } from '../../runtime/files.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
@@ -33,7 +35,12 @@ export function headline(result: EvalResult, task: string): number | undefined {
 
 export async function evaluateStep(profile: Profile, modelDir: string): Promise<StepOutcome<EvaluateStepResult>> {
   const dataDir = studyDataDir(profile);
-  const key = { model: checkpointKey(modelDir), eval: profile.eval, dataDir: profile.data };
+  // The resolved evaluation config (defaults filled in) and the identity of every input.
+  const { tasks, limit, batchSize, bootstrapIters } = { ...evalDefaults, ...profile.eval };
+  const key = {
+    model: checkpointKey(modelDir), eval: { tasks, limit, batchSize, bootstrapIters, logSamples: evalDefaults.logSamples },
+    inputs: evalInputs(dataDir, tasks),
+  };
   return cachedStep('evaluate', key, async (dir) => {
     const { model, tokenizer } = await openStudyModel(modelDir);
     try {

@@ -4,7 +4,11 @@
  * Resumable: the training run checkpoints inside the step folder.
  */
 import { join } from 'node:path';
-import { multitaskFinetune } from '../../train/multitask.ts';
+import { multitaskFinetune, multitaskDefaults } from '../../train/multitask.ts';
+import { resolveTrainConfig } from '../../train/train-config.ts';
+import { mixtureDefaults } from '../../data/mixture.ts';
+import { formatDefaults } from '../../data/formatters.ts';
+import { finetuneInputs } from '../input-manifest.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import { cachedStep, type StepOutcome } from '../step-cache.ts';
@@ -27,7 +31,13 @@ export interface MultitaskStepResult {
 
 export async function multitaskStep(profile: Profile, baseDir: string): Promise<StepOutcome<MultitaskStepResult>> {
   const dataDir = studyDataDir(profile);
-  const key = { base: checkpointKey(baseDir), multitask: profile.multitask, data: profile.data };
+  // The resolved config (defaults filled in) and the identity of every input.
+  const m = { ...multitaskDefaults, ...profile.multitask };
+  const resolved = {
+    ...m, dataDir: undefined, mixture: { ...mixtureDefaults, ...m.mixture }, format: { ...formatDefaults, ...m.format },
+    train: resolveTrainConfig({ ...multitaskDefaults.train, ...m.train, runDir: '', resume: true, saveEvery: m.train?.saveEvery ?? 20 }),
+  };
+  const key = { base: checkpointKey(baseDir), multitask: resolved, inputs: finetuneInputs(dataDir) };
   return cachedStep('multitask-finetune', key, async (dir) => {
     const base = await openStudyModel(baseDir);
     try {

@@ -1,7 +1,7 @@
 /**
  * Causal multi-head self-attention core on a fused q|k|v projection, as a loop of 2-D matmuls
  * over the B*H (sequence, head) pairs: batched / transposed matMuls miss XNNPACK on tfjs-wasm
- * (specs/performance.md, pitfall 1), and the score matrix of one pair is only [T, T].
+ * (docs/wasm-performance.md, pitfall 1), and the score matrix of one pair is only [T, T].
  *
  * The backward is written by hand: autodiff of the per-head slices would pad every head's
  * gradient back to the full [N, 3hD] and sum B*H of them; here the per-head gradients are

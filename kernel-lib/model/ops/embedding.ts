@@ -2,7 +2,7 @@
  * Row lookup in an embedding table with a gradient the wasm backend can run.
  *
  * tf.gather's built-in gradient needs UnsortedSegmentSum, which tfjs-wasm 4.22 lacks
- * (specs/performance.md, pitfall 5). ScatterNd sums duplicate indices, which is exactly the
+ * (docs/wasm-performance.md, pitfall 5). ScatterNd sums duplicate indices, which is exactly the
  * embedding gradient: dTable[v] = sum of dy rows whose id is v.
  */
 import * as tf from '@tensorflow/tfjs-core';

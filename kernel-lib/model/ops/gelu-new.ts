@@ -3,7 +3,7 @@
  *
  * Written as x * sigmoid(2u), the same function (1 + tanh(u) = 2 sigmoid(2u)), because on
  * tfjs-wasm tanh is a scalar libm loop (~15 ns/element) while sigmoid is XNNPACK (~1 ns/element)
- * (specs/performance.md, pitfall 7).
+ * (docs/wasm-performance.md, pitfall 7).
  */
 import * as tf from '@tensorflow/tfjs-core';
 

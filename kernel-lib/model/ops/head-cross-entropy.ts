@@ -1,6 +1,6 @@
 /**
  * The LM head fused with the next-token cross-entropy, laid out for the wasm backend
- * (specs/performance.md pitfalls 2, 4, 6, 7), and the evaluation scorer built on the same path.
+ * (docs/wasm-performance.md pitfalls 2, 4, 6, 7), and the evaluation scorer built on the same path.
  *
  *   - the big matrix is the A operand: zT = W @ x^T [V, n] (XNNPACK re-streams B per row tile);
  *   - [V, n] -> [n, V] is the fast transpose direction (0.18 s vs 1.4 s per 1024 x 50257);

@@ -2,7 +2,7 @@
  * Bias-free linear map with torch.nn.Linear layout (weight [out, in], as OLMo/Llama store it):
  * y = x @ W^T.
  *
- * tf.matMul(x, W, false, true) falls off the wasm XNNPACK path (specs/performance.md pitfall 1),
+ * tf.matMul(x, W, false, true) falls off the wasm XNNPACK path (docs/wasm-performance.md pitfall 1),
  * so the forward transposes W explicitly (one [out,in] -> [in,out] copy per call) and multiplies
  * untransposed. The backward then needs no copy of W at all: dx = dy @ W, and dW = dy^T @ x
  * (one transpose of dy), both untransposed 2-D matMuls.

@@ -1,7 +1,7 @@
 /**
  * Affine map with Hugging Face Conv1D layout (weight [in, out]): y = x @ W + b.
  *
- * Forward and backward use only untransposed 2-D matMuls (wasm fast path, specs/performance.md
+ * Forward and backward use only untransposed 2-D matMuls (wasm fast path, docs/wasm-performance.md
  * pitfall 1): dx = dy @ W^T, dW = x^T @ dy, db = ones[1,N] @ dy (a matMul instead of a
  * reduction over the non-inner axis).
  */

@@ -2,7 +2,7 @@
  * 2-D matrix product whose forward AND backward stay on the wasm backend's fast path.
  *
  * tfjs-wasm 4.22 sends a matMul to XNNPACK only when it is untransposed, 2-D and batch 1
- * (specs/performance.md, pitfall 1); the built-in gradient of tf.matMul uses transposeA/B and
+ * (docs/wasm-performance.md, pitfall 1); the built-in gradient of tf.matMul uses transposeA/B and
  * falls to a ~12x slower scalar loop. Here the backward transposes explicitly and multiplies
  * untransposed: da = dy @ b^T, db = a^T @ dy.
  */

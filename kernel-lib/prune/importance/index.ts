@@ -1,5 +1,5 @@
 /**
- * Registry of importance criteria (STYLE P8): a new criterion is one file plus one line here.
+ * Registry of importance criteria: a new criterion is one file plus one line here.
  */
 import type { Importance } from './types.ts';
 import { magnitudeL1, magnitudeL2 } from './magnitude.ts';

@@ -2,7 +2,7 @@
  * Weight-magnitude importance: the Lp norm of everything a unit owns across its coupled slices
  * (group-level magnitude as in Torch-Pruning's GroupMagnitudeImportance, Fang et al., CVPR 2023,
  * "DepGraph"). A baseline only: LLM-Pruner's ablation shows L2 magnitude collapsing without
- * recovery (WikiText-2 PPL 582 vs Taylor 19.1, specs/pruning.md section 0).
+ * recovery (WikiText-2 PPL 582 vs Taylor 19.1, docs/pruning-facts.md section 1).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Importance } from './types.ts';

@@ -1,5 +1,5 @@
 /**
- * The importance interface (STYLE P8, after Torch-Pruning's `Importance`): a group in, one score per
+ * The importance interface: a group in, one score per
  * unit out (higher = more important, kept first). Data-dependent statistics come from the context,
  * computed lazily once per planning call and shared by every group.
  */

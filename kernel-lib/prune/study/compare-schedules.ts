@@ -1,6 +1,6 @@
 /**
  * One-shot vs iterative pruning to the same sparsity with the same recovery budget in tokens,
- * compared by held-out perplexity (issue 6, acceptance 4; the study's Table 2 rows "Directly
+ * compared by held-out perplexity (the study's Table 2 rows "Directly
  * Pruned + Fine-Tuned" vs "Pruned + Fine-Tuned (46%)"). One-shot spends the whole budget after its
  * single prune; iterative splits it evenly over its k cubic-schedule iterations.
  * Writes results/tables/<name>.{csv,md,html} (rows), <name>-series.{csv,md,html} (sparsity vs
@@ -11,13 +11,13 @@ import * as aq from 'arquero';
 import type { LanguageModel } from '../../model/types.ts';
 import type { Tokenizer } from '../../tokenizer/types.ts';
 import { resultsDir, writeJsonAtomic } from '../../runtime/files.ts';
-import { finetune } from '../../train/finetune.ts';
 import { writeTable } from '../../report/write-table.ts';
-import { prune, type PruneLog } from '../prune.ts';
+import type { PruneLog } from '../prune.ts';
 import { resolvePruneConfig, type ScheduleName } from '../prune-config.ts';
-import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
+import { pruneAndRecover, recoverModel, recoveryStepsPerIteration } from '../prune-recover.ts';
+import { recoveryData } from '../recovery-data.ts';
 import { heldOutPerplexity } from './held-out-perplexity.ts';
-import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
+import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import { INTERVAL_NOTE, intervalColumns, perplexityIntervalColumns } from './perplexity-interval-columns.ts';
 import { heldOutBlockLosses } from './held-out-block-losses.ts';
@@ -69,37 +69,30 @@ export async function compareSchedules(
 ): Promise<ScheduleStudy> {
   const cfg = resolvePruneStudyConfig(overrides);
   const pcfg = resolvePruneConfig(cfg.prune);
-  const T = Math.min(cfg.blockSize, model.config.maxPositions - 1);
   const name = out.name ?? 'prune-schedules';
   const outDir = out.outDir ?? join(resultsDir(), 'runs', name);
-  const train = await corpusBlocks(tokenizer, 'train', { corpora: cfg.corpora, blockSize: T });
-  const val = await corpusBlocks(tokenizer, 'validation', { corpora: cfg.corpora, blockSize: T, maxBlocks: cfg.evalBlocks });
-  const calibration = calibrationFrom(train, pcfg.calibrationSamples);
-  const evaluate = (m: LanguageModel) => heldOutPerplexity(m, val);
-  const totalSteps = Math.max(1, Math.round(cfg.recoveryTokens / (cfg.recoveryBatch * T)));
+  const plan = studyRecoveryPlan(cfg);
+  const data = await recoveryData(plan, tokenizer, model.config.maxPositions, pcfg.calibrationSamples, null);
+  const T = data.blockSize;
+  const evaluate = (m: LanguageModel) => heldOutPerplexity(m, data.validation);
+  const totalSteps = recoveryStepsPerIteration(plan, 1, data.train.length, T);
+  const run = { seed: cfg.seed, saveEvery: 0, logEvery: 10, handleSigint: false } as const;
 
+  const val = data.validation;
   const baseBlocks = await heldOutBlockLosses(model, val);   // before anything trains the model
   const rows: ScheduleRow[] = [];
   const series: SeriesPoint[] = [];
   const logs: Record<string, PruneLog> = {};
   for (const schedule of ['one-shot', 'iterative'] as const) {
     const k = schedule === 'one-shot' ? 1 : pcfg.iterations;
-    const steps = Math.max(1, Math.round(totalSteps / k));
-    let tokens = 0;
-    const dir = join(outDir, schedule);
-    const recover = cfg.recoveryTokens > 0 ? async (m: LanguageModel, info: { iteration: number }) => {
-      const r = await finetune(m, train, {
-        steps, batchSize: cfg.recoveryBatch, lr: cfg.recoveryLr, schedule: 'constant', warmupSteps: 0,
-        seed: cfg.seed + info.iteration, evalEvery: 0, saveEvery: 0, logEvery: 10, resume: false,
-        runDir: join(dir, `recover-${info.iteration}`),
-      }, { handleSigint: false, describe: { step: 'prune-recovery', schedule, iteration: info.iteration } });
-      tokens += r.log.tokensSeen;
-      return r.model;
-    } : undefined;
-    const res = await prune(model, { ...pcfg, schedule }, {
-      calibration, evaluate, recover, outDir: dir,
-      recipe: { corpora: cfg.corpora, T, steps, batch: cfg.recoveryBatch, lr: cfg.recoveryLr, evalBlocks: cfg.evalBlocks, seed: cfg.seed },
-    });
+    const recovering = cfg.recoveryTokens > 0;
+    const res = await pruneAndRecover(model, tokenizer, {
+      prune: { ...pcfg, schedule }, recovery: plan, recover: recovering, run: { ...run, resume: false },
+      recipe: { corpora: cfg.corpora, T, steps: recoveryStepsPerIteration(plan, k, data.train.length, T), batch: cfg.recoveryBatch, lr: cfg.recoveryLr, evalBlocks: cfg.evalBlocks, seed: cfg.seed },
+    }, join(outDir, schedule), null, data);
+    const steps = res.steps;
+    const tokens = res.recoveryTokens;
+    const recover = recovering;
     const last = res.log.iterations.at(-1)!;
     const recovered = last.metricRecovered ?? last.metricPruned!;
     const intervals = { ...intervalColumns(baseBlocks, 'ppl_base', res.log.metricBase!), ...await perplexityIntervalColumns(res.model, val, 'ppl_recovered', recovered) };
@@ -128,17 +121,14 @@ export async function compareSchedules(
     // Control: the same recovery budget spent on the UNPRUNED model. The mini base is under-trained,
     // so part of any "recovery" is simply more training; this row separates the two.
     const t0 = performance.now();
-    const r = await finetune(model, train, {
-      steps: totalSteps, batchSize: cfg.recoveryBatch, lr: cfg.recoveryLr, schedule: 'constant', warmupSteps: 0,
-      seed: cfg.seed + 1, evalEvery: 0, saveEvery: 0, logEvery: 10, resume: true, runDir: join(outDir, 'dense-control'),
-    }, { handleSigint: false, describe: { step: 'prune-dense-control' } });
+    const r = await recoverModel(model, data.train, plan, totalSteps, join(outDir, 'dense-control'), { ...run, resume: true }, 1, { step: 'prune-dense-control' });
     const base = rows[0]!.ppl_base;
     const seconds = (performance.now() - t0) / 1000;
     const recovered = await evaluate(r.model);
     rows.push({
       schedule: 'dense-control', iterations: 0, sparsity_total: 0, sparsity_non_embedding: 0, sparsity_pruned: 0,
       params: logs['one-shot']!.base.total, ppl_base: base, ppl_pruned_no_recovery: base, ppl_recovered: recovered,
-      recovery_tokens: r.log.tokensSeen, recovery_steps: totalSteps, seconds,
+      recovery_tokens: r.tokens, recovery_steps: totalSteps, seconds,
       ...intervalColumns(baseBlocks, 'ppl_base', base), ...await perplexityIntervalColumns(r.model, val, 'ppl_recovered', recovered),
     });
     disposeModel(r.model);

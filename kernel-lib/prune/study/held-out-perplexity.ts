@@ -1,7 +1,7 @@
 /**
  * Token-level perplexity of a model over held-out blocks: exp(mean next-token NLL over all masked
  * targets), disjoint windows of T tokens (no sliding stride, so it reads higher than a stride<T
- * evaluation, specs/pruning.md section 2). H-eval's `perplexity` (rolling windows) is the harness
+ * evaluation, docs/pruning-facts.md section 2). H-eval's `perplexity` (rolling windows) is the harness
  * one; this is the cheap, fixed-protocol one the pruning studies compare models with.
  */
 import type { LanguageModel } from '../../model/types.ts';

@@ -1,9 +1,10 @@
 /**
  * Configuration shared by the pruning studies on the mini profile (schedule comparison and
- * criteria ranking). Plain, typed, with defaults (STYLE P2); stored with every result.
+ * criteria ranking). Plain, typed, with defaults; stored with every result.
  */
 import type { PruneConfig } from '../prune-config.ts';
 import type { CorpusName } from '../../data/corpora.ts';
+import type { RecoveryPlan } from '../recovery-data.ts';
 
 export interface PruneStudyConfig {
   /** Pruning settings (target, of, groups, criterion, selection, iterations, ...). */
@@ -45,4 +46,12 @@ export function resolvePruneStudyConfig(o: Partial<PruneStudyConfig> = {}): Prun
   if (!Number.isInteger(c.evalBlocks) || c.evalBlocks < 0) throw new Error(`PruneStudyConfig.evalBlocks: expected an integer >= 0, got ${JSON.stringify(c.evalBlocks)}`);
   if (!c.corpora.length) throw new Error('PruneStudyConfig.corpora: expected at least one corpus');
   return c;
+}
+
+/** The recovery plan a study config describes (the embedded corpora, a token budget). */
+export function studyRecoveryPlan(c: PruneStudyConfig): RecoveryPlan {
+  return {
+    corpus: { kind: 'mini', corpora: c.corpora }, blockSize: c.blockSize, tokens: c.recoveryTokens, epochsPerIteration: null,
+    batchSize: c.recoveryBatch, lr: c.recoveryLr, evalBlocks: c.evalBlocks,
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Criteria ranking without recovery (issue 6, acceptance 5): prune to the same target with each
+ * Criteria ranking without recovery: prune to the same target with each
  * importance criterion and compare held-out perplexity. Random runs with several seeds so its
  * spread is visible. Writes results/tables/prune-criteria.{csv,md,html} and run JSON.
  */
@@ -13,9 +13,9 @@ import { planPruning } from '../plan-pruning.ts';
 import { applyPlan } from '../apply-plan.ts';
 import { sparsity } from '../sparsity.ts';
 import { resolvePruneConfig } from '../prune-config.ts';
-import { corpusBlocks, calibrationFrom } from './corpus-blocks.ts';
+import { recoveryData } from '../recovery-data.ts';
 import { heldOutPerplexity } from './held-out-perplexity.ts';
-import { resolvePruneStudyConfig, type PruneStudyConfig } from './prune-study-config.ts';
+import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import { INTERVAL_NOTE, perplexityIntervalColumns } from './perplexity-interval-columns.ts';
 
@@ -40,16 +40,16 @@ export async function rankCriteria(
 ): Promise<{ config: PruneStudyConfig; rows: CriterionRow[] }> {
   const cfg = resolvePruneStudyConfig({ ...overrides, prune: { target: 0.3, ...(overrides.prune ?? {}) } });
   const o: RankCriteriaOptions = { criteria: ['magnitude-l2', 'taylor', 'activation', 'random'], randomSeeds: 3, write: true, ...options };
-  const T = Math.min(cfg.blockSize, model.config.maxPositions - 1);
-  const train = await corpusBlocks(tokenizer, 'train', { corpora: cfg.corpora, blockSize: T });
-  const val = await corpusBlocks(tokenizer, 'validation', { corpora: cfg.corpora, blockSize: T, maxBlocks: cfg.evalBlocks });
+  const data = await recoveryData(studyRecoveryPlan(cfg), tokenizer, model.config.maxPositions, resolvePruneConfig(cfg.prune).calibrationSamples, null);
+  const T = data.blockSize;
+  const val = data.validation;
   const base = await heldOutPerplexity(model, val);
   const baseInterval = await perplexityIntervalColumns(model, val, 'ppl_base', base);
   const rows: CriterionRow[] = [];
   for (const criterion of o.criteria) {
     for (let seed = 0; seed < (criterion === 'random' ? o.randomSeeds : 1); seed++) {
       const pcfg = resolvePruneConfig({ ...cfg.prune, criterion, seed, schedule: 'one-shot' });
-      const plan = planPruning(model, pcfg, { calibration: calibrationFrom(train, pcfg.calibrationSamples) });
+      const plan = planPruning(model, pcfg, { calibration: data.calibration });
       const pruned = applyPlan(model, plan);
       const s = sparsity(model, pruned, pcfg.groups);
       const ppl = await heldOutPerplexity(pruned, val);

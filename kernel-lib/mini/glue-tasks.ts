@@ -4,7 +4,7 @@
  * Sentences never contain tabs or newlines (GLUE tsv has no quoting).
  */
 import { createRequire } from 'node:module';
-import type { Rng } from '../../runtime/random.ts';
+import type { Rng } from '../runtime/random.ts';
 import {
   asSentence, bareWord, contentWordIndex, distractorWords, headWords, otherSentence, perturb, pick, pickSentence, shuffleWords, span, type Pool,
 } from './mini-text.ts';

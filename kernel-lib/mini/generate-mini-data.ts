@@ -1,5 +1,5 @@
 /**
- * The mini profile's task data (DESIGN principle 6): generated from the embedded corpora,
+ * The mini profile's task data: generated from the embedded corpora,
  * deterministic for a seed, written in the publishers' layouts (datasets/README.md) so the
  * evaluation harness and the fine-tuning sources read it exactly like real files.
  * Train rows come from the corpus train documents, held-out rows from the validation + test
@@ -7,8 +7,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashKey, labCacheDir, writeJsonAtomic } from '../../runtime/files.ts';
-import { loadCorpus, type CorpusDocument, type CorpusSplitConfig } from '../corpora.ts';
+import { hashKey, labCacheDir, writeJsonAtomic } from '../runtime/files.ts';
+import { loadCorpus, type CorpusDocument, type CorpusSplitConfig } from '../data/corpora.ts';
 import { makePool, taskRng, type Pool } from './mini-text.ts';
 import { billsumRows, hotpotRows, obqaRows, piqaRows, siqaRows } from './finetune-tasks.ts';
 import { hellaswagRows, mmluKinds, mmluRow, mmluSubjects } from './eval-tasks.ts';

@@ -4,11 +4,23 @@
  *   mini:  the embedded corpora's train / validation documents (the WikiText-103 role);
  *   paper: WikiText-103 (document level) or a seeded N-row Wikipedia subset, through data/sources.
  */
-import { corpusBlocks, calibrationFrom } from '../prune/study/corpus-blocks.ts';
+import { corpusBlocks, calibrationFrom } from './study/corpus-blocks.ts';
 import { packBlocks, type Block } from '../data/packing.ts';
 import { getDataSource, sourceRecords } from '../data/data-sources.ts';
+import type { CorpusName } from '../data/corpora.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
-import type { RecoveryPlan } from './profiles.ts';
+
+/** Recovery fine-tuning after pruning (the WikiText-103 / Wikipedia role). */
+export interface RecoveryPlan {
+  readonly corpus: { readonly kind: 'mini'; readonly corpora: readonly CorpusName[] } | { readonly kind: 'source'; readonly source: 'wikitext103' | 'wikipedia'; readonly rows: number | null };
+  readonly blockSize: number;         // tokens per block
+  readonly tokens: number;            // recovery budget in tokens for the WHOLE schedule: one-shot spends it once,
+                                      // iterative splits it evenly over its iterations (same budget for both)
+  readonly epochsPerIteration: number | null; // paper: 3 epochs per iteration, as the write-up says (overrides tokens when set)
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly evalBlocks: number;        // held-out validation blocks for perplexity (0 = all)
+}
 
 export interface RecoveryData {
   readonly train: Block[];

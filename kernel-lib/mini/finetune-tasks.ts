@@ -3,8 +3,8 @@
  * BillSum, built from corpus sentences. Each generator takes a pool (train or held-out documents)
  * and a seeded RNG and returns `n` rows; the answer position is uniform, so chance is 1/choices.
  */
-import type { Rng } from '../../runtime/random.ts';
-import { sha256 } from '../../runtime/files.ts';
+import type { Rng } from '../runtime/random.ts';
+import { sha256 } from '../runtime/files.ts';
 import {
   bareWord, contentWordIndex, distractorWords, headWords, otherSentence, otherTail, pick, pickSentence, type Pool,
 } from './mini-text.ts';

@@ -4,9 +4,9 @@
  * task generator uses. A pool records which documents its rows drew from, so the generator can
  * prove that train and held-out rows share no source document.
  */
-import { sha256 } from '../../runtime/files.ts';
-import { createRng, type Rng } from '../../runtime/random.ts';
-import type { CorpusDocument } from '../corpora.ts';
+import { sha256 } from '../runtime/files.ts';
+import { createRng, type Rng } from '../runtime/random.ts';
+import type { CorpusDocument } from '../data/corpora.ts';
 
 /** A corpus document as sentences. */
 export interface MiniDoc {

@@ -2,8 +2,8 @@
  * Mini evaluation tasks in the schemas of HellaSwag and MMLU (PIQA and OpenBookQA reuse the
  * fine-tuning generators). Answer positions are uniform: chance is 1/4 for both.
  */
-import type { Rng } from '../../runtime/random.ts';
-import { MMLU_SUBJECTS } from '../../eval/tasks/mmlu-subjects.ts';
+import type { Rng } from '../runtime/random.ts';
+import { MMLU_SUBJECTS } from '../eval/tasks/mmlu-subjects.ts';
 import {
   bareWord, contentWordIndex, distractorWords, headWords, otherSentence, otherTail, pick, pickSentence, type MiniDoc, type Pool,
 } from './mini-text.ts';

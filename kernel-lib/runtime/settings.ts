@@ -1,0 +1,72 @@
+/**
+ * Every setting the library takes from the environment, read in this one place and passed down
+ * from here (no other library file reads `process.env`). `settings()` parses the environment at
+ * the moment it is called, so a caller that sets a variable before it starts a step sees it.
+ *
+ *   LAB_CACHE_DIR     the library's cache (token caches, eval requests, mini data); ~/.cache/pruning-lab
+ *   LAB_RESULTS_DIR   tables, plots, run JSON and step folders; <project>/results
+ *   LAB_DATA_DIR      data folder of the paper profile; the folder `lab data download` fills
+ *   LAB_REAL_DATA     folder of real benchmark files (tests, `lab eval` default --data-dir)
+ *   LAB_BACKEND       force a tfjs backend (node-gpu, node, wasm, cpu)
+ *   LAB_QUIET         no progress or step lines
+ *   LAB_VERBOSE       also log cached steps
+ *   LAB_PROFILE       the study profile notebooks use (mini, paper, quick, paper-quick); mini
+ *   LAB_QUICK=1       shrink that profile to its quick form
+ *   LAB_CHROMIUM      the headless Chromium used for PNG plots
+ *   LAB_OFFLINE / HF_HUB_OFFLINE   no network: hub files resolve from the cache or fail
+ *   HF_HOME, HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN / HUGGING_FACE_HUB_TOKEN   as huggingface_hub reads them
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Settings {
+  readonly cacheDir: string;
+  readonly resultsDir: string | null;       // null: <project>/results (runtime/files.ts resolves it)
+  readonly dataDir: string | null;
+  readonly realDataDir: string | null;
+  readonly backend: string | null;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly profile: string;
+  readonly quick: boolean;
+  readonly chromium: string | null;
+  readonly hub: {
+    readonly home: string;
+    readonly cacheDir: string | null;       // null: <home>/hub
+    readonly endpoint: string | null;
+    readonly token: string | null;
+    readonly offline: boolean;
+  };
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const flag = (v: string | undefined): boolean => TRUE.has((v ?? '').toLowerCase());
+const str = (v: string | undefined): string | null => (v ? v : null);
+
+/** Parses an environment (default: this process's) into settings. */
+export function settings(env: Readonly<Record<string, string | undefined>> = process.env): Settings {
+  return {
+    cacheDir: env.LAB_CACHE_DIR || join(homedir(), '.cache', 'pruning-lab'),
+    resultsDir: str(env.LAB_RESULTS_DIR),
+    dataDir: str(env.LAB_DATA_DIR),
+    realDataDir: str(env.LAB_REAL_DATA),
+    backend: str(env.LAB_BACKEND),
+    quiet: Boolean(env.LAB_QUIET),
+    verbose: Boolean(env.LAB_VERBOSE),
+    profile: env.LAB_PROFILE || 'mini',
+    quick: env.LAB_QUICK === '1',
+    chromium: str(env.LAB_CHROMIUM),
+    hub: {
+      home: env.HF_HOME || join(homedir(), '.cache', 'huggingface'),
+      cacheDir: str(env.HF_HUB_CACHE),
+      endpoint: str(env.HF_ENDPOINT),
+      token: env.HF_TOKEN || env.HUGGING_FACE_HUB_TOKEN || null,
+      offline: flag(env.LAB_OFFLINE) || flag(env.HF_HUB_OFFLINE),
+    },
+  };
+}
+
+/** The environment a child process of ours gets: this process's, with `extra` on top. */
+export function childEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
+  return { ...process.env, ...extra };
+}
