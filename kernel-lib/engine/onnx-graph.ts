@@ -1,0 +1,139 @@
+/**
+ * A small ONNX graph builder over the protobuf schema of `onnx-proto` (protobufjs-generated from
+ * onnx.proto): nodes, graph inputs/outputs and initializers by name, serialized to the bytes of
+ * a ModelProto that onnxruntime loads or that is written to disk as `model.onnx`.
+ *
+ * Nothing here knows a model family: family files (engine/onnx-gpt2.ts, ...) describe their
+ * layers through `op`, `weight` and the building blocks of engine/onnx-blocks.ts.
+ *
+ * Opset 17 (default domain) is used: it has LayerNormalization, Trilu and Shape(start, end).
+ * Float weights are stored as raw little-endian float32 bytes (`raw_data`), as the spec allows.
+ */
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+export const OPSET = 17;
+/** IR version 8 goes with opset 17 (onnx/docs/Versioning.md). */
+const IR_VERSION = 8;
+
+export type ElemType = 'float32' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
+const ELEM: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
+
+/** A dimension: a fixed size or a symbolic name ('batch', 'seq', ...). */
+export type Dim = number | string;
+
+/** An attribute value; floats must be marked (ONNX distinguishes INT and FLOAT attributes). */
+export type Attr = { readonly f: number } | { readonly i: number } | { readonly ints: readonly number[] } | { readonly s: string };
+export const f = (v: number): Attr => ({ f: v });
+export const i = (v: number): Attr => ({ i: v });
+export const ints = (v: readonly number[]): Attr => ({ ints: v });
+
+function attribute(name: string, a: Attr): InstanceType<typeof onnx.AttributeProto> {
+  const T = onnx.AttributeProto.AttributeType;
+  if ('f' in a) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: a.f });
+  if ('i' in a) return onnx.AttributeProto.create({ name, type: T.INT, i: a.i });
+  if ('ints' in a) return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...a.ints] });
+  return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(a.s) });
+}
+
+function valueInfo(name: string, type: ElemType, dims: readonly Dim[]) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: ELEM[type], shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export class OnnxGraph {
+  private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  private readonly inputs: ReturnType<typeof valueInfo>[] = [];
+  private readonly outputs: ReturnType<typeof valueInfo>[] = [];
+  private readonly used = new Set<string>();
+  private readonly domains = new Map<string, number>([['', OPSET]]);
+  private counter = 0;
+
+  constructor(readonly name: string) {}
+
+  /** A value name not used yet, with a readable prefix (claimed when the value is defined). */
+  fresh(prefix: string): string {
+    let n = `${prefix}_${this.counter++}`;
+    while (this.used.has(n)) n = `${prefix}_${this.counter++}`;
+    return n;
+  }
+
+  private claim(name: string): string {
+    if (this.used.has(name)) throw new Error(`onnx graph ${this.name}: value name '${name}' is defined twice`);
+    this.used.add(name);
+    return name;
+  }
+
+  /** A graph input. */
+  input(name: string, type: ElemType, dims: readonly Dim[]): string {
+    this.inputs.push(valueInfo(this.claim(name), type, dims));
+    return name;
+  }
+
+  /** Declares `value` (already computed) as a graph output under `name` (an Identity renames it). */
+  output(value: string, name: string, type: ElemType, dims: readonly Dim[]): string {
+    if (value !== name) this.op('Identity', [value], {}, { name });
+    this.outputs.push(valueInfo(name, type, dims));
+    return name;
+  }
+
+  /** A float32 initializer (a weight), stored as raw bytes. */
+  weight(name: string, data: Float32Array, dims: readonly number[]): string {
+    return this.tensor(name, 'float32', bytesOf(data), dims);
+  }
+
+  /** An initializer of any element type from its raw little-endian bytes. */
+  tensor(name: string, type: ElemType, raw: Uint8Array, dims: readonly number[]): string {
+    this.initializers.push(onnx.TensorProto.create({ name: this.claim(name), dataType: ELEM[type], dims: [...dims], rawData: raw }));
+    return name;
+  }
+
+  /** An int64 constant (shapes, axes, indices); a scalar when dims is []. */
+  int64(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.tensor(this.fresh('c'), 'int64', bytesOf(BigInt64Array.from(values, (v) => BigInt(v))), dims);
+  }
+
+  /** A float32 constant; a scalar when dims is []. */
+  float(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.tensor(this.fresh('c'), 'float32', bytesOf(Float32Array.from(values)), dims);
+  }
+
+  /** Adds one node; returns its output names (one unless `outputs` says more). */
+  ops(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}, o: { outputs?: number; domain?: string; names?: readonly string[] } = {}): string[] {
+    const n = o.names?.length ?? o.outputs ?? 1;
+    const outs = (o.names ?? Array.from({ length: n }, () => this.fresh(opType.toLowerCase()))).map((x) => this.claim(x));
+    if (o.domain && !this.domains.has(o.domain)) this.domains.set(o.domain, 1);
+    this.nodes.push(onnx.NodeProto.create({
+      opType, input: [...inputs], output: outs, name: `${opType}_${this.nodes.length}`,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      ...(o.domain ? { domain: o.domain } : {}),
+    }));
+    return outs;
+  }
+
+  /** Adds a one-output node and returns the output's name. */
+  op(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}, o: { domain?: string; name?: string } = {}): string {
+    return this.ops(opType, inputs, attrs, { ...(o.domain ? { domain: o.domain } : {}), ...(o.name ? { names: [o.name] } : {}) })[0]!;
+  }
+
+  /** The ModelProto bytes. */
+  toBytes(meta: Record<string, string> = {}): Uint8Array {
+    const graph = onnx.GraphProto.create({ name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs });
+    const model = onnx.ModelProto.create({
+      irVersion: IR_VERSION,
+      opsetImport: [...this.domains].map(([domain, version]) => ({ domain, version })),
+      producerName: 'pruning-lab',
+      graph,
+      metadataProps: Object.entries(meta).map(([key, value]) => ({ key, value })),
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
