@@ -46,9 +46,10 @@ async function compare(name: string, model: LanguageModel): Promise<void> {
     assert.equal(sa.length, 50, `${name} ${task}: documents`);
     let worst = 0, n = 0;
     sa.forEach((doc, d) => {
-      doc.resps.forEach((r, k) => {
-        const [lla, ga] = r[0] as [number, boolean];
-        const [llb, gb] = sb[d]!.resps[k]![0] as [number, boolean];
+      const ra = doc.resps as unknown as [number, boolean][][], rb = sb[d]!.resps as unknown as [number, boolean][][];
+      ra.forEach((r, k) => {
+        const [lla, ga] = r[0]!;
+        const [llb, gb] = rb[k]![0]!;
         worst = Math.max(worst, Math.abs(lla - llb));
         assert.ok(Math.abs(lla - llb) <= 1e-4, `${name} ${task} doc ${d} choice ${k}: ort ${lla} vs tfjs ${llb}`);
         assert.equal(ga, gb, `${name} ${task} doc ${d} choice ${k}: greedy`);
