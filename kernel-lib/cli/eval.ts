@@ -7,6 +7,7 @@
  * "filtered_resps", metrics...}). Requests are cached per model, so an interrupted run resumes.
  */
 import { parseArgs } from 'node:util';
+import { parseEngine } from '../runtime/engine-env.ts';
 import { resolve } from 'node:path';
 import { openModel } from './open-model.ts';
 import { evaluate } from '../eval/evaluate.ts';
@@ -18,6 +19,7 @@ export const summary = 'LM Evaluation Harness tasks (piqa, openbookqa, hellaswag
 
 const USAGE = 'usage: lab eval MODEL --tasks T1,T2 [--limit N] [--batch-size N] [--data-dir DIR] [--output FILE]\n'
   + '                [--log-samples FILE] [--bootstrap-iters N] [--no-cache] [--cache-flush-ms MS] [--revision R]\n'
+  + '                [--engine ort|tfjs]\n'
   + '  --data-dir defaults to $LAB_REAL_DATA, else the hub parquet files (hub cache); tasks: lab eval --list';
 
 function positiveNumber(v: string | undefined, key: string, integer: boolean): number | undefined {
@@ -33,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     output: { type: 'string' }, 'log-samples': { type: 'string' }, 'bootstrap-iters': { type: 'string' },
     'no-cache': { type: 'boolean', default: false }, 'cache-flush-ms': { type: 'string' }, revision: { type: 'string' }, list: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
+    engine: { type: 'string' },
   } });
   if (values.list) { console.log(listTasks().join('\n')); return 0; }
   if (values.help || positionals.length !== 1 || !values.tasks) { console.error(USAGE); return values.help ? 0 : 2; }
@@ -49,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values['cache-flush-ms'] !== undefined ? { cacheFlushMs: Number(values['cache-flush-ms']) } : {}),
     logSamples: values['log-samples'] !== undefined,
     modelName: positionals[0]!,
+    ...(values.engine === undefined ? {} : { engine: parseEngine(values.engine, '--engine') }),
   });
   const { samples, ...summaryJson } = result;
   console.log(formatResultsTable(result));

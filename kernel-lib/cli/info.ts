@@ -9,6 +9,7 @@
  *   cost?: { parameters, flopsPerToken, weightBytes, latency: [{ batch, seqLen, ms, tokensPerSecond, peakBytes }] } (with --cost) }
  */
 import { parseArgs } from 'node:util';
+import { parseEngine } from '../runtime/engine-env.ts';
 import type * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { inspectCheckpoint, resolveModelDir, type CheckpointInfo } from '../model/load-model.ts';
@@ -86,10 +87,11 @@ function printTable(i: ModelInfo): void {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, cost: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { json: { type: 'boolean', default: false }, cost: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      engine: { type: 'string' } },
   });
   if (values.help || positionals.length !== 1) {
-    console.log('usage: lab info MODEL [--revision R] [--json] [--cost]\n  --cost: also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory\n  MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf) or mini');
+    console.log('usage: lab info MODEL [--revision R] [--json] [--cost] [--engine ort|tfjs]\n  --cost: also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory\n  MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf) or mini');
     return values.help ? 0 : 2;
   }
   const model = positionals[0]!;
@@ -99,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   let out = describeCheckpoint(model, info, { choice: b.choice, reason: b.reason });
   if (values.cost) {
     const m = await loadModel(dir);
-    out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8] }) };
+    out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8], ...(values.engine === undefined ? {} : { engine: parseEngine(values.engine, '--engine') }) }) };
     disposeModel(m);
   }
   if (values.json) console.log(JSON.stringify(out, null, 2)); else printTable(out);

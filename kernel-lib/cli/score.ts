@@ -4,7 +4,8 @@
  * JSON shape (stable): {"ids": [...], "tokens": [...], "logprobs": [null, x, ...], "total": x}
  */
 import { parseArgs } from 'node:util';
-import { scoreTokens } from '../model/lm.ts';
+import { scoreTokensOn } from '../engine/score-tokens-on.ts';
+import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel, textTable } from './open-model.ts';
 
 export const summary = 'log-probability of each token given the previous ones, and the total';
@@ -12,9 +13,10 @@ export const summary = 'log-probability of each token given the previous ones, a
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: {
     text: { type: 'string' }, ids: { type: 'string' }, json: { type: 'boolean', default: false }, revision: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    engine: { type: 'string' },
   } });
   if (values.help || positionals.length !== 1 || (values.text === undefined) === (values.ids === undefined)) {
-    console.error('usage: lab score MODEL (--text T | --ids 1,2,3) [--json] [--revision R]');
+    console.error('usage: lab score MODEL (--text T | --ids 1,2,3) [--json] [--revision R] [--engine ort|tfjs]');
     return values.help ? 0 : 2;
   }
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
@@ -33,7 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   const T = ids.length;
   const targets = new Int32Array(T).fill(-1);
   for (let t = 0; t + 1 < T; t++) targets[t] = ids[t + 1]!;
-  const { logprobs } = scoreTokens(model, Int32Array.from(ids), 1, T, targets);
+  const engine = values.engine === undefined ? undefined : parseEngine(values.engine, '--engine');
+  const { logprobs } = scoreTokensOn(model, Int32Array.from(ids), 1, T, targets, engine);
   const per: (number | null)[] = [null, ...Array.from({ length: T - 1 }, (_, t) => logprobs[t]!)];
   const total = per.reduce<number>((s, x) => s + (x ?? 0), 0);
   const tokens = tokenizer.tokens(ids);
