@@ -13,7 +13,7 @@ import type { LanguageModel } from '../model/types.ts';
 import { OnnxGraph, i } from './onnx-graph.ts';
 import type { DecoderContext, OnnxFamily } from './onnx-family.ts';
 import { attentionBias, dimOf } from './onnx-blocks.ts';
-import { paramValues, transpose2d } from './weights.ts';
+import { paramValues } from './weights.ts';
 
 function noCache(g: OnnxGraph, ids: string, positions: string, bias: string): DecoderContext {
   return { g, ids, positions, bias, past: () => undefined, present: () => {} };
@@ -65,18 +65,33 @@ export function cacheNames(fam: OnnxFamily, model: LanguageModel): { layer: numb
   }]));
 }
 
-/** transformers.js' decoder interface (see the file comment). */
-export function buildDecoderGraph(model: LanguageModel, fam: OnnxFamily): OnnxGraph {
+/**
+ * transformers.js' decoder interface (see the file comment). With `padCache` (export), every
+ * layer's cache has the config's kv-head count (what transformers.js allocates from config.json):
+ * a pruned layer reads its first K_l heads of the past and pads its present with zero heads, and a
+ * layer without heads passes zeros; the padding never enters the attention.
+ */
+export function buildDecoderGraph(model: LanguageModel, fam: OnnxFamily, opts: { padCache?: boolean } = {}): OnnxGraph {
   const g = new OnnxGraph(`${model.family}-decoder`);
-  const { headDim: D } = fam.cacheHeads(model);
+  const { headDim: D, configKvHeads } = fam.cacheHeads(model);
+  const pad = opts.padCache === true;
   const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
   const mask = g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length']);
   const positions = g.input('position_ids', 'int64', ['batch_size', 'sequence_length']);
-  const caches = cacheNames(fam, model);
+  const caches = pad
+    ? fam.cacheHeads(model).kvHeads.map((k, l) => ({ layer: l, kvHeads: configKvHeads, actual: k,
+      past: [`past_key_values.${l}.key`, `past_key_values.${l}.value`] as [string, string], present: [`present.${l}.key`, `present.${l}.value`] as [string, string] }))
+    : cacheNames(fam, model).map((c) => ({ ...c, actual: c.kvHeads }));
   const past = new Map<number, { key: string; value: string }>();
   for (const c of caches) {
     const dims = ['batch_size', c.kvHeads, 'past_sequence_length', D];
-    past.set(c.layer, { key: g.input(c.past[0], 'float32', dims), value: g.input(c.past[1], 'float32', dims) });
+    let key = g.input(c.past[0], 'float32', dims), value = g.input(c.past[1], 'float32', dims);
+    if (c.actual === 0) continue;
+    if (c.actual < c.kvHeads) {
+      const take = (x: string) => g.op('Slice', [x, g.int64([0]), g.int64([c.actual]), g.int64([1])]);   // [B, K_l, P, D]
+      key = take(key); value = take(value);
+    }
+    past.set(c.layer, { key, value });
   }
   const T = dimOf(g, ids, 1);                                                    // [1]
   const P = g.op('Sub', [dimOf(g, mask, 1), T]);                                 // [1] cached positions
@@ -87,12 +102,22 @@ export function buildDecoderGraph(model: LanguageModel, fam: OnnxFamily): OnnxGr
     past: (l) => past.get(l),
     present: (l, k, v) => { present.set(l, [k, v]); },
   });                                                                            // [B, T, C]
-  const W = paramValues(model, fam.lmHeadParam(model));                          // [V, C]
-  const [V, C] = [W.shape[0]!, W.shape[1]!];
-  const logits = g.op('MatMul', [h, g.weight('lm_head.T', transpose2d(W.data, V, C), [C, V])]); // [B, T, V]
+  const headName = fam.lmHeadParam(model);
+  const W = g.has(headName) ? null : paramValues(model, headName);              // tied: the embedding initializer is reused
+  const head = W ? g.weight(headName, W.data, W.shape) : headName;               // [V, C]
+  const V = model.config.vocabSize, C = model.config.hiddenSize;
+  const z = g.op('Gemm', [g.op('Reshape', [h, g.int64([-1, C])]), head], { transB: i(1) });   // [B*T, V]
+  const Bdim = dimOf(g, ids, 0);
+  const logits = g.op('Reshape', [z, g.op('Concat', [Bdim, T, g.int64([V])], { axis: i(0) })]);  // [B, T, V]
   g.output(logits, 'logits', 'float32', ['batch_size', 'sequence_length', V]);
+  const S = dimOf(g, mask, 1);
+  const zeros = (heads: number) => g.op('Expand', [g.float([0], []), g.op('Concat', [Bdim, g.int64([heads]), S, g.int64([D])], { axis: i(0) })]); // [B, heads, S, D]
   for (const c of caches) {
-    const [k, v] = present.get(c.layer)!;
+    let [k, v] = present.get(c.layer) ?? [zeros(c.kvHeads), zeros(c.kvHeads)];
+    if (c.actual > 0 && c.actual < c.kvHeads) {
+      const z0 = zeros(c.kvHeads - c.actual);
+      k = g.op('Concat', [k, z0], { axis: i(1) }); v = g.op('Concat', [v, z0], { axis: i(1) });
+    }
     const dims = ['batch_size', c.kvHeads, 'total_sequence_length', D];
     g.output(k, c.present[0], 'float32', dims);
     g.output(v, c.present[1], 'float32', dims);

@@ -25,6 +25,7 @@ export interface OnnxFamily {
   decoder(model: LanguageModel<any>, ctx: DecoderContext): string;
   /** Name of the parameter holding the output embedding [V, C] (the token embedding when tied). */
   lmHeadParam(model: LanguageModel<any>): string;
-  /** Key/value heads per layer (0 for a layer with no heads left) and the head dim D. */
-  cacheHeads(model: LanguageModel<any>): { readonly kvHeads: readonly number[]; readonly headDim: number };
+  /** Key/value heads per layer (0 for a layer with no heads left), the head dim D and the
+   *  config's kv-head count of an unpruned layer (what config.json readers allocate). */
+  cacheHeads(model: LanguageModel<any>): { readonly kvHeads: readonly number[]; readonly headDim: number; readonly configKvHeads: number };
 }

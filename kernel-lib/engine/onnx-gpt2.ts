@@ -57,5 +57,6 @@ export const onnxGpt2: OnnxFamily = {
   cacheHeads: (model: Model) => ({
     kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => headsIn(model, l)),
     headDim: headDim(model),
+    configKvHeads: model.config.numHeads,
   }),
 };

@@ -124,6 +124,52 @@ export class OnnxGraph {
     return this.ops(opType, inputs, attrs, { ...(o.domain ? { domain: o.domain } : {}), ...(o.name ? { names: [o.name] } : {}) })[0]!;
   }
 
+  /** Whether a value (input, initializer or node output) of this name exists. */
+  has(name: string): boolean {
+    return this.used.has(name);
+  }
+
+  /**
+   * Weight-only int8 (ONNX DequantizeLinear, symmetric, zero point 0): every float32 matrix
+   * initializer of at least `minElements` values that is only read as MatMul's right operand
+   * ([in, out]: one scale per output column, axis 1) or as Gather's data / Gemm's transB operand
+   * ([rows, C]: one scale per row, axis 0) is stored as int8 with float32 scales
+   * (scale = max|w| / 127 over the channel) and dequantized where it is used.
+   */
+  quantizeInt8(minElements = 4096): void {
+    const uses = new Map<string, { node: InstanceType<typeof onnx.NodeProto>; slot: number }[]>();
+    for (const n of this.nodes) n.input.forEach((x, slot) => { if (!uses.has(x)) uses.set(x, []); uses.get(x)!.push({ node: n, slot }); });
+    const out: InstanceType<typeof onnx.TensorProto>[] = [];
+    const extra: InstanceType<typeof onnx.NodeProto>[] = [];
+    for (const t of this.initializers) {
+      const dims = t.dims.map(Number);
+      const u = uses.get(t.name) ?? [];
+      const n = dims.reduce((a, b) => a * b, 1);
+      const transB = (x: InstanceType<typeof onnx.NodeProto>) => x.attribute.some((a) => a.name === 'transB' && Number(a.i) === 1);
+      const axis = u.every((x) => x.node.opType === 'MatMul' && x.slot === 1) ? 1
+        : u.every((x) => (x.node.opType === 'Gather' && x.slot === 0) || (x.node.opType === 'Gemm' && x.slot === 1 && transB(x.node))) ? 0 : -1;
+      if (t.dataType !== ELEM.float32 || dims.length !== 2 || n < minElements || u.length === 0 || axis === -1) { out.push(t); continue; }
+      const raw = t.rawData;
+      const w = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      const [R, C] = dims as [number, number];
+      const channels = axis === 1 ? C : R;
+      const scale = new Float32Array(channels);
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) { const ch = axis === 1 ? c : r; scale[ch] = Math.max(scale[ch]!, Math.abs(w[r * C + c]!)); }
+      for (let ch = 0; ch < channels; ch++) scale[ch] = scale[ch]! > 0 ? scale[ch]! / 127 : 1;
+      const q = new Int8Array(n);
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) q[r * C + c] = Math.max(-127, Math.min(127, Math.round(w[r * C + c]! / scale[axis === 1 ? c : r]!)));
+      const qName = `${t.name}.int8`, sName = `${t.name}.scale`, zName = `${t.name}.zero`;
+      for (const x of [qName, sName, zName]) this.claim(x);
+      out.push(onnx.TensorProto.create({ name: qName, dataType: ELEM.int8, dims, rawData: bytesOf(q) }));
+      out.push(onnx.TensorProto.create({ name: sName, dataType: ELEM.float32, dims: [channels], rawData: bytesOf(scale) }));
+      out.push(onnx.TensorProto.create({ name: zName, dataType: ELEM.int8, dims: [channels], rawData: new Uint8Array(channels) }));
+      // the float matrix keeps its name, now computed from the int8 values: w = q * scale
+      extra.push(onnx.NodeProto.create({ opType: 'DequantizeLinear', input: [qName, sName, zName], output: [t.name], name: `Dequantize_${t.name}`, attribute: [attribute('axis', i(axis))] }));
+    }
+    this.initializers.splice(0, this.initializers.length, ...out);
+    this.nodes.unshift(...extra);
+  }
+
   /** The ModelProto bytes. */
   toBytes(meta: Record<string, string> = {}): Uint8Array {
     const graph = onnx.GraphProto.create({ name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs });

@@ -71,5 +71,6 @@ export const onnxOlmo: OnnxFamily = {
   cacheHeads: (model: Model) => ({
     kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => model.params.get(`${P(l)}.self_attn.k_proj.weight`)!.shape[0]! / model.config.headDim),
     headDim: model.config.headDim,
+    configKvHeads: model.config.numKeyValueHeads,
   }),
 };
