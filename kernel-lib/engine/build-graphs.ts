@@ -69,10 +69,12 @@ export function cacheNames(fam: OnnxFamily, model: LanguageModel): { layer: numb
  * transformers.js' decoder interface (see the file comment). With `padCache` (export), every
  * layer's cache has the config's kv-head count (what transformers.js allocates from config.json):
  * a pruned layer reads its first K_l heads of the past and pads its present with zero heads, and a
- * layer without heads passes zeros; the padding never enters the attention.
+ * layer without heads passes zeros; the padding never enters the attention. `portable`: only
+ * standard ONNX ops (no onnxruntime contrib ops), for files that other runtimes load.
  */
-export function buildDecoderGraph(model: LanguageModel, fam: OnnxFamily, opts: { padCache?: boolean } = {}): OnnxGraph {
+export function buildDecoderGraph(model: LanguageModel, fam: OnnxFamily, opts: { padCache?: boolean; portable?: boolean } = {}): OnnxGraph {
   const g = new OnnxGraph(`${model.family}-decoder`);
+  g.portable = opts.portable === true;
   const { headDim: D, configKvHeads } = fam.cacheHeads(model);
   const pad = opts.padCache === true;
   const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);

@@ -39,7 +39,7 @@ export function exportOnnx(model: LanguageModel, dir: string, options: Partial<E
   if (o.quantize !== 'none' && o.quantize !== 'int8') throw new Error(`exportOnnx: quantize must be 'none' or 'int8', got '${o.quantize}'`);
   const fam = onnxFamily(model.family);
   if (!fam) throw new Error(`exportOnnx: family '${model.family}' has no ONNX description (known: ${onnxFamilies().join(', ')})`);
-  const g = buildDecoderGraph(model, fam, { padCache: true });
+  const g = buildDecoderGraph(model, fam, { padCache: true, portable: true });
   if (o.quantize === 'int8') g.quantizeInt8();
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const modelFile = join(dir, 'onnx', o.quantize === 'int8' ? 'model_quantized.onnx' : 'model.onnx');

@@ -25,8 +25,11 @@ export function layerNorm(g: OnnxGraph, x: string, scale: string, bias: string, 
   return g.op('LayerNormalization', [x, scale, bias], { axis: i(-1), epsilon: f(eps) });
 }
 
-/** gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), explicit ops. */
+/** gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) as onnxruntime's contrib op
+ *  com.microsoft FastGelu (the same formula, one fused kernel), or explicit standard ops when the
+ *  graph is `portable` (exported files). */
 export function geluTanh(g: OnnxGraph, x: string): string {
+  if (!g.portable) return g.op('FastGelu', [x], {}, { domain: 'com.microsoft' });
   const x3 = g.op('Mul', [g.op('Mul', [x, x]), x]);
   const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [x3, g.float([0.044715], [])])]), g.float([Math.sqrt(2 / Math.PI)], [])]);
   const onePlus = g.op('Add', [g.op('Tanh', [inner]), g.float([1], [])]);

@@ -8,8 +8,8 @@ import { loadOrt, type OrtTensor } from './ort-runtime.ts';
 import { openSession } from './ort-sessions.ts';
 
 export interface OnnxDecoderFile {
-  /** ids [1, T] after the cached positions of `past` (null = none) -> logits [T, V] and the new cache. */
-  run(ids: readonly number[], past: Map<string, OrtTensor> | null): { logits: Float32Array; present: Map<string, OrtTensor> };
+  /** ids [B, T] (row-major) after the cached positions of `past` (null = none) -> logits [B, T, V] and the new cache. */
+  run(ids: readonly number[], past: Map<string, OrtTensor> | null, B?: number): { logits: Float32Array; present: Map<string, OrtTensor> };
   readonly vocabSize: number;
   dispose(): void;
 }
@@ -27,18 +27,18 @@ export function openOnnxDecoder(file: string): OnnxDecoderFile {
   const i64 = (v: readonly number[]) => BigInt64Array.from(v, (x) => BigInt(x));
   return {
     vocabSize: V,
-    run(ids, past) {
-      const T = ids.length;
+    run(ids, past, B = 1) {
+      const T = ids.length / B;
       const P = past && pasts.length ? past.get(pasts[0]!.name.replace('past_key_values.', 'present.'))!.dims[2]! : 0;
       const feeds: Record<string, OrtTensor> = {
-        input_ids: ort.tensor('int64', i64(ids), [1, T]),
-        attention_mask: ort.tensor('int64', i64(new Array(P + T).fill(1)), [1, P + T]),
+        input_ids: ort.tensor('int64', i64(ids), [B, T]),
+        attention_mask: ort.tensor('int64', i64(new Array(B * (P + T)).fill(1)), [B, P + T]),
       };
-      if (session.inputMetadata.some((m) => m.name === 'position_ids')) feeds.position_ids = ort.tensor('int64', i64(ids.map((_, t) => P + t)), [1, T]);
+      if (session.inputMetadata.some((m) => m.name === 'position_ids')) feeds.position_ids = ort.tensor('int64', i64(ids.map((_, k) => P + (k % T))), [B, T]);
       const fetches: Record<string, null> = { logits: null };
       for (const m of pasts) {
         const present = m.name.replace('past_key_values.', 'present.');
-        feeds[m.name] = past ? past.get(present)! : ort.tensor('float32', new Float32Array(0), [1, m.shape[1]!, 0, m.shape[3]!]);
+        feeds[m.name] = past ? past.get(present)! : ort.tensor('float32', new Float32Array(0), [B, m.shape[1]!, 0, m.shape[3]!]);
         fetches[present] = null;
       }
       const out = session.run(feeds, fetches, {});

@@ -57,6 +57,9 @@ export class OnnxGraph {
   private readonly domains = new Map<string, number>([['', OPSET]]);
   private counter = 0;
 
+  /** Standard ONNX ops only (files for other runtimes); otherwise onnxruntime contrib ops may be used. */
+  portable = false;
+
   constructor(readonly name: string) {}
 
   /** A value name not used yet, with a readable prefix (claimed when the value is defined). */
