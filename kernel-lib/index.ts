@@ -98,6 +98,19 @@ export { buildRequests } from './eval/build-requests.ts';
 export { loglikelihoods, loglikelihoodRolling } from './eval/loglikelihoods.ts';
 export { listTasks, getTask } from './eval/tasks/index.ts';
 export { formatResultsTable } from './eval/format-results-table.ts';
+
+// ---- engine (ONNX Runtime for forward passes, docs/engines.md) ---------------------------
+export { selectEngine, ortAvailable } from './engine/select-engine.ts';
+export { exportOnnx, exportDefaults } from './engine/export-onnx.ts';
+export type { ExportOnnxOptions, ExportedOnnx } from './engine/export-onnx.ts';
+export { ortScorePositions } from './engine/ort-score-positions.ts';
+export { scoreTokensOn } from './engine/score-tokens-on.ts';
+export { openOnnxDecoder, onnxFilePerplexity } from './engine/onnx-file.ts';
+export { onnxFamily, onnxFamilies } from './engine/onnx-families.ts';
+export type { OnnxFamily, DecoderContext } from './engine/onnx-family.ts';
+export { OnnxGraph } from './engine/onnx-graph.ts';
+export { disposeSessions } from './engine/ort-sessions.ts';
+export type { EngineName } from './runtime/engine-env.ts';
 export { modelFingerprint } from './model/fingerprint.ts';
 export type { TaskDef, MultipleChoiceTask, RollingTask, TaskGroup, EvalResult, LoglikelihoodRequest, LoglikelihoodResult, SampleLog } from './eval/types.ts';
 
