@@ -3,7 +3,7 @@
  * quantization" table on ONNX Runtime (all cores): dense vs pruned (47% of the heads and MLP
  * neurons, uneven per layer as the budget falls) vs pruned + int8 (weight-only, per-channel),
  * each exported with exportOnnx and timed from its file at batch 1 and 8 x 128 tokens (median of
- * 5 forwards after one warm-up), with size on disk, forward FLOPs per token, and perplexity on
+ * 7 forwards after one warm-up, the three files timed in turn), with size on disk, forward FLOPs per token, and perplexity on
  * 16 blocks of 128 tokens of the mini validation text. Two model sets: GPT-2 small shapes with
  * random weights (perplexity ~ vocabulary size: only the f32 / int8 agreement is informative)
  * and the trained mini GPT-2 (models/mini). Writes results/tables/onnx-latency.{csv,md}.
@@ -54,14 +54,18 @@ function prune47(m: LanguageModel): LanguageModel {
   return applyPlan(m, { family: 'gpt2', criterion: 'manual', selection: 'uniform-spread', groups: [...plan('heads'), ...plan('mlp')] });
 }
 
-function timeFile(file: string, B: number, V: number): number {
-  const d = openOnnxDecoder(file);
+/** Median ms of one forward per file at batch B, the files timed in turn (round robin) so a
+ *  change of machine load hits every variant alike. */
+function timeFiles(files: readonly string[], B: number, V: number): number[] {
+  const ds = files.map((f) => openOnnxDecoder(f));
   const ids = Array.from({ length: B * T }, (_, k) => (k * 7919 + 11) % V);
-  d.run(ids, null, B);
-  const times: number[] = [];
-  for (let r = 0; r < (quick ? 2 : 5); r++) { const t0 = performance.now(); d.run(ids, null, B); times.push(performance.now() - t0); }
-  d.dispose();
-  return median(times);
+  for (const d of ds) d.run(ids, null, B);
+  const times = files.map((): number[] => []);
+  for (let r = 0; r < (quick ? 2 : 7); r++) {
+    ds.forEach((d, k) => { const t0 = performance.now(); d.run(ids, null, B); times[k]!.push(performance.now() - t0); });
+  }
+  for (const d of ds) d.dispose();
+  return times.map(median);
 }
 
 await initBackend({ quiet: true });
@@ -73,20 +77,21 @@ const rows: (string | number)[][] = [];
 for (const [set, make] of [['GPT-2 small shapes (random weights)', async () => randomSmall()], ['mini GPT-2 (models/mini, trained)', () => loadModel('mini')]] as const) {
   const dense = await make();
   const pruned = prune47(dense);
-  const base: Record<string, number> = {};
-  for (const [variant, model, quantize] of [['dense', dense, 'none'], ['pruned 47%', pruned, 'none'], ['pruned 47% + int8', pruned, 'int8']] as const) {
-    const out = exportOnnx(model, join(tmp, `${set.split(' ')[0]}-${variant.replace(/\W+/g, '-')}`), { quantize });
+  const variants = [['dense', dense, 'none'], ['pruned 47%', pruned, 'none'], ['pruned 47% + int8', pruned, 'int8']] as const;
+  const outs = variants.map(([variant, model, quantize]) => exportOnnx(model, join(tmp, `${set.split(' ')[0]}-${variant.replace(/\W+/g, '-')}`), { quantize }));
+  const V = dense.config.vocabSize;
+  const ms1 = timeFiles(outs.map((o) => o.modelFile), 1, V), ms8 = timeFiles(outs.map((o) => o.modelFile), 8, V);
+  const flops0 = flopsPerToken(dense, T).total;
+  variants.forEach(([variant, model], k) => {
     const flops = flopsPerToken(model, T).total;
-    const ms1 = timeFile(out.modelFile, 1, model.config.vocabSize), ms8 = timeFile(out.modelFile, 8, model.config.vocabSize);
-    const ppl = onnxFilePerplexity(out.modelFile, blocks).perplexity;
-    if (variant === 'dense') Object.assign(base, { ms1, ms8, flops, bytes: out.bytes });
-    rows.push([set, variant, (out.bytes / 2 ** 20).toFixed(1), (out.bytes / base.bytes!).toFixed(3), (flops / 1e6).toFixed(1), (base.flops! / flops).toFixed(2),
-      ms1.toFixed(1), (base.ms1! / ms1).toFixed(2), ms8.toFixed(1), (base.ms8! / ms8).toFixed(2), ppl.toFixed(2)]);
+    const ppl = onnxFilePerplexity(outs[k]!.modelFile, blocks).perplexity;
+    rows.push([set, variant, (outs[k]!.bytes / 2 ** 20).toFixed(1), (outs[k]!.bytes / outs[0]!.bytes).toFixed(3), (flops / 1e6).toFixed(1), (flops0 / flops).toFixed(2),
+      ms1[k]!.toFixed(1), (ms1[0]! / ms1[k]!).toFixed(2), ms8[k]!.toFixed(1), (ms8[0]! / ms8[k]!).toFixed(2), ppl.toFixed(2)]);
     console.error(rows.at(-1)!.join(' | '));
-  }
+  });
 }
 const header = ['models', 'variant', 'size MiB', 'size / dense', 'MFLOP/token', 'FLOP ratio', 'batch 1 ms', 'speed-up b1', 'batch 8 ms', 'speed-up b8', 'perplexity'];
-const note = `ONNX Runtime ${ortThreads()} threads, ${T} tokens per row, median of ${quick ? 2 : 5}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${new Date().toISOString().slice(0, 10)}`;
+const note = `ONNX Runtime ${ortThreads()} threads, ${T} tokens per row, median of ${quick ? 2 : 7} round-robin runs; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${new Date().toISOString().slice(0, 10)}`;
 const dir = join(resultsDir(), 'tables');
 writeFileAtomic(join(dir, 'onnx-latency.csv'), [header, ...rows].map((r) => r.map((c) => (String(c).includes(',') ? `"${c}"` : c)).join(',')).join('\n') + '\n');
 writeFileAtomic(join(dir, 'onnx-latency.md'), `| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n${note}\n`);
