@@ -54,3 +54,15 @@ for (const name of ['mini', 'mini-olmo']) {
     assert.deepEqual(cached.ids, tfjs.ids);
   });
 }
+
+test('a model updated in place (Variable.assign, as AdamW does) gets a new session, not stale weights', () => {
+  const { model } = tinyModel({ V: 30, P: 12, C: 8, L: 1, H: 2 }, 21);
+  const ids = [1, 2, 3, 4, 5];
+  const before = runDecoder(model, ids, 1, ids.length, null).logits.slice();
+  const w = model.params.get('ln_f.bias')!;
+  w.assign(tf.add(w, 0.5) as tf.Tensor1D);
+  const after = runDecoder(model, ids, 1, ids.length, null).logits;
+  const ref = tf.tidy(() => logits(model, tf.tensor2d(ids, [1, ids.length], 'int32')).dataSync() as Float32Array);
+  assert.ok(Math.max(...after.map((v, k) => Math.abs(v - before[k]!))) > 1e-3, 'the update changed nothing: stale session');
+  assert.ok(Math.max(...after.map((v, k) => Math.abs(v - ref[k]!))) <= 1e-4);
+});
