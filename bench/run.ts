@@ -61,6 +61,11 @@ async function main(): Promise<number> {
   }
   console.log('\n| case | tokens/s (wall) | tokens/CPU-s | median step s | peak RSS MiB | load1 |\n|---|---|---|---|---|---|');
   for (const r of rows) console.log(r.error ? `| ${r.case} | error: ${r.error} | | | | |` : `| ${r.case} | ${r.tokensPerSec} | ${r.tokensPerCpuSec} | ${r.medianStepSec} | ${r.peakRssMiB} | ${r.load1} |`);
+  const vs = rows.filter((r) => r.torchTokensPerSec !== undefined);
+  if (vs.length) {
+    console.log('\n| case | shape | mode | threads | ours tokens/s | PyTorch tokens/s | ours / PyTorch |\n|---|---|---|---|---|---|---|');
+    for (const r of vs) console.log(`| ${r.case} | ${r.shape} | ${r.mode} | ${r.threads} | ${r.tokensPerSec} | ${r.torchTokensPerSec} | ${r.oursOverTorch} |`);
+  }
   console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   return rows.some((r) => r.error) ? 1 : 0;
 }

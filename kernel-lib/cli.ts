@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: () => import('./cli/eval.ts'),
   data: () => import('./cli/data.ts'),
   finetune: () => import('./cli/finetune.ts'),
+  export: () => import('./cli/export.ts'),
 };
 
 function version(): string {

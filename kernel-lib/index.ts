@@ -99,6 +99,19 @@ export { listTasks, getTask } from './eval/tasks/index.ts';
 export { formatResultsTable } from './eval/format-results-table.ts';
 export { scoreDocument } from './eval/score-document.ts';
 export type { ScoredDocument } from './eval/score-document.ts';
+
+// ---- engine (ONNX Runtime for forward passes, docs/engines.md) ---------------------------
+export { selectEngine, ortAvailable } from './engine/select-engine.ts';
+export { exportOnnx, exportDefaults } from './engine/export-onnx.ts';
+export type { ExportOnnxOptions, ExportedOnnx } from './engine/export-onnx.ts';
+export { ortScorePositions } from './engine/ort-score-positions.ts';
+export { scoreTokensOn } from './engine/score-tokens-on.ts';
+export { openOnnxDecoder, onnxFilePerplexity } from './engine/onnx-file.ts';
+export { onnxFamily, onnxFamilies } from './engine/onnx-families.ts';
+export type { OnnxFamily, DecoderContext } from './engine/onnx-family.ts';
+export { OnnxGraph } from './engine/onnx-graph.ts';
+export { disposeSessions } from './engine/ort-sessions.ts';
+export type { EngineName } from './runtime/engine-env.ts';
 export type { TaskDef, MultipleChoiceTask, RollingTask, TaskGroup, EvalResult, LoglikelihoodRequest, LoglikelihoodResult, SampleLog } from './eval/types.ts';
 
 // ---- report ----------------------------------------------------------------------------

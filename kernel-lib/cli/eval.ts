@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel } from './open-model.ts';
 import { settings } from '../runtime/settings.ts';
 import { evaluate } from '../eval/evaluate.ts';
@@ -44,6 +45,7 @@ export const spec = {
     'cache-flush-ms': { type: 'string', value: 'MS', help: 'milliseconds between request-cache writes (default 2000)' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
     list: { type: 'boolean', help: 'list the task and group names and exit' },
+    engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
   },
 } as const satisfies CommandSpec;
 
@@ -108,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(flushMs !== undefined ? { cacheFlushMs: flushMs } : {}),
     logSamples: samplesFile !== undefined,
     modelName: model0,
+    ...(values.engine === undefined ? {} : { engine: parseEngine(values.engine, '--engine') }),
   }).catch(hint);
   const { samples, ...summaryJson } = result;
   console.log(formatResultsTable(result));

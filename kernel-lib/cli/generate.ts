@@ -8,6 +8,7 @@ import { generate, generateDefaults, newTokenBudget } from '../generate/generate
 import { openModel } from './open-model.ts';
 import { createProgress } from '../runtime/progress.ts';
 import { helpText, numberArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
+import { parseEngine } from '../runtime/engine-env.ts';
 
 export const summary = 'continue a prompt (greedy, or top-k sampling)';
 
@@ -25,6 +26,7 @@ export const spec = {
     seed: { type: 'string', value: 'S', help: `sampling seed (default ${generateDefaults.seed})` },
     json: { type: 'boolean', help: 'print {"prompt", "promptIds", "ids", "text"}' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
+    engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
   },
 } as const satisfies CommandSpec;
 
@@ -47,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const progress = createProgress({ label: 'generate', total: budget, unit: 'tok', intervalMs: 2000 });
   const t0 = Date.now();
-  const g = generate(model, tokenizer, values.prompt, { maxNewTokens, topK, temperature, seed }, { onToken: () => progress.tick() });
+  const g = generate(model, tokenizer, values.prompt, { maxNewTokens, topK, temperature, seed, ...(values.engine === undefined ? {} : { engine: parseEngine(values.engine, '--engine') }) }, { onToken: () => progress.tick() });
   if (Date.now() - t0 > 2000) progress.done(g.stop);
   if (g.stop === 'context') console.error(`[generate] stopped at the context limit: ${P} + ${g.ids.length} = ${C} positions`);
   if (values.json) console.log(JSON.stringify({ prompt: values.prompt, promptIds: g.promptIds, ids: g.ids, text: g.text }));

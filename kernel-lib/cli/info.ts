@@ -8,6 +8,7 @@
  *   tensors: [{ name, shape, dtype }], flopsPerToken: { blocks, attention, head, total },
  *   cost?: { parameters, flopsPerToken, weightBytes, latency: [{ batch, seqLen, ms, tokensPerSecond, peakBytes }] } (with --cost) }
  */
+import { parseEngine } from '../runtime/engine-env.ts';
 import type * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { inspectCheckpoint, resolveModelDir, type CheckpointInfo } from '../model/load-model.ts';
@@ -30,6 +31,7 @@ export const spec = {
     json: { type: 'boolean', help: 'print the JSON shape documented in kernel-lib/cli/info.ts' },
     cost: { type: 'boolean', help: 'also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
+    engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
   },
 } as const satisfies CommandSpec;
 
@@ -117,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.cost) {
     console.error('[info] --cost: loading the model and timing forward passes (a few seconds)');
     const m = await loadModel(dir);
-    out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8] }) };
+    out = { ...out, cost: await measureCost(m, { seqLen: 128, batches: [1, 8], ...(values.engine === undefined ? {} : { engine: parseEngine(values.engine, '--engine') }) }) };
     disposeModel(m);
   }
   if (values.json) console.log(JSON.stringify(out, null, 2)); else printTable(out);

@@ -3,7 +3,8 @@
  * tokens before it (natural log; the first token has none), and their total.
  * JSON shape (stable): {"ids": [...], "tokens": [...], "logprobs": [null, x, ...], "total": x}
  */
-import { scoreTokens } from '../model/lm.ts';
+import { scoreTokensOn } from '../engine/score-tokens-on.ts';
+import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel, textTable } from './open-model.ts';
 import { helpText, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
@@ -19,6 +20,7 @@ export const spec = {
     ids: { type: 'string', value: '1,2,3', help: 'token ids to score instead of --text' },
     json: { type: 'boolean', help: 'print {"ids", "tokens", "logprobs", "total"}' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
+    engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
   },
 } as const satisfies CommandSpec;
 
@@ -44,7 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   const T = ids.length;
   const targets = new Int32Array(T).fill(-1);
   for (let t = 0; t + 1 < T; t++) targets[t] = ids[t + 1]!;
-  const { logprobs } = scoreTokens(model, Int32Array.from(ids), 1, T, targets);
+  const engine = values.engine === undefined ? undefined : parseEngine(values.engine, '--engine');
+  const { logprobs } = scoreTokensOn(model, Int32Array.from(ids), 1, T, targets, engine);
   const per: (number | null)[] = [null, ...Array.from({ length: T - 1 }, (_, t) => logprobs[t]!)];
   const total = per.reduce<number>((s, x) => s + (x ?? 0), 0);
   const tokens = tokenizer.tokens(ids);

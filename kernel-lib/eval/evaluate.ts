@@ -17,6 +17,7 @@ import { scoreMultipleChoice, type MetricItem } from './score-docs.ts';
 import { aggregateGroup, aggregateMetric, aggregateRolling, type LeafResult, type ResultRow } from './aggregate.ts';
 import { modelFingerprint } from '../model/fingerprint.ts';
 import { labCacheDir } from '../runtime/files.ts';
+import type { EngineName } from '../runtime/engine-env.ts';
 
 export interface EvalConfig {
   /** Folder with one sub-folder per dataset (layout of the real-data folder (LAB_REAL_DATA)); null = the hub's parquet
@@ -38,6 +39,8 @@ export interface EvalConfig {
   readonly modelName: string;
   /** Silences progress lines. */
   readonly quiet: boolean;
+  /** Forward engine: 'ort' (ONNX Runtime) or 'tfjs'; default 'ort' when it loads (engine/select-engine.ts). */
+  readonly engine?: EngineName;
 }
 
 export const defaults: EvalConfig = {
@@ -72,7 +75,7 @@ function runMultipleChoice(
   c: EvalConfig, cache: RequestCache | undefined,
 ): Omit<TaskOutcome, 'original'> {
   const reqs = buildRequests(task, docs);
-  const res = loglikelihoods(model, tokenizer, reqs, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet });
+  const res = loglikelihoods(model, tokenizer, reqs, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}) });
   const byDoc: number[][] = docs.map(() => []);
   reqs.forEach((r, i) => { byDoc[r.docId]![r.index] = i; });
   const items: Record<string, MetricItem[]> = Object.fromEntries(task.metrics.map((m) => [m, []]));
@@ -108,7 +111,7 @@ function runRolling(
   c: EvalConfig, cache: RequestCache | undefined,
 ): Omit<TaskOutcome, 'original'> {
   const texts = docs.map((d) => task.docToTarget(d));
-  const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet });
+  const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}) });
   const per = docs.map((d, i) => task.processResults(d, lls[i]!.loglikelihood));
   const row: ResultRow = { alias: task.alias ?? task.name };
   for (const m of task.metrics) {

@@ -18,6 +18,9 @@ import { rollingWindows } from './rolling-windows.ts';
 import { scorePositions, type ScorePair } from './score-positions.ts';
 import { requestKey, type RequestCache } from './request-cache.ts';
 import { createProgress } from '../runtime/progress.ts';
+import type { EngineName } from '../runtime/engine-env.ts';
+import { selectEngine } from '../engine/select-engine.ts';
+import { ortScorePositions } from '../engine/ort-score-positions.ts';
 
 export interface LoglikelihoodOptions {
   /** Rows per forward pass (lm-eval's batch_size; default 1). */
@@ -30,6 +33,8 @@ export interface LoglikelihoodOptions {
   readonly label?: string;
   /** Silences the progress line. */
   readonly quiet?: boolean;
+  /** Forward engine: 'ort' (ONNX Runtime, default when it loads) or 'tfjs' (engine/select-engine.ts). */
+  readonly engine?: EngineName;
 }
 
 const defaults: LoglikelihoodOptions = { batchSize: 1 };
@@ -81,6 +86,7 @@ export function loglikelihoodTokens(
   // lm-eval order: longest (ctx + cont) first, ties by the tokens
   const full = new Map([...rows.values()].map((r) => [r, [...r.input, r.members[0]!.continuation.at(-1)!]]));
   const sorted = [...rows.values()].sort((a, b) => compareTokens(full.get(a)!, full.get(b)!));
+  const score = todo.length > 0 && selectEngine(model, o.engine) === 'ort' ? ortScorePositions : scorePositions;
   const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
   for (let s = 0; s < sorted.length; s += o.batchSize) {
     const batch = sorted.slice(s, s + o.batchSize);
@@ -103,7 +109,7 @@ export function loglikelihoodTokens(
         owner.push({ row: b, request: m.index });
       }
     });
-    const { logprobs, greedy } = scorePositions(model, ids, B, T, pairs);
+    const { logprobs, greedy } = score(model, ids, B, T, pairs);
     const prefixLl = new Float64Array(B);
     const prefixGreedy = new Array<boolean>(B).fill(true);
     owner.forEach((w, k) => {

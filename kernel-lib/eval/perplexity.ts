@@ -13,6 +13,7 @@ import type { Tokenizer } from '../tokenizer/types.ts';
 import { prefixTokenId, type TokenRequest } from './encode-request.ts';
 import { loglikelihoodTokens } from './loglikelihoods.ts';
 import type { RequestCache } from './request-cache.ts';
+import type { EngineName } from '../runtime/engine-env.ts';
 
 export interface PerplexityConfig {
   /** Tokens of model input per window; null = the model's maxPositions. */
@@ -24,6 +25,8 @@ export interface PerplexityConfig {
   /** Optional request cache (the windows are ordinary token requests). */
   readonly cache?: RequestCache;
   readonly quiet: boolean;
+  /** Forward engine (default: 'ort' when it loads; see engine/select-engine.ts). */
+  readonly engine?: EngineName;
 }
 
 export const defaults: PerplexityConfig = { contextLength: null, stride: null, batchSize: 8, quiet: true };
@@ -64,7 +67,7 @@ export function perplexity(
   const P = prefixTokenId(tokenizer);
   const windows = texts.flatMap((t) => strideWindows([P, ...tokenizer.encode(t)], L, stride));
   const res = loglikelihoodTokens(model, windows, {
-    batchSize: c.batchSize, maxLength: L, quiet: c.quiet, label: 'perplexity', ...(c.cache ? { cache: c.cache } : {}),
+    batchSize: c.batchSize, maxLength: L, quiet: c.quiet, label: 'perplexity', ...(c.cache ? { cache: c.cache } : {}), ...(c.engine ? { engine: c.engine } : {}),
   });
   let ll = 0, tokens = 0;
   res.forEach((r, i) => { ll += r.loglikelihood; tokens += windows[i]!.continuation.length; });

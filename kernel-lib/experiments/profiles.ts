@@ -17,6 +17,7 @@ import type { PruneConfig } from '../prune/prune-config.ts';
 import type { MultitaskConfig } from '../train/multitask.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
 import { pruneStudyDefaults, studyRecoveryPlan } from '../prune/study/prune-study-config.ts';
+import type { EngineName } from '../runtime/engine-env.ts';
 
 export type ProfileName = 'mini' | 'paper' | 'quick' | 'paper-quick';
 export type ModelRole = 'gpt2' | 'olmo';
@@ -40,7 +41,9 @@ export interface Profile {
   readonly models: Readonly<Record<ModelRole, ModelPlan>>;
   /** Data folder of the evaluation and fine-tuning files: 'mini' = generated, else a folder or null (hub). */
   readonly data: { readonly kind: 'mini'; readonly seed: number } | { readonly kind: 'folder'; readonly dir: string | null };
-  readonly eval: { readonly tasks: readonly string[]; readonly limit: number | null; readonly batchSize: number; readonly bootstrapIters: number };
+  readonly eval: { readonly tasks: readonly string[]; readonly limit: number | null; readonly batchSize: number; readonly bootstrapIters: number;
+    /** Forward engine of the evaluation (default: 'ort' when onnxruntime-node loads, else tfjs). */
+    readonly engine?: EngineName };
   readonly multitask: Omit<Partial<MultitaskConfig>, 'dataDir'>;
   /** GPT-2: the same target for both schedules; iterative uses `iterations` cubic steps. */
   readonly gpt2Prune: PrunePlanConfig;

@@ -1,7 +1,7 @@
 /**
- * Text generation: greedy decoding or top-k sampling, one token at a time over the full window
- * (no KV cache: the models this library runs generate short continuations, and recomputing the
- * window keeps every family's forward the only model code).
+ * Text generation: greedy decoding or top-k sampling, one token at a time. On the ort engine
+ * (default when onnxruntime-node loads) with a key/value cache: each new token costs one position
+ * (engine/ort-decoder.ts). On tfjs, or with `cache: false`, the full window is recomputed per token.
  * The context is a hard limit: generation stops when prompt + new tokens fill the model's
  * positions (`stop: 'context'`); it never slides the window (GPT-2's learned positions end at
  * n_positions, and a slid window would change every earlier token's position).
@@ -11,6 +11,9 @@ import { lastLogits } from '../model/lm.ts';
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import { createRng } from '../runtime/random.ts';
+import type { EngineName } from '../runtime/engine-env.ts';
+import { selectEngine } from '../engine/select-engine.ts';
+import { ortNextLogits } from '../engine/ort-decoder.ts';
 
 export interface GenerateConfig {
   readonly maxNewTokens: number;   // tokens to add at most (default 40)
@@ -18,9 +21,11 @@ export interface GenerateConfig {
   readonly temperature: number;    // divides the logits before sampling (default 1; ignored when greedy)
   readonly seed: number;           // sampling seed (default 0)
   readonly stopAtEos: boolean;     // stop when the model emits the tokenizer's eos (default true)
+  readonly engine?: EngineName;    // 'ort' (default when it loads) or 'tfjs' (engine/select-engine.ts)
+  readonly cache: boolean;         // ort: keep a key/value cache (default true); same tokens either way
 }
 
-export const generateDefaults: GenerateConfig = { maxNewTokens: 40, topK: 1, temperature: 1, seed: 0, stopAtEos: true };
+export const generateDefaults: GenerateConfig = { maxNewTokens: 40, topK: 1, temperature: 1, seed: 0, stopAtEos: true, cache: true };
 
 export interface Generation {
   readonly promptIds: number[];
@@ -79,10 +84,15 @@ export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: str
   const seq = promptIds.slice();
   const out: number[] = [];
   let stop: Generation['stop'] = budget < c.maxNewTokens ? 'context' : 'max-new-tokens';
+  const ort = budget > 0 && selectEngine(model, c.engine) === 'ort' ? ortNextLogits(model, { cache: c.cache }) : null;
   for (let step = 0; step < budget; step++) {
-    const row = tf.tidy(() => tf.reshape(lastLogits(model, tf.tensor2d(seq, [1, seq.length], 'int32')), [-1]));   // [V]
-    const values = row.dataSync() as Float32Array;
-    row.dispose();
+    let values: Float32Array;
+    if (ort) values = ort(seq);
+    else {
+      const row = tf.tidy(() => tf.reshape(lastLogits(model, tf.tensor2d(seq, [1, seq.length], 'int32')), [-1]));   // [V]
+      values = row.dataSync() as Float32Array;
+      row.dispose();
+    }
     const next = pickToken(values, c.topK, c.temperature, rng.next());
     if (c.stopAtEos && next === tokenizer.eosTokenId) { stop = 'eos'; break; }
     seq.push(next);

@@ -8,6 +8,9 @@ import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
 import { logits } from '../model/lm.ts';
 import { countParameters, parameterRole, type ParameterCounts } from './count-parameters.ts';
+import type { EngineName } from '../runtime/engine-env.ts';
+import { selectEngine } from '../engine/select-engine.ts';
+import { runDecoder } from '../engine/ort-decoder.ts';
 
 export interface FlopsPerToken {
   /** 2 * (weight matrix elements) of the blocks: every token multiplies through each once. */
@@ -47,14 +50,18 @@ export interface Latency {
   /** Median wall time of one forward (logits) over `repeats` runs, in ms. */
   readonly ms: number;
   readonly tokensPerSecond: number;
-  /** Peak tensor bytes allocated during one forward (tf.profile), excluding the weights. */
+  /** Peak tensor bytes allocated during one forward (tf.profile), excluding the weights; on ort,
+   *  the growth of the process's peak resident memory over the timed runs (0 when it did not grow). */
   readonly peakBytes: number;
+  /** Engine that ran the forwards (engine/select-engine.ts). */
+  readonly engine?: EngineName;
 }
 
 export interface CostOptions {
   readonly seqLen: number;              // tokens per sequence (clamped to the model's maxPositions)
   readonly batches: readonly number[];  // batch sizes timed
   readonly repeats: number;             // timed runs per batch size (after one warm-up)
+  readonly engine?: EngineName;         // 'ort' (default when it loads: the decoder graph, logits at every position) or 'tfjs'
 }
 
 export const costDefaults: CostOptions = { seqLen: 128, batches: [1, 8], repeats: 3 };
@@ -67,13 +74,31 @@ export interface ModelCost {
   readonly latency: readonly Latency[];
 }
 
+/** Median wall time of `repeats` decoder-graph forwards (logits [B, T, V]) after one warm-up. */
+function ortLatency(model: LanguageModel, B: number, T: number, repeats: number): Latency {
+  const ids = Array.from({ length: B * T }, (_, k) => (k * 7919 + 1234) % (model.config.vocabSize - 1));
+  runDecoder(model, ids, B, T, null);                                  // warm-up (session, weight packing)
+  const rss0 = process.resourceUsage().maxRSS * 1024;
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    runDecoder(model, ids, B, T, null);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const ms = times[Math.floor(times.length / 2)]!;
+  return { batch: B, seqLen: T, ms, tokensPerSecond: (B * T) / (ms / 1000), peakBytes: process.resourceUsage().maxRSS * 1024 - rss0, engine: 'ort' };
+}
+
 /** Times forward passes of random token ids; `repeats: 0` skips timing (parameters and FLOPs only). */
 export async function measureCost(model: LanguageModel, options: Partial<CostOptions> = {}): Promise<ModelCost> {
   const o = { ...costDefaults, ...options };
   const T = Math.min(o.seqLen, model.config.maxPositions);
   const parameters = countParameters(model);
   const latency: Latency[] = [];
+  const engine = o.repeats > 0 ? selectEngine(model, o.engine) : 'tfjs';
   for (const B of o.repeats > 0 ? o.batches : []) {
+    if (engine === 'ort') { latency.push(ortLatency(model, B, T, o.repeats)); continue; }
     const ids = tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform([B, T], 0, 1, 'float32', 1234), model.config.vocabSize - 1)), 'int32')) as tf.Tensor2D;
     const run = async (): Promise<void> => { const z = logits(model, ids); await z.data(); z.dispose(); };
     await run();                                                     // warm-up (kernel setup, weight packing)
@@ -88,7 +113,7 @@ export async function measureCost(model: LanguageModel, options: Partial<CostOpt
     ids.dispose();
     times.sort((a, b) => a - b);
     const ms = times[Math.floor(times.length / 2)]!;
-    latency.push({ batch: B, seqLen: T, ms, tokensPerSecond: (B * T) / (ms / 1000), peakBytes: prof.peakBytes - before });
+    latency.push({ batch: B, seqLen: T, ms, tokensPerSecond: (B * T) / (ms / 1000), peakBytes: prof.peakBytes - before, engine: 'tfjs' });
   }
   return { parameters, flopsPerToken: flopsPerToken(model, T), weightBytes: 4 * parameters.total, latency };
 }

@@ -32,9 +32,12 @@ test('flopsPerToken equals the closed form before and after pruning; measureCost
     { kind: 'mlp', layer: 0, count: 24, keep: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], scores: [] },
   ] });
   assert.deepEqual(flopsPerToken(p, 12), closedForm(16, 4, 50, 12, [4, 2], [10, 24]));
-  const c = await measureCost(p, { seqLen: 8, batches: [1, 2], repeats: 1 });
-  assert.deepEqual(c.latency.map((l) => [l.batch, l.seqLen]), [[1, 8], [2, 8]]);
+  const c = await measureCost(p, { seqLen: 8, batches: [1, 2], repeats: 1, engine: 'tfjs' });
+  assert.deepEqual(c.latency.map((l) => [l.batch, l.seqLen, l.engine]), [[1, 8, 'tfjs'], [2, 8, 'tfjs']]);
   assert.ok(c.latency.every((l) => l.ms > 0 && l.peakBytes > 0));
+  const o = await measureCost(p, { seqLen: 8, batches: [1, 2], repeats: 1, engine: 'ort' });
+  assert.deepEqual(o.latency.map((l) => [l.batch, l.seqLen, l.engine]), [[1, 8, 'ort'], [2, 8, 'ort']]);
+  assert.ok(o.latency.every((l) => l.ms > 0 && l.peakBytes >= 0));
   assert.equal(c.weightBytes, 4 * c.parameters.total);
   disposeModel(m); disposeModel(p);
 });

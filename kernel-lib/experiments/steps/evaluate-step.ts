@@ -46,6 +46,7 @@ export async function evaluateStep(profile: Profile, modelDir: string): Promise<
     try {
       const result = await evaluate(model, tokenizer, profile.eval.tasks, {
         dataDir, limit: profile.eval.limit, batchSize: profile.eval.batchSize, bootstrapIters: profile.eval.bootstrapIters, modelName: modelDir, quiet: true, logSamples: true,
+        ...(profile.eval.engine ? { engine: profile.eval.engine } : {}),
       });
       const perDoc = perDocOutcomes(result);
       const { samples: _samples, ...lean } = result;

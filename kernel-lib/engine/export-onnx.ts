@@ -1,0 +1,56 @@
+/**
+ * exportOnnx: a folder transformers.js (and onnxruntime) loads for text generation:
+ *   onnx/model.onnx            the decoder graph (engine/build-graphs.ts buildDecoderGraph, with a
+ *                              config-shaped cache): input_ids, attention_mask, position_ids,
+ *                              past_key_values.{l}.key/value -> logits, present.{l}.key/value;
+ *   onnx/model_quantized.onnx  instead, with `quantize: 'int8'`: weight-only int8 matrices with
+ *                              per-channel float32 scales (DequantizeLinear), transformers.js'
+ *                              file name for its `dtype: 'q8'`;
+ *   config.json                the family's config.json for the actual (pruned) shapes;
+ *   tokenizer.json, tokenizer_config.json.
+ * Written atomically, file by file.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LanguageModel } from '../model/types.ts';
+import { getFamily } from '../model/families.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
+import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
+import { buildDecoderGraph } from './build-graphs.ts';
+import { onnxFamily, onnxFamilies } from './onnx-families.ts';
+
+export interface ExportOnnxOptions {
+  /** 'none' (float32, default) or 'int8' (weight-only, per-channel scales). */
+  readonly quantize: 'none' | 'int8';
+  /** Tokenizer to copy: 'gpt2' or a folder with tokenizer.json (default: none copied). */
+  readonly tokenizer: string | null;
+}
+
+export const exportDefaults: ExportOnnxOptions = { quantize: 'none', tokenizer: null };
+
+export interface ExportedOnnx {
+  readonly dir: string;
+  readonly modelFile: string;   // path of the .onnx file
+  readonly bytes: number;       // its size on disk
+}
+
+export function exportOnnx(model: LanguageModel, dir: string, options: Partial<ExportOnnxOptions> = {}): ExportedOnnx {
+  const o = { ...exportDefaults, ...options };
+  if (o.quantize !== 'none' && o.quantize !== 'int8') throw new Error(`exportOnnx: quantize must be 'none' or 'int8', got '${o.quantize}'`);
+  const fam = onnxFamily(model.family);
+  if (!fam) throw new Error(`exportOnnx: family '${model.family}' has no ONNX description (known: ${onnxFamilies().join(', ')})`);
+  const g = buildDecoderGraph(model, fam, { padCache: true, portable: true });
+  if (o.quantize === 'int8') g.quantizeInt8();
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  const modelFile = join(dir, 'onnx', o.quantize === 'int8' ? 'model_quantized.onnx' : 'model.onnx');
+  writeFileAtomic(modelFile, g.toBytes({ producer: 'pruning-lab exportOnnx', quantize: o.quantize }));
+  const family = getFamily(model.family);
+  const shapes = new Map([...model.params].map(([n, v]) => [n, [...v.shape]]));
+  // Per-layer widths that config.json cannot express (GPT-2's single n_inner) keep the unpruned
+  // config: transformers.js reads only the layer count, widths of the cache and the vocabulary.
+  let json: Record<string, unknown>;
+  try { json = family.toConfigJson(model.config, shapes); } catch { json = { ...model.config.raw }; }
+  writeJsonAtomic(join(dir, 'config.json'), { ...json, use_cache: true });
+  if (o.tokenizer) saveTokenizer(o.tokenizer, dir);
+  return { dir, modelFile, bytes: statSync(modelFile).size };
+}

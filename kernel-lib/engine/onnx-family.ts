@@ -1,0 +1,31 @@
+/**
+ * What a model family tells the ONNX engine (one file per family, registered by name in
+ * engine/onnx-families.ts): how to lay its decoder into a graph, and where its output embedding
+ * and key/value cache shapes come from. Everything else (inputs, attention bias, scoring head,
+ * generation outputs, sessions) is generic.
+ */
+import type { FamilyName, LanguageModel } from '../model/types.ts';
+import type { OnnxGraph } from './onnx-graph.ts';
+
+/** The values a family decoder reads and the cache it writes. */
+export interface DecoderContext {
+  readonly g: OnnxGraph;
+  readonly ids: string;          // [B, T] int64 token ids
+  readonly positions: string;    // [B|1, T] int64 absolute positions (P + t)
+  readonly bias: string;         // [B|1, 1, T, S] additive attention bias (engine/onnx-blocks.ts attentionBias)
+  /** The cached keys/values of layer i ([B, K_i, P, D]), or undefined without a cache. */
+  past(layer: number): { readonly key: string; readonly value: string } | undefined;
+  /** Records layer i's keys/values after this step ([B, K_i, S, D]); zero-head layers record none. */
+  present(layer: number, key: string, value: string): void;
+}
+
+export interface OnnxFamily {
+  readonly name: FamilyName;
+  /** Adds the decoder to ctx.g; returns the final normalised hidden states [B, T, C]. */
+  decoder(model: LanguageModel<any>, ctx: DecoderContext): string;
+  /** Name of the parameter holding the output embedding [V, C] (the token embedding when tied). */
+  lmHeadParam(model: LanguageModel<any>): string;
+  /** Key/value heads per layer (0 for a layer with no heads left), the head dim D and the
+   *  config's kv-head count of an unpruned layer (what config.json readers allocate). */
+  cacheHeads(model: LanguageModel<any>): { readonly kvHeads: readonly number[]; readonly headDim: number; readonly configKvHeads: number };
+}

@@ -1,0 +1,62 @@
+/**
+ * GPT-2 (model/gpt2.ts) as an ONNX decoder: learned positions, pre-LN blocks with a fused
+ * q|k|v Conv1D (weights already [in, out], so MatMul takes them as stored), gelu_new MLP,
+ * final LayerNorm. Per-layer head counts and MLP widths are read from the tensors; a layer with
+ * no heads (or no MLP neurons) keeps only its output bias, as the tfjs forward computes it.
+ */
+import type { GPT2Config, LanguageModel } from '../model/types.ts';
+import type { DecoderContext, OnnxFamily } from './onnx-family.ts';
+import { causalAttention, geluTanh, layerNorm, linear, splitHeads } from './onnx-blocks.ts';
+import { i } from './onnx-graph.ts';
+import { paramValues } from './weights.ts';
+
+type Model = LanguageModel<GPT2Config>;
+
+const headDim = (m: Model) => m.config.hiddenSize / m.config.numHeads;
+const headsIn = (m: Model, l: number) => m.params.get(`h.${l}.attn.c_attn.weight`)!.shape[1]! / (3 * headDim(m));
+
+function decoder(model: Model, ctx: DecoderContext): string {
+  const { g } = ctx;
+  const c = model.config, D = headDim(model), eps = c.layerNormEpsilon;
+  const w = (name: string) => { const p = paramValues(model, name); return g.weight(name, p.data, p.shape); };
+  const tok = g.op('Gather', [w('wte.weight'), ctx.ids], { axis: i(0) });        // [B, T, C]
+  const pos = g.op('Gather', [w('wpe.weight'), ctx.positions], { axis: i(0) });  // [B|1, T, C]
+  let x = g.op('Add', [tok, pos]);                                                // [B, T, C]
+  for (let l = 0; l < c.numLayers; l++) {
+    const p = (n: string) => `h.${l}.${n}`;
+    const h = headsIn(model, l);
+    const a = layerNorm(g, x, w(p('ln_1.weight')), w(p('ln_1.bias')), eps);      // [B, T, C]
+    let o: string;
+    if (h > 0) {
+      const qkv = linear(g, a, w(p('attn.c_attn.weight')), w(p('attn.c_attn.bias')));   // [B, T, 3hD]
+      const [q, k, v] = g.ops('Split', [qkv, g.int64([h * D, h * D, h * D])], { axis: i(2) }, { outputs: 3 }); // 3 x [B, T, hD]
+      const att = causalAttention(g, {
+        q: splitHeads(g, q!, h, D), k: splitHeads(g, k!, h, D), v: splitHeads(g, v!, h, D),
+        heads: h, kvHeads: h, headDim: D, bias: ctx.bias, past: ctx.past(l),
+      });                                                                          // y [B, T, hD]
+      ctx.present(l, att.presentKey, att.presentValue);
+      o = linear(g, att.y, w(p('attn.c_proj.weight')), w(p('attn.c_proj.bias'))); // [B, T, C]
+    } else {
+      o = w(p('attn.c_proj.bias'));                                               // [C]: no heads left
+    }
+    const x1 = g.op('Add', [x, o]);                                               // [B, T, C]
+    const m = layerNorm(g, x1, w(p('ln_2.weight')), w(p('ln_2.bias')), eps);     // [B, T, C]
+    const F = model.params.get(p('mlp.c_fc.weight'))!.shape[1]!;
+    const o2 = F > 0
+      ? linear(g, geluTanh(g, linear(g, m, w(p('mlp.c_fc.weight')), w(p('mlp.c_fc.bias')))), w(p('mlp.c_proj.weight')), w(p('mlp.c_proj.bias'))) // [B, T, C]
+      : w(p('mlp.c_proj.bias'));                                                  // [C]: no neurons left
+    x = g.op('Add', [x1, o2]);                                                    // [B, T, C]
+  }
+  return layerNorm(g, x, w('ln_f.weight'), w('ln_f.bias'), eps);                 // [B, T, C]
+}
+
+export const onnxGpt2: OnnxFamily = {
+  name: 'gpt2',
+  decoder,
+  lmHeadParam: () => 'wte.weight',
+  cacheHeads: (model: Model) => ({
+    kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => headsIn(model, l)),
+    headDim: headDim(model),
+    configKvHeads: model.config.numHeads,
+  }),
+};

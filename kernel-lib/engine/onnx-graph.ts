@@ -1,0 +1,188 @@
+/**
+ * A small ONNX graph builder over the protobuf schema of `onnx-proto` (protobufjs-generated from
+ * onnx.proto): nodes, graph inputs/outputs and initializers by name, serialized to the bytes of
+ * a ModelProto that onnxruntime loads or that is written to disk as `model.onnx`.
+ *
+ * Nothing here knows a model family: family files (engine/onnx-gpt2.ts, ...) describe their
+ * layers through `op`, `weight` and the building blocks of engine/onnx-blocks.ts.
+ *
+ * Opset 17 (default domain) is used: it has LayerNormalization, Trilu and Shape(start, end).
+ * Float weights are stored as raw little-endian float32 bytes (`raw_data`), as the spec allows.
+ */
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+export const OPSET = 17;
+/** IR version 8 goes with opset 17 (onnx/docs/Versioning.md). */
+const IR_VERSION = 8;
+
+export type ElemType = 'float32' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
+const ELEM: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
+
+/** A dimension: a fixed size or a symbolic name ('batch', 'seq', ...). */
+export type Dim = number | string;
+
+/** An attribute value; floats must be marked (ONNX distinguishes INT and FLOAT attributes). */
+export type Attr = { readonly f: number } | { readonly i: number } | { readonly ints: readonly number[] } | { readonly s: string };
+export const f = (v: number): Attr => ({ f: v });
+export const i = (v: number): Attr => ({ i: v });
+export const ints = (v: readonly number[]): Attr => ({ ints: v });
+
+function attribute(name: string, a: Attr): InstanceType<typeof onnx.AttributeProto> {
+  const T = onnx.AttributeProto.AttributeType;
+  if ('f' in a) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: a.f });
+  if ('i' in a) return onnx.AttributeProto.create({ name, type: T.INT, i: a.i });
+  if ('ints' in a) return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...a.ints] });
+  return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(a.s) });
+}
+
+function valueInfo(name: string, type: ElemType, dims: readonly Dim[]) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: ELEM[type], shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export class OnnxGraph {
+  private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  private readonly inputs: ReturnType<typeof valueInfo>[] = [];
+  private readonly outputs: ReturnType<typeof valueInfo>[] = [];
+  private readonly used = new Set<string>();
+  private readonly domains = new Map<string, number>([['', OPSET]]);
+  private counter = 0;
+
+  /** Standard ONNX ops only (files for other runtimes); otherwise onnxruntime contrib ops may be used. */
+  portable = false;
+
+  constructor(readonly name: string) {}
+
+  /** A value name not used yet, with a readable prefix (claimed when the value is defined). */
+  fresh(prefix: string): string {
+    let n = `${prefix}_${this.counter++}`;
+    while (this.used.has(n)) n = `${prefix}_${this.counter++}`;
+    return n;
+  }
+
+  private claim(name: string): string {
+    if (this.used.has(name)) throw new Error(`onnx graph ${this.name}: value name '${name}' is defined twice`);
+    this.used.add(name);
+    return name;
+  }
+
+  /** A graph input. */
+  input(name: string, type: ElemType, dims: readonly Dim[]): string {
+    this.inputs.push(valueInfo(this.claim(name), type, dims));
+    return name;
+  }
+
+  /** Declares `value` (already computed) as a graph output under `name` (an Identity renames it). */
+  output(value: string, name: string, type: ElemType, dims: readonly Dim[]): string {
+    if (value !== name) this.op('Identity', [value], {}, { name });
+    this.outputs.push(valueInfo(name, type, dims));
+    return name;
+  }
+
+  /** A float32 initializer (a weight), stored as raw bytes. */
+  weight(name: string, data: Float32Array, dims: readonly number[]): string {
+    return this.tensor(name, 'float32', bytesOf(data), dims);
+  }
+
+  /** An initializer of any element type from its raw little-endian bytes. */
+  tensor(name: string, type: ElemType, raw: Uint8Array, dims: readonly number[]): string {
+    this.initializers.push(onnx.TensorProto.create({ name: this.claim(name), dataType: ELEM[type], dims: [...dims], rawData: raw }));
+    return name;
+  }
+
+  /** An int64 constant (shapes, axes, indices); a scalar when dims is []. */
+  int64(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.tensor(this.fresh('c'), 'int64', bytesOf(BigInt64Array.from(values, (v) => BigInt(v))), dims);
+  }
+
+  /** A float32 constant; a scalar when dims is []. */
+  float(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.tensor(this.fresh('c'), 'float32', bytesOf(Float32Array.from(values)), dims);
+  }
+
+  /** Adds one node; returns its output names (one unless `outputs` says more). */
+  ops(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}, o: { outputs?: number; domain?: string; names?: readonly string[] } = {}): string[] {
+    const n = o.names?.length ?? o.outputs ?? 1;
+    const outs = (o.names ?? Array.from({ length: n }, () => this.fresh(opType.toLowerCase()))).map((x) => this.claim(x));
+    if (o.domain && !this.domains.has(o.domain)) this.domains.set(o.domain, 1);
+    this.nodes.push(onnx.NodeProto.create({
+      opType, input: [...inputs], output: outs, name: `${opType}_${this.nodes.length}`,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      ...(o.domain ? { domain: o.domain } : {}),
+    }));
+    return outs;
+  }
+
+  /** Adds a one-output node and returns the output's name. */
+  op(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}, o: { domain?: string; name?: string } = {}): string {
+    return this.ops(opType, inputs, attrs, { ...(o.domain ? { domain: o.domain } : {}), ...(o.name ? { names: [o.name] } : {}) })[0]!;
+  }
+
+  /** Whether a value (input, initializer or node output) of this name exists. */
+  has(name: string): boolean {
+    return this.used.has(name);
+  }
+
+  /**
+   * Weight-only int8 (ONNX DequantizeLinear, symmetric, zero point 0): every float32 matrix
+   * initializer of at least `minElements` values that is only read as MatMul's right operand
+   * ([in, out]: one scale per output column, axis 1) or as Gather's data / Gemm's transB operand
+   * ([rows, C]: one scale per row, axis 0) is stored as int8 with float32 scales
+   * (scale = max|w| / 127 over the channel) and dequantized where it is used.
+   */
+  quantizeInt8(minElements = 4096): void {
+    const uses = new Map<string, { node: InstanceType<typeof onnx.NodeProto>; slot: number }[]>();
+    for (const n of this.nodes) n.input.forEach((x, slot) => { if (!uses.has(x)) uses.set(x, []); uses.get(x)!.push({ node: n, slot }); });
+    const out: InstanceType<typeof onnx.TensorProto>[] = [];
+    const extra: InstanceType<typeof onnx.NodeProto>[] = [];
+    for (const t of this.initializers) {
+      const dims = t.dims.map(Number);
+      const u = uses.get(t.name) ?? [];
+      const n = dims.reduce((a, b) => a * b, 1);
+      const transB = (x: InstanceType<typeof onnx.NodeProto>) => x.attribute.some((a) => a.name === 'transB' && Number(a.i) === 1);
+      const axis = u.every((x) => x.node.opType === 'MatMul' && x.slot === 1) ? 1
+        : u.every((x) => (x.node.opType === 'Gather' && x.slot === 0) || (x.node.opType === 'Gemm' && x.slot === 1 && transB(x.node))) ? 0 : -1;
+      if (t.dataType !== ELEM.float32 || dims.length !== 2 || n < minElements || u.length === 0 || axis === -1) { out.push(t); continue; }
+      const raw = t.rawData;
+      const w = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      const [R, C] = dims as [number, number];
+      const channels = axis === 1 ? C : R;
+      const scale = new Float32Array(channels);
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) { const ch = axis === 1 ? c : r; scale[ch] = Math.max(scale[ch]!, Math.abs(w[r * C + c]!)); }
+      for (let ch = 0; ch < channels; ch++) scale[ch] = scale[ch]! > 0 ? scale[ch]! / 127 : 1;
+      const q = new Int8Array(n);
+      for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) q[r * C + c] = Math.max(-127, Math.min(127, Math.round(w[r * C + c]! / scale[axis === 1 ? c : r]!)));
+      const qName = `${t.name}.int8`, sName = `${t.name}.scale`, zName = `${t.name}.zero`;
+      for (const x of [qName, sName, zName]) this.claim(x);
+      out.push(onnx.TensorProto.create({ name: qName, dataType: ELEM.int8, dims, rawData: bytesOf(q) }));
+      out.push(onnx.TensorProto.create({ name: sName, dataType: ELEM.float32, dims: [channels], rawData: bytesOf(scale) }));
+      out.push(onnx.TensorProto.create({ name: zName, dataType: ELEM.int8, dims: [channels], rawData: new Uint8Array(channels) }));
+      // the float matrix keeps its name, now computed from the int8 values: w = q * scale
+      extra.push(onnx.NodeProto.create({ opType: 'DequantizeLinear', input: [qName, sName, zName], output: [t.name], name: `Dequantize_${t.name}`, attribute: [attribute('axis', i(axis))] }));
+    }
+    this.initializers.splice(0, this.initializers.length, ...out);
+    this.nodes.unshift(...extra);
+  }
+
+  /** The ModelProto bytes. */
+  toBytes(meta: Record<string, string> = {}): Uint8Array {
+    const graph = onnx.GraphProto.create({ name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs });
+    const model = onnx.ModelProto.create({
+      irVersion: IR_VERSION,
+      opsetImport: [...this.domains].map(([domain, version]) => ({ domain, version })),
+      producerName: 'pruning-lab',
+      graph,
+      metadataProps: Object.entries(meta).map(([key, value]) => ({ key, value })),
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}

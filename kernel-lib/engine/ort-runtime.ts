@@ -1,0 +1,50 @@
+/**
+ * Loads onnxruntime-node once per process, synchronously: its native binding runs a session
+ * synchronously (the package's async `run` only defers that call with setImmediate), which keeps
+ * the evaluation loop (eval/loglikelihoods.ts) synchronous on both engines.
+ * Returns null, with the reason, when the package or its binary cannot load.
+ */
+import { createRequire } from 'node:module';
+import { ortModuleName } from '../runtime/engine-env.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The parts of onnxruntime-node's binding the engine uses. */
+export interface OrtTensor { readonly type: string; readonly dims: readonly number[]; readonly data: ArrayBufferView }
+export interface NativeSession {
+  loadModel(buffer: ArrayBuffer, offset: number, length: number, options: object): void;
+  run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
+  dispose(): void;
+}
+export interface OrtRuntime {
+  readonly version: string;
+  newSession(): NativeSession;
+  tensor(type: 'float32' | 'int64' | 'bool', data: ArrayBufferView, dims: readonly number[]): OrtTensor;
+}
+
+let loaded: { ort: OrtRuntime | null; reason: string } | null = null;
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 200);
+}
+
+/** onnxruntime-node, or null and why it did not load. */
+export function loadOrt(): { ort: OrtRuntime | null; reason: string } {
+  if (loaded) return loaded;
+  const pkg = ortModuleName();
+  try {
+    const { binding, initOrt } = require(`${pkg}/dist/binding.js`) as { binding: { InferenceSession: new () => NativeSession }; initOrt(): void };
+    // The binding builds its output tensors with the Tensor class of onnxruntime-common as
+    // resolved from the package itself.
+    const common = createRequire(require.resolve(`${pkg}/dist/binding.js`))('onnxruntime-common') as { Tensor: new (t: string, d: ArrayBufferView, dims: readonly number[]) => OrtTensor };
+    const version = (require(`${pkg}/package.json`) as { version: string }).version;
+    initOrt();
+    loaded = {
+      ort: { version, newSession: () => new binding.InferenceSession(), tensor: (t, d, dims) => new common.Tensor(t, d, dims) },
+      reason: `${pkg} ${version}`,
+    };
+  } catch (e) {
+    loaded = { ort: null, reason: `${pkg} did not load: ${firstLine(e)}` };
+  }
+  return loaded;
+}
