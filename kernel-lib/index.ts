@@ -5,7 +5,7 @@
 
 // ---- runtime ---------------------------------------------------------------------------
 export { initBackend, backendInfo } from './runtime/backend.ts';
-export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
+export type { BackendChoice, BackendInfo, BackendOptions } from './runtime/backend.ts';
 
 // ---- models ----------------------------------------------------------------------------
 export type { LanguageModel, GPT2Config, OlmoConfig, BaseConfig, FamilyName, ForwardOptions } from './model/types.ts';
@@ -58,6 +58,8 @@ export type { WikipediaRow, WikipediaSubset } from './data/sources/wikipedia.ts'
 // ---- train -----------------------------------------------------------------------------
 export { finetune } from './train/finetune.ts';
 export type { FinetuneLog, FinetuneOptions } from './train/finetune.ts';
+export { createDeviceAdamW, deviceAdamwStep, deviceFromHost, toHostState } from './train/adamw-device.ts';
+export type { DeviceAdamWState, DeviceAdamWSlot } from './train/adamw-device.ts';
 export { trainDefaults, resolveTrainConfig } from './train/train-config.ts';
 export type { TrainConfig } from './train/train-config.ts';
 export { learningRate, scheduleFactor, SCHEDULE_NAMES } from './train/schedules.ts';
