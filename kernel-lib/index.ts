@@ -7,7 +7,7 @@
 
 // ---- runtime ---------------------------------------------------------------------------
 export { initBackend, backendInfo } from './runtime/backend.ts';
-export type { BackendChoice, BackendInfo } from './runtime/backend.ts';
+export type { BackendChoice, BackendInfo, BackendOptions } from './runtime/backend.ts';
 
 // ---- models ----------------------------------------------------------------------------
 export type { LanguageModel, GPT2Config, OlmoConfig, FamilyName } from './model/types.ts';
@@ -55,6 +55,8 @@ export type { DownloadOptions } from './data/download-data.ts';
 // ---- train -----------------------------------------------------------------------------
 export { finetune } from './train/finetune.ts';
 export type { FinetuneLog, FinetuneOptions } from './train/finetune.ts';
+export { createDeviceAdamW, deviceAdamwStep, deviceFromHost, toHostState } from './train/adamw-device.ts';
+export type { DeviceAdamWState, DeviceAdamWSlot } from './train/adamw-device.ts';
 export { trainDefaults } from './train/train-config.ts';
 export type { TrainConfig } from './train/train-config.ts';
 

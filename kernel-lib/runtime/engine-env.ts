@@ -8,6 +8,7 @@
  *   LAB_ORT_THREADS intra-op threads (default: every core, os.availableParallelism()).
  */
 import { availableParallelism } from 'node:os';
+import { settings } from './settings.ts';
 
 export type EngineName = 'ort' | 'tfjs';
 export const ENGINES: readonly EngineName[] = ['ort', 'tfjs'];
@@ -20,16 +21,16 @@ export function parseEngine(value: string, what: string): EngineName {
 
 /** LAB_ENGINE, validated, or null when unset. */
 export function engineFromEnv(): EngineName | null {
-  const v = process.env.LAB_ENGINE;
+  const v = settings().engine;
   return v ? parseEngine(v, 'LAB_ENGINE') : null;
 }
 
 export function ortModuleName(): string {
-  return process.env.LAB_ORT_MODULE || 'onnxruntime-node';
+  return settings().ortModule ?? 'onnxruntime-node';
 }
 
 export function ortThreads(): number {
-  const v = process.env.LAB_ORT_THREADS;
+  const v = settings().ortThreads;
   if (!v) return availableParallelism();
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`LAB_ORT_THREADS: expected a positive integer, got '${v}'`);

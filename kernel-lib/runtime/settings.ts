@@ -9,6 +9,10 @@
  *   LAB_REAL_DATA     folder of real benchmark files (tests, `lab eval` default --data-dir)
  *   LAB_BACKEND       force a tfjs backend (node-gpu, node, wasm, cpu)
  *   LAB_QUIET         no progress or step lines
+ *   LAB_ENGINE        forward-pass engine, ort | tfjs (engine-env.ts validates it)
+ *   LAB_ORT_MODULE    the onnxruntime package to load (default onnxruntime-node)
+ *   LAB_ORT_THREADS   ONNX Runtime intra-op threads (default: every core)
+ *   LAB_WASM_THREADS  tfjs-wasm threads (default: every core; 1 = the single-threaded module)
  *   LAB_VERBOSE       also log cached steps
  *   LAB_PROFILE       the study profile notebooks use (mini, paper, quick, paper-quick); mini
  *   LAB_QUICK=1       shrink that profile to its quick form
@@ -26,6 +30,10 @@ export interface Settings {
   readonly realDataDir: string | null;
   readonly backend: string | null;
   readonly quiet: boolean;
+  readonly engine: string | null;
+  readonly ortModule: string | null;
+  readonly ortThreads: string | null;
+  readonly wasmThreads: string | null;
   readonly verbose: boolean;
   readonly profile: string;
   readonly quick: boolean;
@@ -52,6 +60,10 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     realDataDir: str(env.LAB_REAL_DATA),
     backend: str(env.LAB_BACKEND),
     quiet: Boolean(env.LAB_QUIET),
+    engine: str(env.LAB_ENGINE),
+    ortModule: str(env.LAB_ORT_MODULE),
+    ortThreads: str(env.LAB_ORT_THREADS),
+    wasmThreads: str(env.LAB_WASM_THREADS),
     verbose: Boolean(env.LAB_VERBOSE),
     profile: env.LAB_PROFILE || 'mini',
     quick: env.LAB_QUICK === '1',

@@ -6,6 +6,7 @@
  * losses, the loop adds the gradients in JS and divides by the update's target-token count, so
  * micro-batches are weighted by their tokens. Then global-norm clipping, AdamW (JS-side state),
  * and new tensors assigned to the NEW model's variables: the input model is never touched.
+ * On native backends AdamW's state stays on the device (`adamw-device.ts`, `optimizer` option).
  * Validation loss every `evalEvery`, checkpoints every `saveEvery` (and on SIGINT / abort),
  * `resume` continues bit-exactly (data position, RNG state and optimizer are in the checkpoint).
  */
@@ -19,6 +20,7 @@ import { resolveTrainConfig, type TrainConfig } from './train-config.ts';
 import { learningRate } from './schedules.ts';
 import { createAdamW, adamwStep, writeWeights, type AdamWState } from './adamw.ts';
 import { clipFactor, globalNorm } from './clip.ts';
+import { deviceAdamwStep, deviceFromHost, deviceGlobalNorm, toHostState, type DeviceAdamWState } from './adamw-device.ts';
 import { assertHasTargets, createBlockStream, splitTrainData, type TrainData } from './block-stream.ts';
 import { disposeBatch, heldOutLoss, toLossBatch } from './batch-tensors.ts';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type LoopState } from './checkpoint.ts';
@@ -38,6 +40,10 @@ export interface FinetuneOptions {
   readonly onRecord?: (r: MetricRecord) => void;
   /** Extra data stored in run.json (e.g. model id, data description). */
   readonly describe?: Readonly<Record<string, unknown>>;
+  /** Where AdamW keeps its state: 'host' (JS arrays; gradients read out every update: what wasm
+   *  needs for its 4 GiB heap) or 'device' (tensors; native backends). Default: 'device' on the
+   *  native tfjs-node(-gpu) backend, else 'host'. Both write and resume the same checkpoints. */
+  readonly optimizer?: 'host' | 'device';
 }
 
 export interface FinetuneLog {
@@ -91,8 +97,15 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   }
   // The new model: fresh variables from the optimizer's master weights.
   const params = new Map<string, tf.Variable>();
-  for (const [name, s] of opt.slots) params.set(name, tf.variable(tf.tensor(s.w.slice(), s.shape as number[], 'float32')));
+  for (const [name, s] of opt.slots) {
+    const t = tf.tensor(s.w.slice(), s.shape as number[], 'float32');
+    params.set(name, tf.variable(t));
+    t.dispose(); // the variable holds its own reference to the data
+  }
   const out: LanguageModel = { family: model.family, config: model.config, params };
+  const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';
+  const dev: DeviceAdamWState | null = onDevice ? deviceFromHost(opt, params) : null;
+  if (dev) opt = { hyper, step: opt.step, slots: new Map() }; // the host copies are not needed any more
 
   const files = createRunFiles(runDir, resumed ? loop.step : 0);
   files.writeRun({ runId, configHash, config: cfg, resumedFromStep: resumed ? loop.step : null, describe: opts.describe ?? {}, status: 'running' });
@@ -114,19 +127,22 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   const records: MetricRecord[] = [];
   const acc = new Map<string, Float32Array>();
   for (const [name, s] of opt.slots) acc.set(name, new Float32Array(s.w.length));
+  const devAcc = new Map<string, tf.Tensor>();   // device path: summed gradients as tensors
   const progress = createProgress({ label: `finetune ${runId}`, total: cfg.steps - loop.step, unit: 'step' });
   const sessionStart = Date.now();
   let stoppedBy: FinetuneLog['stoppedBy'] = 'steps';
   let lastTrain: number | null = null;
   let lastVal: number | null = null;
   const elapsed = (): number => loop.elapsedSeconds + (Date.now() - sessionStart) / 1000;
-  const checkpoint = (): void => saveCheckpoint(runDir, opt, { ...loop, position: stream.position(), rngState: rng.state(), elapsedSeconds: elapsed() }, configHash);
+  const checkpoint = (): void => saveCheckpoint(runDir, dev ? toHostState(dev) : opt, { ...loop, position: stream.position(), rngState: rng.state(), elapsedSeconds: elapsed() }, configHash);
 
   try {
     while (loop.step < cfg.steps) {
       const t0 = Date.now();
       const lr = learningRate(spec, loop.step);
       for (const a of acc.values()) a.fill(0);
+      for (const g of devAcc.values()) g.dispose();
+      devAcc.clear();
       let lossSum = 0, tokens = 0;
       for (let micro = 0; micro < cfg.accumulation; micro++) {
         const blocks = await stream.take(cfg.batchSize);
@@ -134,6 +150,15 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
         const seed = rng.int(0x7fffffff);
         try {
           const { loss, grads } = objective.lossAndGrads(out, batch, { training: cfg.dropout, seed });
+          if (dev) {
+            for (const name of dev.slots.keys()) {
+              const g = grads.get(name);
+              if (!g) throw new Error(`finetune: the objective returned no gradient for ${name}`);
+              const prev = devAcc.get(name);
+              devAcc.set(name, prev ? tf.add(prev, g) : tf.clone(g));
+              prev?.dispose();
+            }
+          }
           for (const [name, a] of acc) {
             const g = grads.get(name);
             if (!g) throw new Error(`finetune: the objective returned no gradient for ${name}`);
@@ -147,9 +172,14 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
       }
       let gradNorm = 0;
       if (tokens > 0) {
-        gradNorm = globalNorm(acc.values(), 1 / tokens);
-        adamwStep(opt, acc, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
-        writeWeights(opt, params);
+        if (dev) {
+          gradNorm = deviceGlobalNorm(devAcc.values(), 1 / tokens);
+          deviceAdamwStep(dev, devAcc, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
+        } else {
+          gradNorm = globalNorm(acc.values(), 1 / tokens);
+          adamwStep(opt, acc, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
+          writeWeights(opt, params);
+        }
       }
       loop = { ...loop, step: loop.step + 1, tokensSeen: loop.tokensSeen + tokens };
       const secs = (Date.now() - t0) / 1000;
@@ -177,6 +207,8 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
     }
   } finally {
     if (opts.handleSigint ?? true) process.off('SIGINT', onSigint);
+    for (const g of devAcc.values()) g.dispose();
+    if (dev) for (const s of dev.slots.values()) { s.m.dispose(); s.v.dispose(); }
   }
   progress.done(`${stoppedBy} at step ${loop.step}`);
   const log: FinetuneLog = {
