@@ -152,11 +152,11 @@ export { binomialCdfHalf } from './stats/binomial-cdf.ts';
 export { showTable, showPlot, notebookProgress, inNotebook } from './notebook/display.ts';
 export type { ShowPlotOptions } from './notebook/display.ts';
 export { PLOTLY_MIME } from './notebook/display.ts';
-export { modelCard } from './report/model-card.ts';
-export type { ModelCard } from './report/model-card.ts';
-export { tokenTable } from './report/token-table.ts';
-export { shapeTable } from './report/tensor-shapes.ts';
-export { headImportanceHeatmap, neuronScoreHistogram } from './report/importance-plots.ts';
+export { modelCard } from './experiments/model-card.ts';
+export type { ModelCard } from './experiments/model-card.ts';
+export { tokenTable } from './experiments/token-table.ts';
+export { shapeTable } from './experiments/tensor-shapes.ts';
+export { headImportanceHeatmap, neuronScoreHistogram } from './experiments/importance-plots.ts';
 
 // ---- experiments -----------------------------------------------------------------------
 export { getProfile, miniProfile, paperProfile, quickProfile } from './experiments/profiles.ts';

@@ -10,6 +10,7 @@
  * 8 x 128) and the shipped mini model's shape `L4-C128 (models/mini)` (fwd at 8 x 128); all with
  * V 50257 and random weights.
  */
+import { setEnv } from '../../kernel-lib/runtime/settings.ts';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,7 @@ function torch(s: Shape, mode: 'fwd' | 'eval', threads: number, requestsFile: st
 }
 
 async function run(s: Shape, mode: 'fwd' | 'eval', threads: number): Promise<BenchResult> {
-  process.env.LAB_ORT_THREADS = `${threads}`;   // read when the session is created (runtime/engine-env.ts)
+  setEnv("LAB_ORT_THREADS", `${threads}`);   // read when the session is created (runtime/settings.ts)
   await initBackend({ quiet: true });
   const model = randomModel(s);
   let tokens: number, step: () => void, file: string | null = null;

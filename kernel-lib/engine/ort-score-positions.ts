@@ -5,7 +5,8 @@
  * as the tfjs scorer; log-probabilities are float32 values widened to float64.
  */
 import type { LanguageModel } from '../model/types.ts';
-import type { ScorePair } from '../eval/score-positions.ts';
+/** Score log p(target | ids[..pos]) at a flattened [B, T] position (eval/score-positions.ts's ScorePair). */
+type ScorePair = { readonly pos: number; readonly target: number };
 import { buildBodyGraph, buildHeadGraph } from './build-graphs.ts';
 import { onnxFamily } from './onnx-families.ts';
 import { modelSession } from './ort-sessions.ts';

@@ -82,3 +82,8 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
 export function childEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string | undefined> {
   return { ...process.env, ...extra };
 }
+
+/** Sets one setting for this process (read back by the next settings() call), e.g. a bench's thread count. */
+export function setEnv(name: string, value: string): void {
+  process.env[name] = value;
+}

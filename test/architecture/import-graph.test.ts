@@ -16,10 +16,13 @@ const lib = join(root, 'kernel-lib');
 /** Layer of each top-level folder of kernel-lib/ (files directly in kernel-lib/ are 'entry'). */
 export const LAYERS: Readonly<Record<string, number>> = {
   runtime: 0,
-  hub: 1, report: 1, tokenizer: 1,
+  hub: 1, report: 1,
   model: 2,
+  tokenizer: 2.5,               // reads GGUF vocabularies through model/gguf/
   data: 3,
+  engine: 3.5,                  // ONNX Runtime forward passes (eval/ and generate/ choose it per call)
   eval: 4, train: 4, generate: 4,
+  stats: 4.5,                   // uncertainty of results (uses eval's metric definitions)
   mini: 5, prune: 5,
   experiments: 6, notebook: 6,
   cli: 7,

@@ -1,5 +1,5 @@
 /**
- * Issue 14, acceptance 2: the committed executed notebooks as a reader sees them. Each notebook
+ * The committed executed notebooks as a reader sees them. Each notebook
  * with plots is rendered to HTML by Debian's nbconvert (lab template + tools/notebooks/nbconvert/
  * lab-plotly, plotly.js from the local plotly.js-dist-min file) and opened in headless Chromium;
  * the screenshot (saved under build/notebook-render/) must show every plot drawn: plotly.js put an

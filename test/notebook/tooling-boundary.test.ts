@@ -1,4 +1,4 @@
-// Issue 14, acceptance 4: the notebook runner and its Jupyter client (ZeroMQ) are developer tooling
+// The notebook runner and its Jupyter client (ZeroMQ) are developer tooling
 // in tools/notebooks/; kernel-lib imports no ZeroMQ and its public API no longer exports the runner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

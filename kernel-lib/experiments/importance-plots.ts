@@ -3,7 +3,7 @@
  * head, removed heads marked) and a histogram of MLP-neuron scores (kept vs removed).
  */
 import type { PruningPlan, UnitKind } from '../prune/pruning-plan.ts';
-import type { Plot } from './plots.ts';
+import type { Plot } from '../report/plots.ts';
 
 const layout = (title: string, extra: Record<string, unknown>): Record<string, unknown> =>
   ({ title: { text: title }, font: { family: 'sans-serif', size: 13 }, margin: { t: 50, l: 60, r: 20, b: 60 }, ...extra });
