@@ -9,7 +9,7 @@
  * generated mini data (made on first use, as the study does); `paper` (default otherwise) =
  * $LAB_REAL_DATA, else the hub's parquet files through the hub cache.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel } from './open-model.ts';
@@ -60,6 +60,18 @@ function taskList(v: string): string[] {
   return tasks;
 }
 
+/** A folder `lab prune mini... --out DIR` wrote (its prune_summary.json names mini or mini-olmo, or such a folder). */
+function prunedFromMini(model: string, depth = 0): boolean {
+  const f = join(model, 'prune_summary.json');
+  if (depth > 8 || !existsSync(f)) return false;
+  try {
+    const from = (JSON.parse(readFileSync(f, 'utf8')) as { model?: unknown }).model;
+    return typeof from === 'string' && (from === 'mini' || from === 'mini-olmo' || prunedFromMini(from, depth + 1));
+  } catch {
+    return false;   // not our summary: no lineage, the default profile applies
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) { console.log(helpText(spec)); return 0; }
@@ -75,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
   const flushMs = numberArg(values['cache-flush-ms'], 'cache-flush-ms', { min: 0 });
   const output = values.output === undefined ? undefined : outFileArg(values.output, 'output');
   const samplesFile = values['log-samples'] === undefined ? undefined : outFileArg(values['log-samples'], 'log-samples');
-  const isMini = model0 === 'mini' || model0 === 'mini-olmo';
+  const isMini = model0 === 'mini' || model0 === 'mini-olmo' || prunedFromMini(model0);
   const profile = choiceArg(values.profile, 'profile', ['mini', 'paper'] as const) ?? (isMini ? 'mini' : 'paper');
   let dataDir: string | null;
   if (values['data-dir'] !== undefined) {

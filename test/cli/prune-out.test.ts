@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const lab = (args: string[]) => {
@@ -51,7 +50,7 @@ test('lab prune --out D writes a Hugging Face model folder that info, score and 
   assert.equal(info.code, 0, info.err);
   const score = lab(['score', D, '--text', 'The whale swam.']);
   assert.equal(score.code, 0, score.err);
-  const ev = lab(['eval', D, '--tasks', 'piqa', '--limit', '5', '--data-dir', generateMiniData(), '--no-cache']);
+  const ev = lab(['eval', D, '--tasks', 'piqa', '--limit', '5', '--no-cache']);
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.out, /piqa/);
 
