@@ -18,6 +18,9 @@ import { createProgress } from '../runtime/progress.ts';
 import { saveModel } from '../model/save-model.ts';
 import { openCheckpoint } from '../model/safetensors-index.ts';
 import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
+import { saveGgufTokenizer } from '../tokenizer/save-gguf-tokenizer.ts';
+import { ggufFileOf } from '../model/gguf/gguf-path.ts';
+import { readGguf } from '../model/gguf/read-gguf.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
 import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
@@ -138,10 +141,12 @@ export async function run(argv: string[]): Promise<number> {
   const after: ModelCost = await measureCost(pruned, costOpts);
 
   // The result is a Hugging Face model folder at OUT: weights in the input's dtype, config, tokenizer.
-  const dtype = weightsDtype(inputDir);
-  const tokenizerFiles = TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p));
+  const gguf = ggufFileOf(inputDir);
+  const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
+  const tokenizerFiles = gguf ? [] : TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p));
   const saved = await saveModel(pruned, out, { layout: o.layout as 'hf' | 'lab' | 'auto', dtype: dtype.save, tokenizerFiles });
-  if (!tokenizerFiles.length) saveTokenizer(inputDir, out);
+  if (gguf) saveGgufTokenizer(gguf, out);        // the GGUF's sentencepiece vocabulary, as tokenizer.gguf
+  else if (!tokenizerFiles.length) saveTokenizer(inputDir, out);
   writeJsonAtomic(join(out, 'prune_summary.json'), {
     model: positionals[0], log, cost: { before, after }, saved: { layout: saved.layout, reason: saved.reason, dtype: dtype.note },
     iterations: o['keep-iterations'] ? 'iterations/' : null,
@@ -167,13 +172,17 @@ const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.json'
 function weightsDtype(dir: string): { save: 'float32' | 'float16'; note: string } {
   const ck = openCheckpoint(dir);
   try {
-    const dtypes = new Set([...ck.entries.values()].map((e) => e.dtype));
-    if (dtypes.size === 1 && dtypes.has('F16')) return { save: 'float16', note: 'F16 as the input' };
-    if (dtypes.size === 1 && dtypes.has('F32')) return { save: 'float32', note: 'F32 as the input' };
-    return { save: 'float32', note: `F32 (input weights are ${[...dtypes].join('+')}; saved exactly as float32)` };
+    return dtypeNote(new Set([...ck.entries.values()].map((e) => e.dtype)));
   } finally {
     ck.close();
   }
+}
+
+/** The dtype the pruned weights are saved in: the input's when it is F16 or F32 throughout. */
+function dtypeNote(dtypes: ReadonlySet<string>): { save: 'float32' | 'float16'; note: string } {
+  if (dtypes.size === 1 && dtypes.has('F16')) return { save: 'float16', note: 'F16 as the input' };
+  if (dtypes.size === 1 && dtypes.has('F32')) return { save: 'float32', note: 'F32 as the input' };
+  return { save: 'float32', note: `F32 (input weights are ${[...dtypes].join('+')}; saved exactly as float32)` };
 }
 
 async function runStudy(

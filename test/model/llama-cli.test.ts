@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
@@ -60,13 +60,13 @@ test('lab score: the GGUF file and its HF export give the same log-probabilities
 test('lab prune on the GGUF file writes an HF-layout Llama that lab score and generate run', { skip }, () => {
   const out = mkdtempSync(join(tmpdir(), 'llama-cli-prune-'));
   lab(['prune', GGUF, '--target', '0.2', '--of', 'non-embedding', '--groups', 'heads,mlp', '--criterion', 'magnitude-l1', '--recover', 'none', '--eval-blocks', '0', '--no-cost', '--out', out]);
-  const cfg = JSON.parse(readFileSync(join(out, 'model', 'config.json'), 'utf8'));
+  const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));   // the model is the folder itself
   assert.deepEqual(cfg.architectures, ['LlamaForCausalLM']);
   assert.ok(cfg.num_key_value_heads < 4 || cfg.intermediate_size < 172, 'something was pruned');
-  saveGgufTokenizer(GGUF, join(out, 'model'));   // lab prune writes weights + config only
-  const s = JSON.parse(lab(['score', join(out, 'model'), '--text', TEXT, '--json']));
+  assert.ok(existsSync(join(out, 'tokenizer.gguf')), 'lab prune copies the GGUF vocabulary next to the weights');
+  const s = JSON.parse(lab(['score', out, '--text', TEXT, '--json']));
   assert.equal(s.logprobs.length, s.ids.length);
-  assert.equal(JSON.parse(lab(['generate', join(out, 'model'), '--prompt', 'Once', '--max-new-tokens', '3', '--json'])).ids.length, 3);
+  assert.equal(JSON.parse(lab(['generate', out, '--prompt', 'Once', '--max-new-tokens', '3', '--json'])).ids.length, 3);
 });
 
 test('lab eval piqa on the GGUF file and on its export: same accuracies', { skip }, () => {
