@@ -13,7 +13,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { installWasmKernels } from './wasm-kernels.ts';
 import { withWasmThreads } from './wasm-threads.ts';
 
@@ -63,10 +62,10 @@ async function tryNative(pkg: string): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its backend did not initialise`);
 }
 
-/** The wanted wasm thread count: the option, else LAB_WASM_THREADS, else every core. */
+/** The wanted wasm thread count: the option, else LAB_WASM_THREADS, else 1 (the pthread pool is opt-in: under a loaded suite its child processes died at exit; see the closing note). */
 function wantedWasmThreads(option: number | undefined): number {
   const env = settings().wasmThreads ?? undefined;
-  const n = option ?? (env !== undefined && env !== '' ? Number(env) : availableParallelism());
+  const n = option ?? (env !== undefined && env !== "" ? Number(env) : 1);
   if (!Number.isInteger(n) || n < 1) {
     throw new Error(`${option !== undefined ? 'initBackend wasmThreads' : 'LAB_WASM_THREADS'}=${option ?? env} is not a thread count: expected an integer >= 1`);
   }

@@ -12,7 +12,7 @@
  *   LAB_ENGINE        forward-pass engine, ort | tfjs (engine-env.ts validates it)
  *   LAB_ORT_MODULE    the onnxruntime package to load (default onnxruntime-node)
  *   LAB_ORT_THREADS   ONNX Runtime intra-op threads (default: every core)
- *   LAB_WASM_THREADS  tfjs-wasm threads (default: every core; 1 = the single-threaded module)
+ *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_VERBOSE       also log cached steps
  *   LAB_PROFILE       the study profile notebooks use (mini, paper, quick, paper-quick); mini
  *   LAB_QUICK=1       shrink that profile to its quick form
