@@ -13,7 +13,7 @@ import { chanceLevel } from '../stats/chance-level.ts';
 import { independentMeanStderr } from '../stats/independent-mean-stderr.ts';
 import { pairedBootstrap, type PairedBootstrapConfig, type PairedDelta } from '../stats/paired-bootstrap.ts';
 import type { DocOutcomes } from './per-doc-outcomes.ts';
-import type { EvaluateStepResult } from './steps/evaluate-step.ts';
+import { columnTask, type EvaluateStepResult } from './steps/evaluate-step.ts';
 
 /** Headline metric of a (gold, pred) list, by lm-eval metric name. */
 const METRICS: Readonly<Record<string, (items: readonly GoldPred[]) => number>> = {
@@ -53,7 +53,7 @@ const pairs = (d: DocOutcomes): GoldPred[] => d.gold.map((g, i) => [g, d.pred[i]
 /** Documents behind a column (null when the step predates per-document outcomes). */
 export function columnN(e: EvaluateStepResult, column: string): number | null {
   if (!e.perDoc) return null;
-  return spec(column).leaves.reduce((s, l) => s + leafDocs(e.perDoc!, l.task, 'columnN').gold.length, 0);
+  return spec(columnTask(e, column)).leaves.reduce((s, l) => s + leafDocs(e.perDoc!, l.task, 'columnN').gold.length, 0);
 }
 
 /**
@@ -62,8 +62,8 @@ export function columnN(e: EvaluateStepResult, column: string): number | null {
  * members' lm-eval stderrs (acc: sample stderr; f1/mcc: bootstrap). null when any is "N/A".
  */
 export function columnStderr(e: EvaluateStepResult, column: string): number | null {
-  const row = e.perTask[column] as Record<string, unknown> | undefined;
-  const s = spec(column);
+  const row = e.perTask[columnTask(e, column)] as Record<string, unknown> | undefined;
+  const s = spec(columnTask(e, column));
   if (s.group?.aggregate === 'glue-mean') {
     const ses = s.leaves.map((l) => (e.perTask[l.task] as Record<string, unknown> | undefined)?.[`${l.metric}_stderr,none`]);
     return ses.every((x): x is number => typeof x === 'number') ? independentMeanStderr(ses) : null;
@@ -75,7 +75,7 @@ export function columnStderr(e: EvaluateStepResult, column: string): number | nu
 /** Chance level of a column (stats/chance-level.ts) from the evaluated documents' labels and choice counts. */
 export function columnChance(e: EvaluateStepResult, column: string): number | null {
   if (!e.perDoc) return null;
-  const s = spec(column);
+  const s = spec(columnTask(e, column));
   const docs = s.leaves.map((l) => leafDocs(e.perDoc!, l.task, 'columnChance'));
   return combine(s, s.leaves.map((l, i) => chanceLevel(l.metric, docs[i]!.gold, docs[i]!.choices)), docs.map((d) => d.gold.length));
 }
@@ -83,7 +83,7 @@ export function columnChance(e: EvaluateStepResult, column: string): number | nu
 /** The column recomputed from per-document outcomes (equals the step's score; a consistency check). */
 export function columnValue(e: EvaluateStepResult, column: string): number | null {
   if (!e.perDoc) return null;
-  const s = spec(column);
+  const s = spec(columnTask(e, column));
   const docs = s.leaves.map((l) => leafDocs(e.perDoc!, l.task, 'columnValue'));
   return combine(s, s.leaves.map((l, i) => METRICS[l.metric]!(pairs(docs[i]!))), docs.map((d) => d.gold.length));
 }
@@ -94,7 +94,8 @@ export function columnValue(e: EvaluateStepResult, column: string): number | nul
  */
 export function pairedColumnDelta(a: EvaluateStepResult, b: EvaluateStepResult, column: string, config: Partial<PairedBootstrapConfig> = {}): PairedDelta | null {
   if (!a.perDoc || !b.perDoc) return null;
-  const s = spec(column);
+  if (columnTask(a, column) !== columnTask(b, column)) throw new Error(`pairedColumnDelta: column ${column} is ${columnTask(a, column)} for one model and ${columnTask(b, column)} for the other`);
+  const s = spec(columnTask(a, column));
   const strata = s.leaves.map((l) => {
     const da = leafDocs(a.perDoc!, l.task, 'pairedColumnDelta'), db = leafDocs(b.perDoc!, l.task, 'pairedColumnDelta');
     if (da.gold.length !== db.gold.length || da.gold.some((g, i) => g !== db.gold[i])) {
@@ -105,4 +106,26 @@ export function pairedColumnDelta(a: EvaluateStepResult, b: EvaluateStepResult, 
   const fns = s.leaves.map((l) => METRICS[l.metric]!);
   const stat = (per: readonly (readonly GoldPred[])[]) => combine(s, per.map((xs, i) => fns[i]!(xs)), per.map((xs) => xs.length));
   return pairedBootstrap(strata, stat, config);
+}
+
+/** Share of the column's documents at each choice position, of the predictions ('pred') or of the right answers ('gold'). */
+function positionShares(e: EvaluateStepResult, column: string, which: 'pred' | 'gold'): number[] | null {
+  if (!e.perDoc) return null;
+  const s = spec(columnTask(e, column));
+  const counts: number[] = [];
+  let total = 0;
+  for (const l of s.leaves) {
+    for (const p of leafDocs(e.perDoc, l.task, 'answerDistribution')[which]) { counts[p] = (counts[p] ?? 0) + 1; total++; }
+  }
+  return Array.from({ length: counts.length }, (_, i) => (counts[i] ?? 0) / total);
+}
+
+/**
+ * Share of the column's documents answered with each choice position (A, B, C, D for MMLU),
+ * pooled over its leaves, and the share whose right answer is at each position; null when the
+ * step has no per-document outcomes. A model that answers one constant letter shows a share of 1.
+ */
+export function answerDistribution(e: EvaluateStepResult, column: string): { answered: number[]; gold: number[] } | null {
+  const answered = positionShares(e, column, 'pred'), gold = positionShares(e, column, 'gold');
+  return answered && gold ? { answered, gold } : null;
 }

@@ -11,6 +11,7 @@ import { writeTable, type WrittenTable } from '../report/write-table.ts';
 import { accuracyPlot, costPlot, lossPlot, paperPerplexitySeries, perplexityPlot, type Plot } from '../report/plots.ts';
 import { savePlot, type SavedPlot } from '../report/save-plot.ts';
 import { PAPER_TASKS } from '../report/paper.ts';
+import { answerDistribution } from './column-stats.ts';
 import { inspectCheckpoint } from '../model/load-model.ts';
 import { baselines, finetuned, gpt2Pruning, olmoPruning, type Evaluated } from './study.ts';
 import type { PruneStepResult } from './steps/prune-step.ts';
@@ -164,19 +165,29 @@ export function accuracyTable(rows: readonly Evaluated<unknown>[]): ColumnTable 
   return aq.table(cols);
 }
 
-/** Every task and group row behind the five columns (GLUE subtasks, MMLU categories), per model. */
+const LETTERS = ['A', 'B', 'C', 'D'];
+
+/**
+ * Every task and group row behind the five columns (GLUE subtasks, MMLU categories), per model,
+ * then the MMLU column's answer distribution: the share of questions answered A, B, C and D
+ * (and the share whose right answer is each letter), so a constant answer shows as a share of 1.
+ */
 export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTable {
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r.eval.result.perTask)))].filter((n) => !n.startsWith('mmlu_') || /^mmlu_(stem|humanities|social_sciences|other)$/.test(n)).sort();
-  const cols: Record<string, unknown[]> = { task: names };
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.eval.result.perTask)))]
+    .filter((n) => !n.startsWith('mmlu_') || /^mmlu_(continuation|(continuation_)?(stem|humanities|social_sciences|other))$/.test(n)).sort();
+  const letters = LETTERS.map((l) => `mmlu: share answered ${l}`);
+  const cols: Record<string, unknown[]> = { task: [...names, ...letters, ...LETTERS.map((l) => `mmlu: share whose answer is ${l}`)] };
   for (const r of rows) {
-    cols[r.label] = names.map((n) => {
+    const dist = answerDistribution(r.eval.result, 'mmlu');
+    cols[r.label] = [...names.map((n) => {
       const row = r.eval.result.perTask[n] as Record<string, unknown> | undefined;
       const v = row?.['acc,none'] ?? row?.['mcc,none'] ?? row?.['score,none'] ?? row?.['word_perplexity,none'];
       return typeof v === 'number' ? v : null;
-    });
+    }), ...LETTERS.map((_, i) => (dist ? dist.answered[i] ?? 0 : null)), ...LETTERS.map((_, i) => (dist ? dist.gold[i] ?? 0 : null))];
   }
   return aq.table(cols);
 }
+
 
 /** Pruning runs side by side: sparsity three ways, parameters, perplexity before/after, recovery tokens. */
 export function pruningTable(rows: readonly Evaluated<StepOutcome<PruneStepResult>>[]): ColumnTable {

@@ -14,6 +14,7 @@ import { PAPER_TASKS, PAPER_TASK_LABELS } from '../report/paper.ts';
 import { lossPlot, type Plot } from '../report/plots.ts';
 import { studyDataDir } from './study-inputs.ts';
 import type { Evaluated } from './study.ts';
+import { columnTask } from './steps/evaluate-step.ts';
 import type { PruneStepResult } from './steps/prune-step.ts';
 import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
@@ -25,7 +26,7 @@ export function accuracyStderrTable(rows: readonly Evaluated<unknown>[]): Column
   const cols: Record<string, string[]> = { model: rows.map((r) => r.label) };
   for (const t of PAPER_TASKS) {
     cols[PAPER_TASK_LABELS[t]] = rows.map((r) => {
-      const row = r.eval.result.perTask[t] ?? {};
+      const row = r.eval.result.perTask[columnTask(r.eval.result, t)] ?? {};
       const metric = 'acc,none' in row ? 'acc' : 'score';
       const v = row[`${metric},none`], se = row[`${metric}_stderr,none`];
       if (typeof v !== 'number') return '-';

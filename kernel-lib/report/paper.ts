@@ -8,6 +8,15 @@
 export const PAPER_TASKS = ['piqa', 'openbookqa', 'mmlu', 'hellaswag', 'glue'] as const;
 export type PaperTask = (typeof PAPER_TASKS)[number];
 
+/** lm-eval variants that fill a column when a profile scores one instead (the mini profile's MMLU: its
+ *  continuation variant, since the mini models cannot yet answer by letter). */
+export const PAPER_TASK_VARIANTS: Readonly<Record<string, PaperTask>> = { mmlu_continuation: 'mmlu' };
+
+/** The study column an evaluated lm-eval task or group fills (itself unless a variant). */
+export function paperColumnOf(task: string): string {
+  return PAPER_TASK_VARIANTS[task] ?? task;
+}
+
 /** Column headers as printed in the write-up. */
 export const PAPER_TASK_LABELS: Readonly<Record<PaperTask, string>> = {
   piqa: 'PIQA', openbookqa: 'OpenBookQA', mmlu: 'MMLU', hellaswag: 'HellaSwag', glue: 'GLUE',

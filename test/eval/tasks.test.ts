@@ -36,7 +36,10 @@ async function first(name: string, dir: string, n = 1): Promise<{ ctx: string; c
 
 test('registry: 57 mmlu subjects in 4 groups, 9 glue tasks, tags expand', () => {
   const all = listTasks();
-  assert.equal(all.filter((n) => n.startsWith('mmlu_') && !['mmlu_stem', 'mmlu_other', 'mmlu_social_sciences', 'mmlu_humanities'].includes(n)).length, 57);
+  assert.equal(all.filter((n) => n.startsWith('mmlu_') && !n.startsWith('mmlu_continuation') && !['mmlu_stem', 'mmlu_other', 'mmlu_social_sciences', 'mmlu_humanities'].includes(n)).length, 57);
+  const cont = expandTasks(['mmlu_continuation']);
+  assert.equal(cont.tasks.length, 57);
+  assert.deepEqual(cont.groups.map((g) => g.name), ['mmlu_continuation', 'mmlu_continuation_stem', 'mmlu_continuation_other', 'mmlu_continuation_social_sciences', 'mmlu_continuation_humanities']);
   const { tasks, groups } = expandTasks(['mmlu']);
   assert.equal(tasks.length, 57);
   assert.deepEqual(groups.map((g) => g.name), ['mmlu', 'mmlu_stem', 'mmlu_other', 'mmlu_social_sciences', 'mmlu_humanities']);
@@ -76,6 +79,14 @@ test('mmlu: description line, stripped question, raw choices, letters', { skip }
   assert.equal(d!.gold, 1);
   const [h] = await first('mmlu_high_school_us_history', REAL!);
   assert.ok(h!.ctx.startsWith('The following are multiple choice questions (with answers) about high school us history.\n\n'));
+});
+
+test('mmlu_continuation: "Question: ...\\nAnswer:" and the options\' own texts as continuations (lm-eval continuation variant)', { skip }, async () => {
+  const [d] = await first('mmlu_continuation_abstract_algebra', REAL!);
+  assert.equal(d!.ctx, 'The following are questions (with answers) about abstract algebra.\n\n'
+    + 'Question: Find the degree for the given field extension Q(sqrt(2), sqrt(3), sqrt(18)) over Q.\nAnswer:');
+  assert.deepEqual(d!.conts, [' 0', ' 4', ' 2', ' 6']);
+  assert.equal(d!.gold, 1);
 });
 
 test('glue: real CoLA, MRPC, RTE, WNLI rows', { skip }, async () => {

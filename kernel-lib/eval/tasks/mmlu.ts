@@ -4,6 +4,10 @@
  * groups (_mmlu_<category>.yaml) and the `mmlu` group (_mmlu.yaml), all version 2 with
  * aggregate_metric_list [{metric: acc, weight_by_size: True}]: the headline `mmlu` acc is the
  * micro-average over all questions (spec 2.4).
+ * Also the continuation variant (lm_eval/tasks/mmlu/continuation/: group `mmlu_continuation`,
+ * subject tasks `mmlu_continuation_<subject>` version 1.0): the same questions without the lettered
+ * options, "Question: <q>\nAnswer:", scored on each option's own text, so a model that cannot yet
+ * map letters to options still shows what it knows (small models answer one letter otherwise).
  */
 import type { MultipleChoiceTask, TaskGroup } from '../types.ts';
 import { readMmlu, readMmluHub, type MmluRow } from '../../data/sources/mmlu.ts';
@@ -42,8 +46,29 @@ export function mmluSubjectTask(subject: string): MultipleChoiceTask<MmluRow> {
   };
 }
 
-export const mmluTasks: readonly MultipleChoiceTask<MmluRow>[] = MMLU_CATEGORIES.flatMap((c) =>
-  Object.keys(MMLU_SUBJECTS[c]).map(mmluSubjectTask));
+/** The continuation variant's description: "The following are questions (with answers) about <subject>.\n\n". */
+export function mmluContinuationDescription(subject: string): string {
+  return `The following are questions (with answers) about ${subject.replaceAll('_', ' ')}.\n\n`;
+}
+
+/** The continuation subject task mmlu_continuation_<subject>: choices are the options' texts. */
+export function mmluContinuationSubjectTask(subject: string): MultipleChoiceTask<MmluRow> {
+  return {
+    ...mmluSubjectTask(subject),
+    name: `mmlu_continuation_${subject}`,
+    mirrors: `lm_eval/tasks/mmlu/continuation/mmlu_${subject}.yaml`,
+    description: mmluContinuationDescription(subject),
+    docToText: (d) => `Question: ${pyStrip(d.question)}\nAnswer:`,
+    docToChoice: (d) => d.choices,
+  };
+}
+
+const subjectsByCategory = (c: (typeof MMLU_CATEGORIES)[number]): string[] => Object.keys(MMLU_SUBJECTS[c]);
+
+export const mmluTasks: readonly MultipleChoiceTask<MmluRow>[] = [
+  ...MMLU_CATEGORIES.flatMap((c) => subjectsByCategory(c).map(mmluSubjectTask)),
+  ...MMLU_CATEGORIES.flatMap((c) => subjectsByCategory(c).map(mmluContinuationSubjectTask)),
+];
 
 const ALIAS: Record<string, string> = { stem: 'stem', other: 'other', social_sciences: 'social sciences', humanities: 'humanities' };
 
@@ -55,5 +80,13 @@ export const mmluGroups: readonly TaskGroup[] = [
   ...MMLU_CATEGORIES.map((c): TaskGroup => ({
     name: `mmlu_${c}`, alias: ALIAS[c]!, aggregate: 'weighted-acc', version: '2',
     members: Object.keys(MMLU_SUBJECTS[c]).sort().map((s) => `mmlu_${s}`),
+  })),
+  {
+    name: 'mmlu_continuation', alias: 'mmlu (continuation)', aggregate: 'weighted-acc', version: '2',
+    members: MMLU_CATEGORIES.map((c) => `mmlu_continuation_${c}`),
+  },
+  ...MMLU_CATEGORIES.map((c): TaskGroup => ({
+    name: `mmlu_continuation_${c}`, alias: ALIAS[c]!, aggregate: 'weighted-acc', version: '2',
+    members: Object.keys(MMLU_SUBJECTS[c]).sort().map((s) => `mmlu_continuation_${s}`),
   })),
 ];

@@ -13,7 +13,7 @@ import { cachedStep, type StepOutcome } from '../step-cache.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { Profile } from '../profiles.ts';
-import type { PaperTask } from '../../report/paper.ts';
+import { paperColumnOf, type PaperTask } from '../../report/paper.ts';
 import { perDocOutcomes, type DocOutcomes } from '../per-doc-outcomes.ts';
 
 export interface EvaluateStepResult {
@@ -23,6 +23,13 @@ export interface EvaluateStepResult {
   readonly resultFile: string;                                   // lm-eval-shaped JSON
   /** Per leaf task, per document: gold, predicted index, choice count (absent in steps cached before it). */
   readonly perDoc?: Readonly<Record<string, DocOutcomes>>;
+  /** The lm-eval task or group behind each column when it is a variant (mini: mmlu -> mmlu_continuation). */
+  readonly columnTasks?: Readonly<Partial<Record<PaperTask, string>>>;
+}
+
+/** The lm-eval task or group name behind a study column of an evaluated model. */
+export function columnTask(e: EvaluateStepResult, column: string): string {
+  return e.columnTasks?.[column as PaperTask] ?? column;
 }
 
 /** The study's column value of a task or group row: acc, or our GLUE mean ('score'). */
@@ -53,8 +60,14 @@ export async function evaluateStep(profile: Profile, modelDir: string): Promise<
       const resultFile = join(dir, 'results.json');
       writeJsonAtomic(resultFile, lean);
       const scores: Partial<Record<PaperTask, number>> = {};
-      for (const t of profile.eval.tasks) { const v = headline(result, t); if (v !== undefined) scores[t as PaperTask] = v; }
-      return { model: modelDir, scores, perTask: { ...result.results, ...result.groups }, resultFile, perDoc };
+      const columnTasks: Partial<Record<PaperTask, string>> = {};
+      for (const t of profile.eval.tasks) {
+        const column = paperColumnOf(t) as PaperTask;
+        if (column !== t) columnTasks[column] = t;
+        const v = headline(result, t);
+        if (v !== undefined) scores[column] = v;
+      }
+      return { model: modelDir, scores, perTask: { ...result.results, ...result.groups }, resultFile, perDoc, columnTasks };
     } finally {
       disposeModel(model);
     }
