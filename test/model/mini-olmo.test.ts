@@ -1,7 +1,8 @@
 /**
- * The committed OLMo-architecture mini base model (models/mini-olmo/, built by
- * `scripts/pretrain-mini.ts --family olmo`): it loads through the `mini-olmo` alias as an OLMo-family
- * model with the documented config, and it has learned something: its perplexity on held-out
+ * The committed OLMo-architecture mini base models, built by `scripts/pretrain-mini.ts --family olmo`:
+ * models/mini-olmo/ (the GPT-2 vocabulary; the study's OLMo role, loaded through the `mini-olmo`
+ * alias) and models/mini-olmo-bpe/ (the project's own 4096-token BPE; not yet the profile's). Each
+ * loads as an OLMo-family model with its documented config, and has learned something: its perplexity on held-out
  * (validation-split) text is well below a unigram model's on the same tokens.
  *
  * The unigram baseline is computed here from token counts only (no model code): add-one smoothed
@@ -18,33 +19,51 @@ import { scoreTokens } from '../../kernel-lib/model/lm.ts';
 import { loadCorpus } from '../../kernel-lib/data/corpora.ts';
 import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
+import { join } from 'node:path';
+import { projectRoot } from '../../kernel-lib/runtime/files.ts';
 
 const T = 256;            // scored positions per block
 const EVAL_DOCS = 8;      // validation documents, one block each
 const TRAIN_STRIDE = 8;   // unigram counts from every 8th train document
 
-let model: LanguageModel<OlmoConfig>;
-before(async () => {
-  await initBackend({ quiet: true });
-  model = (await loadModel('mini-olmo')) as LanguageModel<OlmoConfig>;
-});
+const BPE_DIR = join(projectRoot, 'models', 'mini-olmo-bpe');
+const CASES = [
+  {
+    name: 'mini-olmo', model: 'mini-olmo', tokenizer: 'gpt2', vocab: null, uniformFactor: 20,
+    config: { V: 50257, C: 128, F: 344, L: 4, H: 4, K: 4, D: 32, P: 256, theta: 10000, tied: true, eos: 50256, bos: 50256, pad: null },
+    // Hand count: embedding V*C + per layer (q,k,v,o: 4*C*C; gate, up, down: 3*C*F); tied head and
+    // non-parametric LayerNorm add nothing: 50257*128 + 4*(4*128*128 + 3*128*344) = 7,223,424.
+    params: 7_223_424,
+  },
+  {
+    name: 'mini-olmo-bpe', model: BPE_DIR, tokenizer: BPE_DIR, vocab: 4096, uniformFactor: 10,
+    config: { V: 4096, C: 256, F: 688, L: 6, H: 4, K: 4, D: 64, P: 256, theta: 10000, tied: true, eos: 4095, bos: 4095, pad: null },
+    // 4096*256 + 6*(4*256*256 + 3*256*688) = 1,048,576 + 6*790,528 = 5,791,744.
+    params: 5_791_744,
+  },
+] as const;
 
-test('mini-olmo: loads as an OLMo-family model with the documented config', () => {
+before(async () => { await initBackend({ quiet: true }); });
+
+for (const mc of CASES) {
+let model: LanguageModel<OlmoConfig>;
+before(async () => { model = (await loadModel(mc.model)) as LanguageModel<OlmoConfig>; });
+
+test(`${mc.name}: loads as an OLMo-family model with the documented config`, () => {
   assert.equal(model.family, 'olmo');
   const c = model.config;
   assert.deepEqual(
     { V: c.vocabSize, C: c.hiddenSize, F: c.intermediateSize, L: c.numLayers, H: c.numHeads, K: c.numKeyValueHeads, D: c.headDim, P: c.maxPositions, theta: c.ropeTheta, tied: c.tieWordEmbeddings, eos: c.eosTokenId, bos: c.bosTokenId, pad: c.padTokenId },
-    { V: 50257, C: 128, F: 344, L: 4, H: 4, K: 4, D: 32, P: 256, theta: 10000, tied: true, eos: 50256, bos: 50256, pad: null },
+    mc.config,
   );
-  // Hand count: embedding V*C + per layer (q,k,v,o: 4*C*C; gate, up, down: 3*C*F); tied head and
-  // non-parametric LayerNorm add nothing: 50257*128 + 4*(4*128*128 + 3*128*344) = 7,223,424.
   const n = [...model.params.values()].reduce((s, p) => s + p.size, 0);
-  assert.equal(n, 7_223_424);
+  assert.equal(n, mc.params);
   assert.ok(!model.params.has('lm_head.weight'), 'tied head: no separate lm_head.weight');
 });
 
-test('mini-olmo: held-out perplexity is well below the unigram baseline', () => {
-  const tok = loadTokenizer('gpt2');
+test(`${mc.name}: held-out perplexity is well below the unigram baseline`, () => {
+  const tok = loadTokenizer(mc.tokenizer);
+  if (mc.vocab !== null) assert.equal(tok.vocabSize, mc.vocab, 'the model folder\'s own BPE');
   const V = model.config.vocabSize;
 
   const val = loadCorpus('validation');
@@ -70,7 +89,8 @@ test('mini-olmo: held-out perplexity is well below the unigram baseline', () => 
   for (const lp of logprobs) { assert.ok(Number.isFinite(lp), 'every target is scored'); nll -= lp; }
   const ppl = Math.exp(nll / logprobs.length);
 
-  console.error(`[mini-olmo] held-out perplexity ${ppl.toFixed(1)} vs unigram ${unigramPpl.toFixed(1)} (${targets.length} tokens; unigram fit on ${N} train tokens) vs uniform ${V}`);
-  assert.ok(ppl < V / 20, `perplexity ${ppl} should be far below uniform (${V})`);
+  console.error(`[${mc.name}] held-out perplexity ${ppl.toFixed(1)} vs unigram ${unigramPpl.toFixed(1)} (${targets.length} tokens; unigram fit on ${N} train tokens) vs uniform ${V}`);
+  assert.ok(ppl < V / mc.uniformFactor, `perplexity ${ppl} should be far below uniform (${V})`);
   assert.ok(ppl < 0.85 * unigramPpl, `perplexity ${ppl} should be well below the unigram baseline ${unigramPpl}`);
 });
+}
