@@ -4,12 +4,10 @@
  * intervals over blocks and the paired perplexity ratios. study-tables.ts and the prune studies
  * call these; nothing here runs a model.
  */
-import * as aq from 'arquero';
-import type { ColumnTable } from 'arquero';
 import { PAPER_TASKS, type PaperTask } from '../report/paper.ts';
 import type { ComparisonRow } from '../report/uncertainty-rows.ts';
 import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
-import { pairedPerplexity, perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.ts';
+import { perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.ts';
 import { zCritical } from '../stats/normal-cdf.ts';
 import { columnChance, columnN, columnStderr, pairedColumnDelta } from './column-stats.ts';
 import type { EvaluateStepResult } from './steps/evaluate-step.ts';
@@ -53,12 +51,5 @@ export function perplexityInterval(value: number, blocks: readonly BlockLoss[] |
   return { stderr: value * est.stderrNll, ciLow: Math.exp(L - z * est.stderrNll), ciHigh: Math.exp(L + z * est.stderrNll), tokens: est.tokens, blocks: est.blocks };
 }
 
-/** Paired perplexity ratios A / B on the same blocks, as rows for a perplexity table's CSV. */
-export function perplexityPairsTable(pairs: readonly { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }[], alpha = 0.05): ColumnTable {
-  const rows = pairs.map((p) => {
-    const r = p.a && p.b ? pairedPerplexity(p.a, p.b, alpha) : null;
-    return { comparison: p.label, ratio: r?.ratio ?? null, ratio_ci_low: r?.ciLow ?? null, ratio_ci_high: r?.ciHigh ?? null, ratio_p: r?.p ?? null,
-      ratio_significant: r ? (r.significant ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null };
-  });
-  return aq.from(rows);
-}
+/** Paired perplexity ratios A / B on the same blocks (lives in prune/study, where the prune studies use it too). */
+export { perplexityPairsTable } from '../prune/study/perplexity-pairs-table.ts';

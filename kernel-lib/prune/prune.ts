@@ -48,13 +48,17 @@ export interface PruneLog {
   readonly iterations: readonly PruneIteration[];
 }
 
+/** Which model an evaluation is of: the base (iteration 0), or iteration k right after its prune / after its recovery. */
+export interface EvaluationPoint { readonly iteration: number; readonly stage: 'base' | 'pruned' | 'recovered' }
+
 export interface PruneRunOptions {
   /** Calibration sequences (equal length T+1) for taylor / activation. */
   readonly calibration?: Calibration;
   /** Recovery after each pruning step (e.g. finetune on a corpus for E epochs or N steps); omit for none. */
   readonly recover?: (model: LanguageModel, info: { readonly iteration: number; readonly iterations: number }) => Promise<LanguageModel>;
-  /** A scalar to track (lower = better, e.g. held-out perplexity), measured on the base, after each prune and each recovery. */
-  readonly evaluate?: (model: LanguageModel) => Promise<number>;
+  /** A scalar to track (lower = better, e.g. held-out perplexity), measured on the base, after each prune and each recovery;
+   *  `at` says which (iteration 0 = the base), so a caller can keep more than the scalar (e.g. per-block losses). */
+  readonly evaluate?: (model: LanguageModel, at: EvaluationPoint) => Promise<number>;
   /** Folder for per-iteration plans, checkpoints and run.json (resume). */
   readonly outDir?: string;
   /** Free-form identity of recover/evaluate/calibration folded into the resume hash (so a changed recipe does not resume). */
@@ -92,7 +96,7 @@ export async function prune(
     done.push(...prev.iterations);
     if (done.length) current = await loadModel(join(opts.outDir!, `iter-${done.length}`, 'model'));
   } else if (opts.evaluate) {
-    metricBase = await opts.evaluate(model);
+    metricBase = await opts.evaluate(model, { iteration: 0, stage: 'base' });
   }
   const writeLog = (): void => {
     if (runFile) writeJsonAtomic(runFile, { config: cfg, configHash, base, metricBase, iterations: done } satisfies PruneLog);
@@ -105,14 +109,14 @@ export async function prune(
     if (current !== model) disposeModel(current);
     const tPlan = (performance.now() - t0) / 1000;
     const pruned = countParameters(next);
-    const metricPruned = opts.evaluate ? await opts.evaluate(next) : null;
+    const metricPruned = opts.evaluate ? await opts.evaluate(next, { iteration: k + 1, stage: 'pruned' }) : null;
     const t1 = performance.now();
     let metricRecovered: number | null = null;
     if (opts.recover) {
       const recovered = await opts.recover(next, { iteration: k + 1, iterations: targets.length });
       if (recovered !== next) disposeModel(next);
       next = recovered;
-      metricRecovered = opts.evaluate ? await opts.evaluate(next) : null;
+      metricRecovered = opts.evaluate ? await opts.evaluate(next, { iteration: k + 1, stage: 'recovered' }) : null;
     }
     current = next;
     done.push({

@@ -19,3 +19,11 @@ export async function heldOutBlockLosses(model: LanguageModel, blocks: readonly 
   }
   return out;
 }
+
+/** exp(sum nll / sum tokens) of per-block losses: the held-out perplexity they make up. */
+export function pooledPerplexity(blocks: readonly BlockLoss[]): number {
+  let nll = 0, tokens = 0;
+  for (const b of blocks) { nll += b.nll; tokens += b.tokens; }
+  if (!(tokens > 0)) throw new Error('pooledPerplexity: the blocks have no target tokens');
+  return Math.exp(nll / tokens);
+}

@@ -1,8 +1,10 @@
 /**
  * Table columns for a held-out perplexity with its uncertainty (stats/perplexity-stderr.ts): the
- * 95% interval over blocks, centred on the perplexity the study logged, plus the token and block
- * counts it averages over. For the prune studies' tables (compare-schedules, rank-criteria):
- *   { [name]_ci_low, [name]_ci_high, eval_tokens, eval_blocks }.
+ * 95% interval over blocks, centred on the perplexity the study logged, its delta-method stderr,
+ * plus the token and block counts it averages over. For the prune studies' tables
+ * (compare-schedules, rank-criteria):
+ *   { [name]_stderr, [name]_ci_low, [name]_ci_high, [tokens], [blocks] }
+ * with the count columns named eval_tokens / eval_blocks unless `counts` names them.
  */
 import type { LanguageModel } from '../../model/types.ts';
 import type { Block } from '../../data/packing.ts';
@@ -10,15 +12,23 @@ import { heldOutBlockLosses } from './held-out-block-losses.ts';
 import { perplexityEstimate, type BlockLoss } from '../../stats/perplexity-stderr.ts';
 import { zCritical } from '../../stats/normal-cdf.ts';
 
-export type IntervalColumns = Record<string, number>;
+export type IntervalColumns = Record<string, number | null>;
 
-/** Columns from per-block losses already computed (e.g. of a model that is later trained in place). */
-export function intervalColumns(blocks: readonly BlockLoss[], name: string, value: number, alpha = 0.05): IntervalColumns {
+/**
+ * Columns from per-block losses already computed (e.g. of a model that is later trained in place).
+ * `blocks` undefined (an iteration resumed from disk, whose losses were not kept) or fewer than 2: the same columns, null.
+ */
+export function intervalColumns(
+  blocks: readonly BlockLoss[] | undefined, name: string, value: number, alpha = 0.05,
+  counts: { readonly tokens: string; readonly blocks: string } = { tokens: 'eval_tokens', blocks: 'eval_blocks' },
+): IntervalColumns {
+  if (!blocks || blocks.length < 2) return { [`${name}_stderr`]: null, [`${name}_ci_low`]: null, [`${name}_ci_high`]: null, [counts.tokens]: null, [counts.blocks]: null };
   const est = perplexityEstimate(blocks, alpha);
   const z = zCritical(alpha), L = Math.log(value);
   return {
+    [`${name}_stderr`]: value * est.stderrNll,
     [`${name}_ci_low`]: Math.exp(L - z * est.stderrNll), [`${name}_ci_high`]: Math.exp(L + z * est.stderrNll),
-    eval_tokens: est.tokens, eval_blocks: est.blocks,
+    [counts.tokens]: est.tokens, [counts.blocks]: est.blocks,
   };
 }
 
@@ -27,5 +37,5 @@ export async function perplexityIntervalColumns(model: LanguageModel, blocks: re
 }
 
 /** The note line the tables print with these columns. */
-export const INTERVAL_NOTE = 'ppl_*_ci_low / _ci_high: 95% interval exp(L -/+ 1.96 se(L)), L = mean token NLL, se(L) by the delta method over the eval_blocks disjoint blocks (eval_tokens target tokens). '
-  + 'All rows use the same blocks, so overlapping intervals do not mean "no difference": a paired comparison on the blocks is sharper.';
+export const INTERVAL_NOTE = 'ppl_*_ci_low / _ci_high: 95% interval exp(L -/+ 1.96 se(L)), L = mean token NLL, se(L) by the delta method over the eval_blocks disjoint blocks (eval_tokens target tokens); ppl_*_stderr = ppl x se(L). '
+  + 'All rows use the same blocks, so overlapping intervals do not mean "no difference": the paired ratios on the same blocks (the -pairs table) are sharper.';

@@ -1,0 +1,23 @@
+/**
+ * Paired perplexity ratios A / B on the same blocks (stats/perplexity-stderr.ts pairedPerplexity),
+ * one row per comparison: ratio, its 95% CI, two-sided p, tokens and blocks. Used by the study's
+ * perplexity table (experiments/study-tables.ts) and the prune studies' -pairs tables.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { pairedPerplexity, type BlockLoss } from '../../stats/perplexity-stderr.ts';
+
+export interface PerplexityPair { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }
+
+export function perplexityPairsTable(pairs: readonly PerplexityPair[], alpha = 0.05): ColumnTable {
+  const rows = pairs.map((p) => {
+    const r = p.a && p.b ? pairedPerplexity(p.a, p.b, alpha) : null;
+    return { comparison: p.label, ratio: r?.ratio ?? null, ratio_ci_low: r?.ciLow ?? null, ratio_ci_high: r?.ciHigh ?? null, ratio_p: r?.p ?? null,
+      ratio_significant: r ? (r.significant ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null };
+  });
+  return aq.from(rows);
+}
+
+/** The note line of a -pairs table. */
+export const PAIRS_NOTE = 'ratio = ppl(A) / ppl(B) = exp(L_A - L_B) on the same blocks; 95% CI exp(d -/+ 1.96 se(d)) with se(d) from the per-block difference of the delta-method residuals; '
+  + 'two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction. It covers the choice of evaluation text only, not the pruning or training seed.';

@@ -1,0 +1,42 @@
+/**
+ * The prune studies' interval columns and paired ratios against values worked out by hand from
+ * three hand-written blocks (python's statistics.NormalDist for z and Phi).
+ *   A: (nll, tokens) = (6, 2), (4, 2), (8, 2): L = 18 / 6 = 3, tbar = 2, residuals (nll - L t) / tbar = 0, -1, 1,
+ *      se(L)^2 = (0 + 1 + 1) / (3 * 2) = 1/3, se = 0.577350; z = 1.959964;
+ *      CI exp(3 -/+ 1.131585) = 6.478016 .. 62.276599; stderr = e^3 se = 20.085537 * 0.577350 = 11.596390.
+ *   B: (5, 2), (4, 2), (6, 2): L = 2.5, residuals 0, -0.5, 0.5; A - B residuals 0, -0.5, 0.5,
+ *      se(d)^2 = 0.5 / 6 = 1/12, se = 0.288675; ratio e^0.5 = 1.648721, CI exp(0.5 -/+ 0.565792) = 0.936325 .. 2.903140,
+ *      z = 0.5 / 0.288675 = 1.732051, p = 2 (1 - Phi(1.732051)) = 0.083265.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { intervalColumns } from '../../kernel-lib/prune/study/perplexity-interval-columns.ts';
+import { perplexityPairsTable } from '../../kernel-lib/prune/study/perplexity-pairs-table.ts';
+import { pooledPerplexity } from '../../kernel-lib/prune/study/held-out-block-losses.ts';
+
+const A = [{ nll: 6, tokens: 2 }, { nll: 4, tokens: 2 }, { nll: 8, tokens: 2 }];
+const B = [{ nll: 5, tokens: 2 }, { nll: 4, tokens: 2 }, { nll: 6, tokens: 2 }];
+const close = (x: unknown, y: number, what: string) => assert.ok(Math.abs((x as number) - y) < 1e-5 * Math.max(1, Math.abs(y)), `${what}: ${x} vs ${y}`);
+
+test('interval columns of three hand-written blocks', () => {
+  const ppl = pooledPerplexity(A);
+  close(ppl, Math.exp(3), 'pooled perplexity');
+  const c = intervalColumns(A, 'ppl_x', ppl);
+  close(c.ppl_x_ci_low, 6.478016, 'ci low');
+  close(c.ppl_x_ci_high, 62.276599, 'ci high');
+  close(c.ppl_x_stderr, 11.596390, 'stderr');
+  assert.deepEqual([c.eval_tokens, c.eval_blocks], [6, 3]);
+  const none = intervalColumns(undefined, 'ppl_x', ppl);
+  assert.deepEqual(Object.keys(none).sort(), Object.keys(c).sort(), 'missing losses: the same columns');
+  assert.ok(Object.values(none).every((v) => v === null));
+});
+
+test('paired ratio of two hand-written models on the same blocks', () => {
+  const [r] = perplexityPairsTable([{ label: 'A / B', a: A, b: B }]).objects() as Record<string, unknown>[];
+  close(r!.ratio, 1.648721, 'ratio');
+  close(r!.ratio_ci_low, 0.936325, 'ratio ci low');
+  close(r!.ratio_ci_high, 2.903140, 'ratio ci high');
+  close(r!.ratio_p, 0.083265, 'p');
+  assert.equal(r!.ratio_significant, 'no');
+  assert.deepEqual([r!.tokens, r!.blocks], [6, 3]);
+});
