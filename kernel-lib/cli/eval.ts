@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel } from './open-model.ts';
+import { isMiniModelId } from '../model/mini-models.ts';
 import { settings } from '../runtime/settings.ts';
 import { evaluate } from '../eval/evaluate.ts';
 import { formatResultsTable } from '../eval/format-results-table.ts';
@@ -30,7 +31,7 @@ export const spec = {
   usage: 'MODEL --tasks T1,T2 [options]',
   description: 'lm-eval v0.4.9.1 semantics (0-shot loglikelihood tasks). Prints lm-eval\'s table; requests are cached per model,\n'
     + 'so an interrupted run resumes. Data: --data-dir, else the profile\'s (mini: the generated mini data, the default for\n'
-    + 'the models mini and mini-olmo; paper: $LAB_REAL_DATA, else the hub\'s parquet files).',
+    + 'the mini model ids (mini-bpe, mini-olmo-bpe, mini, mini-olmo); paper: $LAB_REAL_DATA, else the hub\'s parquet files).',
   positionals: { min: 0, max: 1, names: ['MODEL'] },
   flags: {
     tasks: { type: 'string', value: 'T1,T2', help: 'tasks or groups, comma-separated (lab eval --list shows them)' },
@@ -60,13 +61,13 @@ function taskList(v: string): string[] {
   return tasks;
 }
 
-/** A folder `lab prune mini... --out DIR` wrote (its prune_summary.json names mini or mini-olmo, or such a folder). */
+/** A folder `lab prune mini... --out DIR` wrote (its prune_summary.json names a mini model id, or such a folder). */
 function prunedFromMini(model: string, depth = 0): boolean {
   const f = join(model, 'prune_summary.json');
   if (depth > 8 || !existsSync(f)) return false;
   try {
     const from = (JSON.parse(readFileSync(f, 'utf8')) as { model?: unknown }).model;
-    return typeof from === 'string' && (from === 'mini' || from === 'mini-olmo' || prunedFromMini(from, depth + 1));
+    return typeof from === 'string' && (isMiniModelId(from) || prunedFromMini(from, depth + 1));
   } catch {
     return false;   // not our summary: no lineage, the default profile applies
   }
@@ -87,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   const flushMs = numberArg(values['cache-flush-ms'], 'cache-flush-ms', { min: 0 });
   const output = values.output === undefined ? undefined : outFileArg(values.output, 'output');
   const samplesFile = values['log-samples'] === undefined ? undefined : outFileArg(values['log-samples'], 'log-samples');
-  const isMini = model0 === 'mini' || model0 === 'mini-olmo' || prunedFromMini(model0);
+  const isMini = isMiniModelId(model0) || prunedFromMini(model0);
   const profile = choiceArg(values.profile, 'profile', ['mini', 'paper'] as const) ?? (isMini ? 'mini' : 'paper');
   let dataDir: string | null;
   if (values['data-dir'] !== undefined) {

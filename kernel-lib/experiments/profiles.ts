@@ -1,9 +1,9 @@
 /**
  * The study's two profiles: typed configs of the same steps.
- *   - `mini`: runs here with no download. The mini GPT-2 (models/mini) and the mini OLMo
- *     (models/mini-olmo), both pretrained by the project on the State of the Union addresses and
- *     Moby-Dick with the GPT-2 tokenizer, stand in for GPT-2 and OLMo-1B; tasks are the generated
- *     mini data (datasets/README.md) in the real files' schemas.
+ *   - `mini`: runs here with no download. The mini GPT-2 (models/mini-bpe, 4.3M parameters) and the
+ *     larger mini OLMo (models/mini-olmo-bpe, 5.8M), both pretrained by the project on the State of
+ *     the Union addresses and Moby-Dick with a 4096-token BPE trained on the same text, stand in for
+ *     GPT-2 and OLMo-1B; tasks are the generated mini data (datasets/README.md) in the real files' schemas.
  *   - `paper`: `gpt2` and `allenai/OLMo-1B-hf` from the hub, the real datasets, the write-up's
  *     hyperparameters where it states them (~46-47% sparsity, 3 recovery epochs per iteration,
  *     50% of OLMo's MLP, 300K Wikipedia rows); needs a connected machine and tfjs-node(-gpu).
@@ -60,6 +60,8 @@ export interface Profile {
 const { calibrationBatch: _studyCalibrationBatch, ...STUDY_PRUNE } = pruneStudyDefaults.prune;
 
 const EVAL_TASKS = ['piqa', 'openbookqa', 'mmlu', 'hellaswag', 'glue'] as const;
+/** The mini study fills the MMLU column with lm-eval's continuation variant (see the mini choices). */
+const MINI_EVAL_TASKS = ['piqa', 'openbookqa', 'mmlu_continuation', 'hellaswag', 'glue'] as const;
 
 const COMMON_CHOICES = [
   'Sparsity is counted over the prunable attention+MLP weights (of: "pruned"); the tables also give it over all and non-embedding parameters.',
@@ -74,13 +76,13 @@ export const miniProfile: Profile = {
   name: 'mini',
   description: 'Runs here with no download: the project\'s mini GPT-2 and mini OLMo on tasks generated from public-domain text.',
   models: {
-    gpt2: { id: 'mini', label: 'mini GPT-2', paperLabel: 'GPT-2' },
-    olmo: { id: 'mini-olmo', label: 'mini OLMo', paperLabel: 'OLMO-1B' },
+    gpt2: { id: 'mini-bpe', label: 'mini GPT-2', paperLabel: 'GPT-2' },
+    olmo: { id: 'mini-olmo-bpe', label: 'mini OLMo', paperLabel: 'OLMO-1B' },
   },
   data: { kind: 'mini', seed: 0 },
-  // 80 documents per task (MMLU: the 5 per subject the mini data has): the 20-minute budget of 7
-  // evaluations on one wasm core; stderr ~0.05, so small differences between mini rows are noise.
-  eval: { tasks: EVAL_TASKS, limit: 80, batchSize: 16, bootstrapIters: 1000 },
+  // Every held-out document of the mini data: 500 per multiple-choice task (acc stderr <= 0.022),
+  // 513 MMLU questions (9 per subject), 200 per GLUE subtask (MNLI: 200 matched + 200 mismatched).
+  eval: { tasks: MINI_EVAL_TASKS, limit: null, batchSize: 16, bootstrapIters: 1000 },
   // 40 updates of 4 x 128 tokens (loss on answer tokens only); HotpotQA / BillSum contexts cut to 96
   // tokens so the 128-token blocks hold whole records.
   multitask: { train: { steps: 40, batchSize: 4, lr: 1e-3, schedule: 'linear', warmupSteps: 4, evalEvery: 20, dropout: false }, blockSize: 128, format: { hotpotContextTokens: 96, billTextTokens: 96 }, validationBlocks: 16 },
@@ -94,7 +96,9 @@ export const miniProfile: Profile = {
   needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 5 minutes on 2 cores (295 s measured here from an empty cache: ONNX Runtime evaluation, two-thread wasm training)' },
   choices: [
     ...COMMON_CHOICES,
-    'mini: the OLMo-1B role is a mini OLMo-architecture model (non-parametric LayerNorm, RoPE, SwiGLU) with the GPT-2 tokenizer: OLMo\'s GPT-NeoX vocabulary is not available offline.',
+    'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',
+    'mini: the MMLU column is lm-eval\'s mmlu_continuation variant (each option\'s text scored after "Answer:"): the mini models never learned to answer with a letter, so the letter variant measures only their letter bias.',
+    'mini: PIQA and HellaSwag distractors are minimal pairs of the true ending (one adjacent pair of words swapped): same words and length, so only word order tells them apart; MMLU mixes five question kinds (datasets/README.md).',
     'mini: the recovery corpus (WikiText-103 role) is the SOTU + Moby-Dick train split; perplexity is on its held-out validation documents.',
   ],
 };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { initBackend } from '../runtime/backend.ts';
 import { findChromium } from '../report/chromium.ts';
 import { readMiniManifest } from '../mini/generate-mini-data.ts';
-import { projectRoot } from '../runtime/files.ts';
+import { isMiniModelId, miniModelDir } from '../model/mini-models.ts';
 import { studyDataDir } from './study-inputs.ts';
 import type { Profile } from './profiles.ts';
 
@@ -23,7 +23,7 @@ export async function setupTable(profile: Profile): Promise<ColumnTable> {
   ];
   for (const role of ['gpt2', 'olmo'] as const) {
     const m = profile.models[role];
-    const local = m.id === 'mini' || m.id === 'mini-olmo' ? join(projectRoot, 'models', m.id) : m.id;
+    const local = isMiniModelId(m.id) ? miniModelDir(m.id) : m.id;
     const status = existsSync(join(local, 'config.json')) ? `local: ${local}` : 'downloaded from the hub on first use';
     rows.push([`model (${m.paperLabel} role)`, `${m.label}: ${m.id} (${status})`]);
   }

@@ -5,7 +5,7 @@
 import type { Rng } from '../runtime/random.ts';
 import { MMLU_SUBJECTS } from '../eval/tasks/mmlu-subjects.ts';
 import {
-  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, otherTail, pick, pickSentence, type MiniDoc, type Pool,
+  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, pick, pickSentence, swapAdjacent, type MiniDoc, type Pool,
 } from './mini-text.ts';
 
 /** HellaSwag original jsonl row (label an int, as in the GitHub release). */
@@ -19,27 +19,41 @@ const CTX_B_WORDS = 3;
 
 /**
  * HellaSwag-style: ctx_a = a sentence, ctx_b = the first words of the next one; which of 4
- * endings completes it (the true rest vs. as many final words of sentences from other documents)?
- * activity_label = the corpus (`State of the Union` / `Moby-Dick`).
+ * endings completes it: the true rest, or one of three minimal pairs of it (one adjacent pair of
+ * words swapped, each at a different position: `swapAdjacent`)? All four endings hold the same
+ * words. activity_label = the corpus (`State of the Union` / `Moby-Dick`).
  */
 export function hellaswagRows(pool: Pool, rng: Rng, n: number, split: 'train' | 'val', indStart: number): HellaSwagFileRow[] {
   const rows: HellaSwagFileRow[] = [];
   while (rows.length < n) {
     const { doc, i } = pickSentence(pool, rng, { after: 1 });
     const next = doc.sentences[i + 1]!.split(' ');
-    if (next.length < CTX_B_WORDS + 3) continue;
+    const right = next.slice(CTX_B_WORDS);
+    const wrong = threeSwaps(right, rng);
+    if (!wrong) continue;
     const ctxA = doc.sentences[i]!;
     const ctxB = next.slice(0, CTX_B_WORDS).join(' ').replace(/^./, (c) => c.toLowerCase());
     const label = rng.int(4);
-    const right = next.slice(CTX_B_WORDS);
-    // wrong endings as long as the true one: acc sums log-likelihoods, so length would give it away
-    const endings = [0, 1, 2, 3].map((k) => (k === label ? right.join(' ') : otherTail(pool, rng, doc, right.length)));
+    const endings = [0, 1, 2, 3].map((k) => (k === label ? right : wrong[k < label ? k : k - 1]!).join(' '));
     rows.push({
       ind: indStart + rows.length, activity_label: doc.corpus === 'sotu' ? 'State of the Union' : 'Moby-Dick',
       ctx_a: ctxA, ctx_b: ctxB, ctx: `${ctxA} ${ctxB}`, split, split_type: 'indomain', label, endings, source_id: doc.id,
     });
   }
   return rows;
+}
+
+/** Three minimal pairs of `words` swapped at three different positions (null when it has fewer than 3). */
+function threeSwaps(words: readonly string[], rng: Rng): string[][] | null {
+  const used = new Set<number>();
+  const out: string[][] = [];
+  while (out.length < 3) {
+    const s = swapAdjacent(words, rng, used);
+    if (!s) return null;
+    used.add(s.at);
+    out.push(s.words);
+  }
+  return out;
 }
 
 /** The 57 MMLU subjects (hendrycks/test file stems) of the task registry, in alphabetical order. */
@@ -49,7 +63,7 @@ export const mmluSubjects: readonly string[] = Object.values(MMLU_SUBJECTS).flat
 export type MmluFileRow = [string, string, string, string, string, string];
 
 /** The five question kinds; subject i uses kind i mod 5. */
-export const mmluKinds = ['decade', 'speaker', 'source', 'cloze', 'next'] as const;
+export const mmluKinds = ['decade', 'order', 'source', 'cloze', 'next'] as const;
 export type MmluKind = (typeof mmluKinds)[number];
 
 const LETTERS = ['A', 'B', 'C', 'D'];
@@ -76,21 +90,32 @@ function threeOthers(all: readonly string[], answer: string, rng: Rng): string[]
   return out;
 }
 
+/** Words of the passage an `order` question shows in four orders. */
+const ORDER_WORDS = 10;
+
 /**
- * One MMLU-style row of a kind. decade/speaker: a State of the Union passage, which decade /
- * president? source: Moby-Dick or which century's address? cloze: which word fills the blank?
- * next: which sentence comes next (first 12 words shown)?
+ * One MMLU-style row of a kind. decade: a State of the Union passage, which decade? order: which
+ * of four orders of a passage's first words is the text as written (three minimal pairs of it, as
+ * in HellaSwag-mini)? source: Moby-Dick or which century's address? cloze: which word fills the
+ * blank? next: which sentence comes next (first 12 words shown)?
  */
 export function mmluRow(kind: MmluKind, pool: Pool, rng: Rng): MmluFileRow {
   const sotu = (d: MiniDoc): boolean => d.corpus === 'sotu';
   for (;;) {
-    if (kind === 'decade' || kind === 'speaker') {
+    if (kind === 'decade') {
       const { doc, i } = pickSentence(pool, rng, { filter: sotu });
-      const all = pool.docs.filter(sotu).map((d) => (kind === 'decade' ? `the ${Math.floor(d.year! / 10) * 10}s` : d.speaker!));
-      const answer = kind === 'decade' ? `the ${Math.floor(doc.year! / 10) * 10}s` : doc.speaker!;
-      const q = kind === 'decade' ? 'In which decade was this State of the Union passage delivered?' : 'Which president delivered this State of the Union passage?';
-      const { options, key } = place(answer, threeOthers(all, answer, rng), rng);
-      return [`${q} "${doc.sentences[i]}"`, ...options, key] as MmluFileRow;
+      const decade = (d: MiniDoc): string => `the ${Math.floor(d.year! / 10) * 10}s`;
+      const answer = decade(doc);
+      const { options, key } = place(answer, threeOthers(pool.docs.filter(sotu).map(decade), answer, rng), rng);
+      return [`In which decade was this State of the Union passage delivered? "${doc.sentences[i]}"`, ...options, key] as MmluFileRow;
+    }
+    if (kind === 'order') {
+      const { doc, i } = pickSentence(pool, rng);
+      const words = doc.sentences[i]!.split(' ').slice(0, ORDER_WORDS);
+      const wrong = threeSwaps(words, rng);
+      if (!wrong) continue;
+      const { options, key } = place(words.join(' '), wrong.map((w) => w.join(' ')), rng);
+      return ['Which of these is the passage in its original word order?', ...options, key] as MmluFileRow;
     }
     if (kind === 'source') {
       const { doc, i } = pickSentence(pool, rng);

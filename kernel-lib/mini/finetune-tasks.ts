@@ -6,7 +6,7 @@
 import type { Rng } from '../runtime/random.ts';
 import { sha256 } from '../runtime/files.ts';
 import {
-  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, otherTail, pick, pickSentence, type Pool,
+  bareWord, contentWordIndex, distractorWords, headWords, otherSentence, pick, pickSentence, swapAdjacent, type Pool,
 } from './mini-text.ts';
 
 /** SIQA file row + its label (1..3, the `*-labels.lst` line). */
@@ -43,22 +43,26 @@ export function siqaRows(pool: Pool, rng: Rng, n: number): Labeled<SiqaFileRow>[
 }
 
 /**
- * PIQA-style: which ending completes the sentence (the true second half, or the same number of
- * final words of a sentence from another document of the same corpus)? Chance 1/2.
- * {"goal": "Call me Ishmael. Some years ago, never", "sol1": "mind how long precisely ...", "sol2": "of the whale ..."} label 0
+ * PIQA-style minimal pair: which ending completes the sentence, its true second half or the same
+ * words with one adjacent pair swapped (`swapAdjacent`)? Both endings hold the same words, so
+ * length and word frequencies give nothing away: only word order does. Chance 1/2.
+ * {"goal": "Call me Ishmael. Some years ago, never", "sol1": "mind how long precisely ...", "sol2": "how mind long precisely ..."} label 0
  */
 export function piqaRows(pool: Pool, rng: Rng, n: number): Labeled<PiqaFileRow>[] {
-  return Array.from({ length: n }, () => {
+  const rows: Labeled<PiqaFileRow>[] = [];
+  while (rows.length < n) {
     const { doc, i } = pickSentence(pool, rng, { filter: (d) => d.sentences.some((s) => s.split(' ').length >= 8) });
-    let s = doc.sentences[i]!;
-    for (let t = 0; s.split(' ').length < 8 && t < 50; t++) s = pick(doc.sentences, rng);
-    const w = s.split(' ');
+    const w = doc.sentences[i]!.split(' ');
+    if (w.length < 8) continue;
     const cut = Math.max(3, Math.floor(w.length / 2));
-    const right = w.slice(cut).join(' ');
-    const wrong = otherTail(pool, rng, doc, w.length - cut);   // as many words as the right ending: no length cue
+    const right = w.slice(cut);
+    const wrong = swapAdjacent(right, rng);
+    if (!wrong) continue;
     const label = rng.int(2);
-    return { row: { goal: w.slice(0, cut).join(' '), sol1: label === 0 ? right : wrong, sol2: label === 0 ? wrong : right }, label };
-  });
+    const [sol1, sol2] = label === 0 ? [right, wrong.words] : [wrong.words, right];
+    rows.push({ row: { goal: w.slice(0, cut).join(' '), sol1: sol1.join(' '), sol2: sol2.join(' ') }, label });
+  }
+  return rows;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Pool {
   readonly words: readonly string[];
   /** Ids of the documents used so far (filled by `use`). */
   readonly used: Set<string>;
+  /** `docId:sentence` keys `pickSentence` has returned: a task draws each sentence at most once. */
+  readonly drawn: Set<string>;
 }
 
 const SENTENCE_END = /(?<=[.!?][”"’')]?)\s+(?=[“"‘'(]?[A-Z])/u;
@@ -50,7 +52,7 @@ export function makePool(name: Pool['name'], docs: readonly CorpusDocument[]): P
   const mini = docs.map(toMiniDoc).filter((d) => d.sentences.length >= 3);
   const words: string[] = [];
   for (const d of mini) for (const s of d.sentences) for (const w of s.split(' ')) if (/^[a-z]{4,}$/.test(w)) words.push(w);
-  return { name, docs: mini, words, used: new Set() };
+  return { name, docs: mini, words, used: new Set(), drawn: new Set() };
 }
 
 /** An independent RNG per (seed, task, split): tasks do not shift each other's draws. */
@@ -69,15 +71,25 @@ export function use(pool: Pool, doc: MiniDoc): MiniDoc {
   return doc;
 }
 
-/** A random document (optionally filtered) and sentence index with room for `after` more sentences. */
+/**
+ * A random document (optionally filtered) and sentence index with room for `after` more sentences,
+ * not drawn before from this pool (so a task's rows do not repeat a context); after 1000 draws
+ * that all hit drawn sentences, a repeat is allowed rather than failing on a small pool.
+ */
 export function pickSentence(pool: Pool, rng: Rng, opts: { after?: number; filter?: (d: MiniDoc) => boolean } = {}): { doc: MiniDoc; i: number } {
   const after = opts.after ?? 0;
   const docs = opts.filter ? pool.docs.filter(opts.filter) : pool.docs;
+  let repeat: { doc: MiniDoc; i: number } | null = null;
   for (let tries = 0; tries < 1000; tries++) {
     const doc = pick(docs, rng);
     if (doc.sentences.length <= after) continue;
-    return { doc: use(pool, doc), i: rng.int(doc.sentences.length - after) };
+    const i = rng.int(doc.sentences.length - after);
+    const key = `${doc.id}:${i}`;
+    if (pool.drawn.has(key)) { repeat ??= { doc, i }; continue; }
+    pool.drawn.add(key);
+    return { doc: use(pool, doc), i };
   }
+  if (repeat) return { doc: use(pool, repeat.doc), i: repeat.i };
   throw new Error(`mini data: no document in pool '${pool.name}' has ${after + 1} sentences`);
 }
 
@@ -95,13 +107,18 @@ export function otherSentence(pool: Pool, rng: Rng, notDoc: MiniDoc): string {
 }
 
 /**
- * A wrong ending with no length cue: the final `n` words of another document's sentence that has
- * more than `n` words (up to 100 redraws; after that, the last sentence drawn, cut the same way).
+ * A minimal pair of `words`: the same words with one adjacent pair of different words swapped, at
+ * a uniform position (1..n-1) not in `avoid` (positions already used); null when no such position
+ * is left. Same words, same tokens, same length: only the order differs (BLiMP's idea).
  */
-export function otherTail(pool: Pool, rng: Rng, notDoc: MiniDoc, n: number): string {
-  let other = otherSentence(pool, rng, notDoc).split(' ');
-  for (let t = 0; other.length <= n && t < 100; t++) other = otherSentence(pool, rng, notDoc).split(' ');
-  return other.slice(Math.max(1, other.length - n)).join(' ');
+export function swapAdjacent(words: readonly string[], rng: Rng, avoid: ReadonlySet<number> = new Set()): { words: string[]; at: number } | null {
+  const at: number[] = [];
+  for (let j = 1; j < words.length; j++) if (words[j] !== words[j - 1] && !avoid.has(j)) at.push(j);
+  if (at.length === 0) return null;
+  const j = pick(at, rng);
+  const out = words.slice();
+  [out[j], out[j - 1]] = [out[j - 1]!, out[j]!];
+  return { words: out, at: j };
 }
 
 /** `k` distinct distractor words from the pool, none equal (case-insensitive) to any of `avoid`. */

@@ -1,5 +1,5 @@
 /**
- * loadModel: a Hugging Face checkpoint (folder, hub id, or the alias `mini` / `mini-olmo`) -> LanguageModel.
+ * loadModel: a Hugging Face checkpoint (folder, hub id, or a mini id: `mini-bpe`, `mini`, ...) -> LanguageModel.
  * Reads config.json, picks the family from model_type, reads model.safetensors (or its shards),
  * maps file keys to the family's parameter names (checkpoint-layout.ts), checks every name and
  * shape against the config, refuses models the backend cannot hold BEFORE allocating, then makes
@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendInfo, initBackend } from '../runtime/backend.ts';
-import { projectRoot } from '../runtime/files.ts';
+import { isMiniModelId, miniModelDir, miniModelRecipe } from './mini-models.ts';
 import { familyOfConfig, getFamily } from './families.ts';
 import { checkpointLayout, paramNameOf } from './checkpoint-layout.ts';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
@@ -36,22 +36,21 @@ export const MODEL_FILE_PATTERNS: readonly string[] = [
 
 const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
 
-/** Where a model id lives on disk: `mini` / `mini-olmo`, an existing folder, or a hub snapshot (downloaded if needed). */
+/** Where a model id lives on disk: a mini id (mini-models.ts), an existing folder, or a hub snapshot (downloaded if needed). */
 export async function resolveModelDir(idOrDir: string, revision?: string): Promise<string> {
   if (/\.(bin|pt|pth|ckpt|pkl)$/i.test(idOrDir)) {
     throw new Error(`${idOrDir}: PyTorch pickle checkpoints are refused (never unpickled or executed); convert it to safetensors first`);
   }
-  if (idOrDir === 'mini' || idOrDir === 'mini-olmo') {
-    const dir = join(projectRoot, 'models', idOrDir);
-    const cmd = idOrDir === 'mini' ? 'scripts/pretrain-mini.ts' : 'scripts/pretrain-mini.ts --family olmo';
-    if (!existsSync(join(dir, 'config.json'))) throw new Error(`model '${idOrDir}': ${dir}/config.json not found (the checkpoint is rebuilt by ${cmd})`);
+  if (isMiniModelId(idOrDir)) {
+    const dir = miniModelDir(idOrDir);
+    if (!existsSync(join(dir, 'config.json'))) throw new Error(`model '${idOrDir}': ${dir}/config.json not found (the checkpoint is rebuilt by ${miniModelRecipe(idOrDir)})`);
     return dir;
   }
   if (existsSync(idOrDir)) {
     if (!statSync(idOrDir).isDirectory() && ggufFileOf(idOrDir) === null) throw new Error(`${idOrDir}: expected a model folder (config.json + model.safetensors) or a .gguf file, got a file`);
     return idOrDir;
   }
-  const notLocal = `${idOrDir}: not a folder, not mini/mini-olmo`;
+  const notLocal = `${idOrDir}: not a folder, not a mini model id`;
   if (idOrDir.startsWith('.') || idOrDir.startsWith('/') || !HUB_ID.test(idOrDir)) throw new Error(`${notLocal}, and not a hub model id (org/name, or a name like gpt2)`);
   let dir: string;
   try {
@@ -61,7 +60,7 @@ export async function resolveModelDir(idOrDir: string, revision?: string): Promi
     const msg = e instanceof Error ? e.message : String(e);
     if (!msg.startsWith(`${idOrDir}@`)) throw new Error(`${notLocal}, and ${msg}`, { cause: e });
     const at = msg.indexOf(': ');   // keep `repo@revision` in front
-    throw new Error(`${msg.slice(0, at)}: not a folder, not mini/mini-olmo, and ${msg.slice(at + 2)}`, { cause: e });
+    throw new Error(`${msg.slice(0, at)}: not a folder, not a mini model id, and ${msg.slice(at + 2)}`, { cause: e });
   }
   if (!existsSync(join(dir, SAFETENSORS_FILE)) && !existsSync(join(dir, SAFETENSORS_INDEX_FILE))) {
     const hint = existsSync(join(dir, 'config.json')) ? await pickleHint(idOrDir, revision) : '';
@@ -205,7 +204,7 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
 /**
  * Loads a model: `idOrDir` is a folder with config.json + model.safetensors (or shards), a llama
  * GGUF file (F32/F16/BF16, model/gguf/gguf-llama.ts) or a folder holding one, a hub id
- * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), `mini` or `mini-olmo`.
+ * (`gpt2`, `allenai/OLMo-1B-hf`, fetched through the HF_HOME hub cache), or a mini id (`mini-bpe`, `mini-olmo-bpe`, `mini`, `mini-olmo`).
  */
 export async function loadModel(idOrDir: string, opts: LoadModelOptions = {}): Promise<LanguageModel> {
   if (opts.dtype !== undefined && opts.dtype !== 'float32') throw new Error(`loadModel: dtype must be 'float32', got ${JSON.stringify(opts.dtype)}`);

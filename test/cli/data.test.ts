@@ -25,7 +25,7 @@ test('lab data stats: SIQA rows straight from the official zip (33,410 train / 1
 test('lab data stats: rows and tokens per source and split of a mini data folder; missing files reported', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-cli-data-'));
   try {
-    const mini = generateMiniData({ outDir: join(dir, 'mini'), trainRows: 12, evalRows: 7, mmluDev: 1, mmluVal: 1, mmluTest: 1 });
+    const mini = generateMiniData({ outDir: join(dir, 'mini'), trainRows: 12, evalRows: 7, glueEvalRows: 7, mmluDev: 1, mmluVal: 1, mmluTest: 1 });
     const { code, out } = await captured(['stats', '--data-dir', mini, '--source', 'piqa,billsum']);
     assert.equal(code, 0);
     assert.match(out, /piqa\s+train\s+12\s+[\d,]+/);

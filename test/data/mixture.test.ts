@@ -11,7 +11,7 @@ import { fakeTokenizer } from './fake-tokenizer.ts';
 const root = mkdtempSync(join(tmpdir(), 'lab-mix-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 // the mini data folder: all five fine-tuning sources in their published layouts (60 train rows each)
-const dataDir = generateMiniData({ outDir: join(root, 'mini'), trainRows: 60, evalRows: 10, mmluDev: 1, mmluVal: 1, mmluTest: 1 });
+const dataDir = generateMiniData({ outDir: join(root, 'mini'), trainRows: 60, evalRows: 10, glueEvalRows: 10, mmluDev: 1, mmluVal: 1, mmluTest: 1 });
 const tokenizer = fakeTokenizer();
 const context = { tokenizer, format: { hotpotContextTokens: 400, billTextTokens: 300 } };
 

@@ -33,16 +33,36 @@ test('mini data: default profile generated in < 60 s, in the publishers\' layout
   for (const s of ['dev', 'val', 'test']) assert.equal(files.filter((f) => f.startsWith(`mmlu/${s}/`)).length, 57);
   // the evaluation harness's readers accept the files
   const piqa = await readPiqa(dir, 'validation');
-  assert.equal(piqa.length, 200);
-  assert.equal((await readOpenBookQa(dir, 'test')).length, 200);
+  assert.equal(piqa.length, 500);
+  assert.equal((await readOpenBookQa(dir, 'test')).length, 500);
   const hellaswag = await readHellaSwag(dir, 'validation');
-  assert.equal(hellaswag.length, 200);
-  // no length cue for acc (a sum of log-likelihoods): the four endings of a row have one word count
-  const wordCounts = hellaswag.map((r) => new Set(r.endings.map((e) => e.split(' ').length)).size);
-  assert.ok(wordCounts.filter((k) => k === 1).length >= 195, `rows with unequal ending lengths: ${wordCounts.filter((k) => k > 1).length}`);
+  assert.equal(hellaswag.length, 500);
+  // minimal pairs: every wrong ending is the right one with exactly one adjacent pair of words
+  // swapped (so the same words, the same length), each HellaSwag distractor at its own position
+  const swapAt = (right: string, wrong: string): number => {
+    const r = right.split(' '), w = wrong.split(' ');
+    const diff = r.map((x, i) => (x === w[i] ? -1 : i)).filter((i) => i >= 0);
+    assert.equal(w.length, r.length, `${wrong} vs ${right}`);
+    assert.ok(diff.length === 2 && diff[1] === diff[0]! + 1 && r[diff[0]!] === w[diff[1]!] && r[diff[1]!] === w[diff[0]!], `not one adjacent swap: "${wrong}" vs "${right}"`);
+    return diff[1]!;
+  };
+  for (const r of piqa) swapAt(r.label === 0 ? r.sol1 : r.sol2, r.label === 0 ? r.sol2 : r.sol1);
+  for (const r of hellaswag) {
+    const at = r.endings.filter((_, k) => k !== r.label).map((e) => swapAt(r.endings[r.label]!, e));
+    assert.equal(new Set(at).size, 3, `row ${r.ind}: two distractors swap the same position`);
+  }
+  // no held-out context is drawn twice (it was ~7% at 500 rows before sentences were drawn once)
+  assert.equal(new Set(piqa.map((r) => r.goal)).size, 500);
+  assert.equal(new Set(hellaswag.map((r) => r.ctx)).size, 500);
   const mmlu = readCsv(join(dir, 'mmlu/test', `${mmluSubjects[0]}_test.csv`));
-  assert.equal(mmlu.length, 5);
+  assert.equal(mmlu.length, 9);
   assert.ok(mmlu.every((r) => r.fields.length === 6 && /^[ABCD]$/.test(r.fields[5]!)));
+  // subject 1 asks the 'order' kind: one option is a passage's words as written, three are minimal pairs of it
+  const order = readCsv(join(dir, 'mmlu/test', `${mmluSubjects[1]}_test.csv`));
+  for (const { fields } of order) {
+    const right = fields[1 + 'ABCD'.indexOf(fields[5]!)]!;
+    assert.equal(new Set(fields.slice(1, 5).filter((o) => o !== right).map((o) => swapAt(right, o))).size, 3);
+  }
   assert.equal(readTsv(join(dir, 'glue/CoLA/dev.tsv'), false).rows.length, 200);
   assert.deepEqual(readTsv(join(dir, 'glue/MRPC/dev.tsv'), true).header, ['Quality', '#1 ID', '#2 ID', '#1 String', '#2 String']);
   // chance levels: recomputed here from the written labels
@@ -50,7 +70,7 @@ test('mini data: default profile generated in < 60 s, in the publishers\' layout
   const piqaInfo = m.files.find((f) => f.file === 'piqa/valid.jsonl')!;
   const ones = piqa.filter((r) => r.label === 1).length;
   assert.equal(piqaInfo.chance, 0.5);
-  assert.equal(piqaInfo.majority, Math.max(ones, 200 - ones) / 200);
+  assert.equal(piqaInfo.majority, Math.max(ones, 500 - ones) / 500);
   assert.equal(m.files.find((f) => f.file === 'hellaswag/hellaswag_val.jsonl')!.chance, 0.25);
   assert.equal(m.files.find((f) => f.file === 'glue/MNLI/dev_matched.tsv')!.chance, 1 / 3);
   // held-out documents are never train documents, per task
@@ -75,7 +95,7 @@ test('mini data: default profile generated in < 60 s, in the publishers\' layout
 });
 
 test('mini data: same seed -> byte-identical files; another seed -> different rows', () => {
-  const small = { trainRows: 30, evalRows: 20, mmluDev: 1, mmluVal: 1, mmluTest: 1 };
+  const small = { trainRows: 30, evalRows: 20, glueEvalRows: 20, mmluDev: 1, mmluVal: 1, mmluTest: 1 };
   const a = generateMiniData({ ...small, outDir: join(root, 'a') });
   const b = generateMiniData({ ...small, outDir: join(root, 'b') });
   const c = generateMiniData({ ...small, seed: 1, outDir: join(root, 'c') });
