@@ -10,8 +10,8 @@ import { projectRoot } from '../runtime/files.ts';
 
 /** Each id with the command that rebuilds its checkpoint. */
 const MINI_MODELS: Readonly<Record<string, string>> = {
-  'mini': 'scripts/pretrain-mini.ts (GPT-2 vocabulary, stage 1 of models/mini/TRAINING.md)',
-  'mini-olmo': 'scripts/pretrain-mini.ts --family olmo (GPT-2 vocabulary, stage 1 of models/mini-olmo/TRAINING.md)',
+  'mini': 'scripts/pretrain-mini.ts at the revision models/mini/TRAINING.md names (GPT-2 vocabulary; today\'s script builds the BPE shapes)',
+  'mini-olmo': 'scripts/pretrain-mini.ts --family olmo at the revision models/mini-olmo/TRAINING.md names (GPT-2 vocabulary)',
   'mini-bpe': 'scripts/pretrain-mini.ts (models/mini-bpe/TRAINING.md)',
   'mini-olmo-bpe': 'scripts/pretrain-mini.ts --family olmo (models/mini-olmo-bpe/TRAINING.md)',
 };
