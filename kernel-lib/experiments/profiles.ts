@@ -13,7 +13,7 @@
  * Our choices where the write-up is silent are stated in `choices` and shown in the notebooks.
  */
 import { settings } from '../runtime/settings.ts';
-import type { PruneConfig } from '../prune/prune-config.ts';
+import { pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
 import type { MultitaskConfig } from '../train/multitask.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
 import { pruneStudyDefaults, studyRecoveryPlan } from '../prune/study/prune-study-config.ts';
@@ -46,7 +46,7 @@ export interface Gpt2PrunePlanConfig extends PrunePlanConfig {
 
 /** A GPT-2 plan with both iterative budgets derived from the one-shot recovery plan. */
 export function gpt2PrunePlan(prune: Partial<PruneConfig>, recovery: RecoveryPlan): Gpt2PrunePlanConfig {
-  return { prune, recovery, iterativeRecovery: iterativeRecoveryPlans(recovery, prune.iterations ?? 1) };
+  return { prune, recovery, iterativeRecovery: iterativeRecoveryPlans(recovery, prune.iterations ?? pruneDefaults.iterations) };
 }
 
 export interface Profile {
