@@ -82,10 +82,14 @@ const COMMON_CHOICES = [
   'GPT-2 prunes attention heads and MLP neurons together, uniformly per layer (HF-exportable shapes), ranked by first-order Taylor importance (LLM-Pruner).',
   'Pruning starts from the multi-task fine-tuned model (Table 2 compares against it); recovery is language-model fine-tuning on the corpus.',
   'Iterative pruning follows the cubic schedule of Zhu & Gupta with 4 iterations, run at two recovery budgets: "equal" (one-shot\'s total budget split over the iterations) and "write-up" '
-    + '(each iteration recovers as long as one-shot does in total: iterations x one-shot\'s budget, as the write-up\'s 3 epochs per iteration). The write-up\'s iterative row is compared with the write-up-budget run.',
+    + '(each iteration recovers as long as one-shot does in total: iterations x one-shot\'s budget, as the write-up\'s 3 epochs per iteration). The write-up\'s iterative row is compared with the write-up-budget run; the equal-budget run has no published counterpart.',
   'GLUE is the unweighted mean of the 9 subtasks\' headline metrics (mcc for CoLA, F1 for MRPC and QQP, acc otherwise); lm-eval defines no aggregate.',
   'Evaluation: 0-shot, lm-eval v0.4.9.1 request encoding (no BOS), acc as the headline metric.',
 ];
+
+/** The mini GPT-2 plan: the pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both. */
+const MINI_GPT2_PRUNE = gpt2PrunePlan(STUDY_PRUNE, studyRecoveryPlan(pruneStudyDefaults));
+const miniWriteUpTokens = MINI_GPT2_PRUNE.iterativeRecovery['write-up'].tokens;
 
 export const miniProfile: Profile = {
   name: 'mini',
@@ -101,14 +105,14 @@ export const miniProfile: Profile = {
   // 40 updates of 4 x 128 tokens (loss on answer tokens only); HotpotQA / BillSum contexts cut to 96
   // tokens so the 128-token blocks hold whole records.
   multitask: { train: { steps: 40, batchSize: 4, lr: 1e-3, schedule: 'linear', warmupSteps: 4, evalEvery: 20, dropout: false }, blockSize: 128, format: { hotpotContextTokens: 96, billTextTokens: 96 }, validationBlocks: 16 },
-  // The pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both.
-  gpt2Prune: gpt2PrunePlan(STUDY_PRUNE, studyRecoveryPlan(pruneStudyDefaults)),
+  gpt2Prune: MINI_GPT2_PRUNE,
   olmoPrune: {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 16 },
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
   },
   measureLatency: true,
-  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 5 minutes on 2 cores before the write-up-budget iterative run was added (295 s measured here from an empty cache: ONNX Runtime evaluation, two-thread wasm training); that run adds 4 x 32 recovery updates and one evaluation' },
+  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 5 minutes on 2 cores without the write-up-budget iterative run (295 s measured here from an empty cache: ONNX Runtime evaluation, two-thread wasm training); '
+    + `that run adds ${MINI_GPT2_PRUNE.prune.iterations} x one-shot's recovery tokens (${miniWriteUpTokens.toLocaleString('en-US')} tokens, ${miniWriteUpTokens / (MINI_GPT2_PRUNE.recovery.batchSize * MINI_GPT2_PRUNE.recovery.blockSize)} updates) and one evaluation` },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',

@@ -71,6 +71,11 @@ async function prunedFrom(profile: Profile, role: ModelRole, schedule: ScheduleN
   return { label, paperRow, eval: await evaluateStep(profile, step.result.modelDir), step, budget: budget ?? 'one-shot' };
 }
 
+/** How a pruned run recovered: 'one-shot', or 'iterative (equal budget)' / 'iterative (write-up budget: 4 x one-shot)'. */
+export function runName(e: Pruned): string {
+  return e.budget === 'one-shot' ? e.step.result.schedule : `${e.step.result.schedule} (${budgetLabel(e.budget, e.step.result.log.iterations.length)})`;
+}
+
 export interface Gpt2Pruning {
   readonly finetuned: Evaluated<StepOutcome<MultitaskStepResult>>;
   readonly oneShot: Pruned;
