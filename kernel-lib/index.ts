@@ -89,6 +89,8 @@ export type { RecoveryData } from './prune/recovery-data.ts';
 export type { ModelCost } from './prune/measure-cost.ts';
 export { importanceTable } from './prune/importance-table.ts';
 export { heldOutPerplexity } from './prune/study/held-out-perplexity.ts';
+export { ITERATIVE_BUDGETS, iterativeRecoveryPlan, iterativeRecoveryPlans, budgetLabel } from './prune/iterative-budget.ts';
+export type { IterativeBudget } from './prune/iterative-budget.ts';
 
 // ---- eval ------------------------------------------------------------------------------
 export { evaluate } from './eval/evaluate.ts';
@@ -160,12 +162,13 @@ export { headImportanceHeatmap, neuronScoreHistogram } from './experiments/impor
 
 // ---- experiments -----------------------------------------------------------------------
 export { getProfile, miniProfile, paperProfile, quickProfile } from './experiments/profiles.ts';
-export type { Profile, ProfileName, ModelRole, ModelPlan, RecoveryPlan, PrunePlanConfig } from './experiments/profiles.ts';
+export { gpt2PrunePlan } from './experiments/profiles.ts';
+export type { Profile, ProfileName, ModelRole, ModelPlan, RecoveryPlan, PrunePlanConfig, Gpt2PrunePlanConfig } from './experiments/profiles.ts';
 
 export type { StepOutcome } from './experiments/step-cache.ts';
 export { setupTable, choicesTable } from './experiments/setup-table.ts';
-export { baselines, finetuned, gpt2Pruning, olmoPruning } from './experiments/study.ts';
-export type { Evaluated } from './experiments/study.ts';
+export { baselines, finetuned, gpt2Pruning, olmoPruning, runName } from './experiments/study.ts';
+export type { Evaluated, Pruned, Gpt2Pruning } from './experiments/study.ts';
 export { table1, table2, table3, perplexityTable, studyPlots, accuracyTable, taskDetailTable, pruningTable, finetuneLossPlot, mixtureTable } from './experiments/study-tables.ts';
 export type { StudyTable, StudyPlots } from './experiments/study-tables.ts';
 export { perDocOutcomes } from './experiments/per-doc-outcomes.ts';

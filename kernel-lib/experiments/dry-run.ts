@@ -4,7 +4,7 @@
  * computed from the parameter counts (float32 weights: what the official files store) and marked
  * "approx"; dataset files are named with their hub repos, their sizes are shown by the download.
  */
-import type { Profile } from './profiles.ts';
+import type { Profile, RecoveryPlan } from './profiles.ts';
 import { getDataSource } from '../data/data-sources.ts';
 
 export interface PlannedDownload {
@@ -28,6 +28,11 @@ function modelSize(repo: string): string {
   return APPROX_BYTES[repo] ? `approx ${human(APPROX_BYTES[repo]!)} (float32 weights)` : 'unknown';
 }
 
+/** A recovery plan's budget in words: epochs after each pruning step, or tokens for the whole schedule. */
+function recoveryBudget(r: RecoveryPlan): string {
+  return r.epochsPerIteration !== null ? `${r.epochsPerIteration} epoch(s) per iteration` : `${r.tokens} tokens in all`;
+}
+
 export async function dryRun(profile: Profile): Promise<{ downloads: PlannedDownload[]; steps: string[]; needs: Profile['needs'] }> {
   const downloads: PlannedDownload[] = [];
   for (const role of ['gpt2', 'olmo'] as const) {
@@ -47,7 +52,8 @@ export async function dryRun(profile: Profile): Promise<{ downloads: PlannedDown
   const steps = [
     `baseline evaluation of ${profile.models.gpt2.id} and ${profile.models.olmo.id} on ${profile.eval.tasks.join(', ')}`,
     `multi-task fine-tuning of both (${JSON.stringify(profile.multitask.train)})`,
-    `GPT-2 one-shot and iterative pruning to ${profile.gpt2Prune.prune.target} of ${profile.gpt2Prune.prune.of} (${profile.gpt2Prune.prune.groups?.join('+')}, ${profile.gpt2Prune.prune.criterion}), recovery ${profile.gpt2Prune.recovery.epochsPerIteration ?? '-'} epoch(s) per iteration on ${profile.gpt2Prune.recovery.corpus.kind === 'source' ? profile.gpt2Prune.recovery.corpus.source : 'mini corpora'}`,
+    `GPT-2 one-shot and iterative pruning to ${profile.gpt2Prune.prune.target} of ${profile.gpt2Prune.prune.of} (${profile.gpt2Prune.prune.groups?.join('+')}, ${profile.gpt2Prune.prune.criterion}), recovery on ${profile.gpt2Prune.recovery.corpus.kind === 'source' ? profile.gpt2Prune.recovery.corpus.source : 'mini corpora'}: `
+      + `one-shot ${recoveryBudget(profile.gpt2Prune.recovery)}; iterative at the equal budget ${recoveryBudget(profile.gpt2Prune.iterativeRecovery.equal)}, at the write-up's ${recoveryBudget(profile.gpt2Prune.iterativeRecovery['write-up'])}`,
     `OLMo-1B one-shot pruning of ${profile.olmoPrune.prune.groups?.join('+')} to ${profile.olmoPrune.prune.target}, recovery on ${profile.olmoPrune.recovery.corpus.kind === 'source' ? `${profile.olmoPrune.recovery.corpus.source} (${profile.olmoPrune.recovery.corpus.rows} rows)` : 'mini corpora'}`,
     'evaluation of every fine-tuned and pruned model; Tables 1-3, the perplexity table and the plots',
   ];

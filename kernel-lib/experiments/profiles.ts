@@ -13,10 +13,11 @@
  * Our choices where the write-up is silent are stated in `choices` and shown in the notebooks.
  */
 import { settings } from '../runtime/settings.ts';
-import type { PruneConfig } from '../prune/prune-config.ts';
+import { pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
 import type { MultitaskConfig } from '../train/multitask.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
 import { pruneStudyDefaults, studyRecoveryPlan } from '../prune/study/prune-study-config.ts';
+import { iterativeRecoveryPlans, type IterativeBudget } from '../prune/iterative-budget.ts';
 import type { EngineName } from '../runtime/engine-env.ts';
 
 export type ProfileName = 'mini' | 'paper' | 'quick' | 'paper-quick';
@@ -32,7 +33,20 @@ export type { RecoveryPlan };
 
 export interface PrunePlanConfig {
   readonly prune: Partial<PruneConfig>;   // target, of, groups, criterion, selection, iterations
-  readonly recovery: RecoveryPlan;
+  readonly recovery: RecoveryPlan;        // the one-shot run's recovery (its whole budget)
+}
+
+/** GPT-2's plan: one-shot recovers with `recovery`; the two iterative runs with `iterativeRecovery`. */
+export interface Gpt2PrunePlanConfig extends PrunePlanConfig {
+  /** Recovery of each iterative run by budget (prune/iterative-budget.ts), derived from `recovery`:
+   *  'equal' = one-shot's total split over the iterations; 'write-up' = one-shot's total after EACH
+   *  iteration (iterations x one-shot's budget), as the write-up's 3 epochs per iteration did. */
+  readonly iterativeRecovery: Readonly<Record<IterativeBudget, RecoveryPlan>>;
+}
+
+/** A GPT-2 plan with both iterative budgets derived from the one-shot recovery plan. */
+export function gpt2PrunePlan(prune: Partial<PruneConfig>, recovery: RecoveryPlan): Gpt2PrunePlanConfig {
+  return { prune, recovery, iterativeRecovery: iterativeRecoveryPlans(recovery, prune.iterations ?? pruneDefaults.iterations) };
 }
 
 export interface Profile {
@@ -45,8 +59,8 @@ export interface Profile {
     /** Forward engine of the evaluation (default: 'ort' when onnxruntime-node loads, else tfjs). */
     readonly engine?: EngineName };
   readonly multitask: Omit<Partial<MultitaskConfig>, 'dataDir'>;
-  /** GPT-2: the same target for both schedules; iterative uses `iterations` cubic steps. */
-  readonly gpt2Prune: PrunePlanConfig;
+  /** GPT-2: the same target for every run; iterative uses `iterations` cubic steps, at two recovery budgets. */
+  readonly gpt2Prune: Gpt2PrunePlanConfig;
   /** OLMo-1B: one-shot, MLP only. */
   readonly olmoPrune: PrunePlanConfig;
   /** Time the forward pass (batch 1) before and after pruning for Table 3's latency column. */
@@ -67,10 +81,15 @@ const COMMON_CHOICES = [
   'Sparsity is counted over the prunable attention+MLP weights (of: "pruned"); the tables also give it over all and non-embedding parameters.',
   'GPT-2 prunes attention heads and MLP neurons together, uniformly per layer (HF-exportable shapes), ranked by first-order Taylor importance (LLM-Pruner).',
   'Pruning starts from the multi-task fine-tuned model (Table 2 compares against it); recovery is language-model fine-tuning on the corpus.',
-  'Iterative pruning follows the cubic schedule of Zhu & Gupta with 4 iterations; one-shot and iterative get the same recovery budget in tokens.',
+  'Iterative pruning follows the cubic schedule of Zhu & Gupta with 4 iterations, run at two recovery budgets: "equal" (one-shot\'s total budget split over the iterations) and "write-up" '
+    + '(each iteration recovers as long as one-shot does in total: iterations x one-shot\'s budget, as the write-up\'s 3 epochs per iteration). The write-up\'s iterative row is compared with the write-up-budget run; the equal-budget run has no published counterpart.',
   'GLUE is the unweighted mean of the 9 subtasks\' headline metrics (mcc for CoLA, F1 for MRPC and QQP, acc otherwise); lm-eval defines no aggregate.',
   'Evaluation: 0-shot, lm-eval v0.4.9.1 request encoding (no BOS), acc as the headline metric.',
 ];
+
+/** The mini GPT-2 plan: the pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both. */
+const MINI_GPT2_PRUNE = gpt2PrunePlan(STUDY_PRUNE, studyRecoveryPlan(pruneStudyDefaults));
+const miniWriteUpTokens = MINI_GPT2_PRUNE.iterativeRecovery['write-up'].tokens;
 
 export const miniProfile: Profile = {
   name: 'mini',
@@ -86,14 +105,14 @@ export const miniProfile: Profile = {
   // 40 updates of 4 x 128 tokens (loss on answer tokens only); HotpotQA / BillSum contexts cut to 96
   // tokens so the 128-token blocks hold whole records.
   multitask: { train: { steps: 40, batchSize: 4, lr: 1e-3, schedule: 'linear', warmupSteps: 4, evalEvery: 20, dropout: false }, blockSize: 128, format: { hotpotContextTokens: 96, billTextTokens: 96 }, validationBlocks: 16 },
-  // The pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both.
-  gpt2Prune: { prune: STUDY_PRUNE, recovery: studyRecoveryPlan(pruneStudyDefaults) },
+  gpt2Prune: MINI_GPT2_PRUNE,
   olmoPrune: {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 16 },
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
   },
   measureLatency: true,
-  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 5 minutes on 2 cores (295 s measured here from an empty cache: ONNX Runtime evaluation, two-thread wasm training)' },
+  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 5 minutes on 2 cores without the write-up-budget iterative run (295 s measured here from an empty cache: ONNX Runtime evaluation, two-thread wasm training); '
+    + `that run adds ${MINI_GPT2_PRUNE.prune.iterations} x one-shot's recovery tokens (${miniWriteUpTokens.toLocaleString('en-US')} tokens, ${miniWriteUpTokens / (MINI_GPT2_PRUNE.recovery.batchSize * MINI_GPT2_PRUNE.recovery.blockSize)} updates) and one evaluation` },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',
@@ -113,10 +132,12 @@ export const paperProfile: Profile = {
   data: { kind: 'folder', dir: null },
   eval: { tasks: EVAL_TASKS, limit: null, batchSize: 16, bootstrapIters: 100_000 },
   multitask: { train: { steps: 5000, batchSize: 8, accumulation: 4, lr: 5e-5, schedule: 'linear', warmupSteps: 100, evalEvery: 500, saveEvery: 500 }, blockSize: 1024 },
-  gpt2Prune: {
-    prune: { target: 0.47, of: 'pruned', groups: ['heads', 'mlp'], criterion: 'taylor', selection: 'uniform', iterations: 4, calibrationSamples: 64 },
-    recovery: { corpus: { kind: 'source', source: 'wikitext103', rows: null }, blockSize: 1024, tokens: 0, epochsPerIteration: 3, batchSize: 8, lr: 5e-5, evalBlocks: 0 },
-  },
+  // One-shot: 3 epochs. Iterative, write-up budget: 3 epochs after each of the 4 steps (12 in all, as
+  // the write-up); equal budget: 0.75 epochs after each step (3 in all, like one-shot).
+  gpt2Prune: gpt2PrunePlan(
+    { target: 0.47, of: 'pruned', groups: ['heads', 'mlp'], criterion: 'taylor', selection: 'uniform', iterations: 4, calibrationSamples: 64 },
+    { corpus: { kind: 'source', source: 'wikitext103', rows: null }, blockSize: 1024, tokens: 0, epochsPerIteration: 3, batchSize: 8, lr: 5e-5, evalBlocks: 0 },
+  ),
   olmoPrune: {
     prune: { target: 0.5, of: 'pruned', groups: ['mlp'], criterion: 'taylor', selection: 'uniform', iterations: 1, calibrationSamples: 64 },
     recovery: { corpus: { kind: 'source', source: 'wikipedia', rows: 300_000 }, blockSize: 2048, tokens: 0, epochsPerIteration: 1, batchSize: 4, lr: 2e-5, evalBlocks: 256 },
@@ -125,17 +146,19 @@ export const paperProfile: Profile = {
   needs: {
     backend: 'tfjs-node-gpu (or tfjs-node): OLMo-1B in float32 is 4.7 GB of weights, above wasm\'s 4 GiB heap, and its training needs ~19 GB more for gradients and AdamW state',
     memory: 'GPT-2 steps ~6 GB; OLMo-1B fine-tuning ~24 GB host or GPU memory',
-    time: 'GPT-2 recovery on WikiText-103 (3 epochs x 4 iterations, ~1.2B tokens) is GPU-days; on CPU impractical',
+    time: 'GPT-2 recovery on WikiText-103 (one-shot 3 epochs; iterative 3 epochs x 4 iterations, ~1.2B tokens, and 0.75 x 4) is GPU-days; on CPU impractical',
   },
-  choices: [...COMMON_CHOICES, 'paper: 3 recovery epochs per iteration on WikiText-103 (GPT-2) as stated; OLMo-1B one epoch over a seeded 300K-row Wikipedia subset (the write-up gives no epoch count).'],
+  choices: [...COMMON_CHOICES, 'paper: 3 recovery epochs per iteration on WikiText-103 (GPT-2) as stated (the write-up-budget iterative run; one-shot gets 3 epochs, the equal-budget iterative run 0.75 epochs per iteration); OLMo-1B one epoch over a seeded 300K-row Wikipedia subset (the write-up gives no epoch count).'],
 };
 
 /** Shrinks every budget for plumbing checks (notebook tests): results are not meaningful. */
 export function quickProfile(p: Profile): Profile {
+  // 512 tokens = 4 updates of 4 x 32: one-shot 4 updates; iterative (2 steps) 2 + 2 at equal budget, 4 + 4 at the write-up's.
   const r = (c: PrunePlanConfig): PrunePlanConfig => ({
     prune: { ...c.prune, iterations: Math.min(2, c.prune.iterations ?? 2), calibrationSamples: 2, calibrationBatch: 2 },
     recovery: { ...c.recovery, blockSize: 32, tokens: 512, epochsPerIteration: null, batchSize: 4, evalBlocks: 4 },
   });
+  const g = r(p.gpt2Prune);
   return {
     ...p,
     name: p.name === 'mini' ? 'quick' : 'paper-quick',
@@ -143,7 +166,7 @@ export function quickProfile(p: Profile): Profile {
     description: `${p.description} QUICK MODE: tiny budgets, numbers are not results.`,
     eval: { ...p.eval, limit: 4, bootstrapIters: 0 },
     multitask: { ...p.multitask, blockSize: 64, validationBlocks: 2, train: { ...p.multitask.train, steps: 2, batchSize: 2, evalEvery: 0, warmupSteps: 0, saveEvery: 0 } },
-    gpt2Prune: r(p.gpt2Prune),
+    gpt2Prune: gpt2PrunePlan(g.prune, g.recovery),
     olmoPrune: r(p.olmoPrune),
   };
 }

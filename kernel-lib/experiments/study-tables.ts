@@ -13,7 +13,8 @@ import { savePlot, type SavedPlot } from '../report/save-plot.ts';
 import { PAPER_TASKS } from '../report/paper.ts';
 import { answerDistribution } from './column-stats.ts';
 import { inspectCheckpoint } from '../model/load-model.ts';
-import { baselines, finetuned, gpt2Pruning, olmoPruning, type Evaluated } from './study.ts';
+import { baselines, finetuned, gpt2Pruning, olmoPruning, runName, type Evaluated, type Gpt2Pruning, type Pruned } from './study.ts';
+import { budgetLabel } from '../prune/iterative-budget.ts';
 import type { PruneStepResult } from './steps/prune-step.ts';
 import type { MultitaskStepResult } from './steps/multitask-step.ts';
 import type { StepOutcome } from './step-cache.ts';
@@ -53,11 +54,18 @@ function modelsLine(profile: Profile): string {
   return `${profile.models.gpt2.label} (${profile.models.gpt2.id}) for GPT-2, ${profile.models.olmo.label} (${profile.models.olmo.id}) for OLMo-1B`;
 }
 
-function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[]): StudyTable {
+/** Which of our GPT-2 runs stands beside the write-up's iterative numbers, and which beside none. */
+function iterativeBudgetNote(g: Gpt2Pruning): string {
+  const n = g.iterativeWriteUp.step.result.log.iterations.length;
+  return `Iterative pruning runs at two recovery budgets: "${budgetLabel('write-up', n)}" recovers after each of its ${n} steps as long as one-shot does in total (${g.iterativeWriteUp.step.result.recoveryTokens} recovery tokens in all vs one-shot's ${g.oneShot.step.result.recoveryTokens}), `
+    + `as the write-up's 3 epochs per iteration did, and stands beside the write-up's iterative row; "${budgetLabel('equal', n)}" splits one-shot's total over its steps (${g.iterative.step.result.recoveryTokens} tokens in all) and has no published counterpart (empty paper cells).`;
+}
+
+function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = []): StudyTable {
   const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
   const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons });
   const display = uncertainDisplay(table);
-  const notes = [...t.notes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
+  const notes = [...t.notes, ...extraNotes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
     ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc))];
   return { name, title, table, display, notes, files: writeTable(table, name, { title, notes, display }) };
 }
@@ -71,12 +79,15 @@ export async function table1(profile: Profile): Promise<StudyTable> {
     [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')]);
 }
 
-/** Table 2: fine-tuned GPT-2, pruned iteratively, pruned one-shot. */
+/** Table 2: fine-tuned GPT-2, pruned iteratively (write-up budget, then equal budget), pruned one-shot. */
 export async function table2(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
-  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, g.iterative, g.oneShot],
-    [row(g.finetuned, 't2.gpt2-ft'), row(g.iterative), row(g.oneShot)],
-    [vs(g.iterative, g.finetuned, 'pruned vs fine-tuned'), vs(g.oneShot, g.finetuned, 'pruned vs fine-tuned'), vs(g.iterative, g.oneShot, 'iterative vs one-shot')]);
+  const iterative = [g.iterativeWriteUp, g.iterative];
+  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, ...iterative, g.oneShot],
+    [row(g.finetuned, 't2.gpt2-ft'), ...iterative.map((e) => row(e)), row(g.oneShot)],
+    [...[...iterative, g.oneShot].map((e) => vs(e, g.finetuned, 'pruned vs fine-tuned')),
+      ...iterative.map((e) => vs(e, g.oneShot, `${runName(e)} vs one-shot`))],
+    [iterativeBudgetNote(g)]);
 }
 
 /** Table 3: fine-tuned OLMo role, pruned one-shot on the MLP. */
@@ -89,19 +100,24 @@ export async function table3(profile: Profile): Promise<StudyTable> {
 /** One-shot vs iterative: validation perplexity after recovery, next to the write-up's 166.41 / 121.41. */
 export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
-  const rows = [g.oneShot, g.iterative].map((e) => {
+  const iterative = [g.iterativeWriteUp, g.iterative];
+  const runs = [g.oneShot, ...iterative];
+  const rows = runs.map((e) => {
     const last = e.step.result.log.iterations.at(-1)!;
     const perplexity = last.metricRecovered ?? last.metricPruned!;
-    return { method: e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, perplexity, ...perplexityInterval(perplexity, e.step.result.blockLosses?.final) };
+    // The write-up's perplexity points stand beside the runs with a published row (paperRow); the equal-budget run has none.
+    return { method: e.step.result.schedule, paperMethod: e.paperRow === null ? null : e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, perplexity,
+      ...perplexityInterval(perplexity, e.step.result.blockLosses?.final) };
   });
-  const bl = (e: typeof g.oneShot) => e.step.result.blockLosses;
+  const bl = (e: Pruned) => e.step.result.blockLosses;
   const pairs = perplexityPairsTable([
     { label: 'ratio one-shot / fine-tuned (before pruning)', a: bl(g.oneShot)?.final, b: bl(g.oneShot)?.base },
-    { label: 'ratio iterative / fine-tuned (before pruning)', a: bl(g.iterative)?.final, b: bl(g.iterative)?.base },
-    { label: 'ratio iterative / one-shot', a: bl(g.iterative)?.final, b: bl(g.oneShot)?.final },
+    ...iterative.map((e) => ({ label: `ratio ${runName(e)} / fine-tuned (before pruning)`, a: bl(e)?.final, b: bl(e)?.base })),
+    ...iterative.map((e) => ({ label: `ratio ${runName(e)} / one-shot`, a: bl(e)?.final, b: bl(g.oneShot)?.final })),
   ]).objects() as Record<string, unknown>[];
-  const ours = oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[];
-  const names = ['row_kind', ...Object.keys(ours[0]!)];
+  const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]!.budget }));
+  const names = ['row_kind', ...Object.keys(ours[0]!).filter((n) => n !== 'budget')];
+  names.splice(names.indexOf('method') + 1, 0, 'budget');
   names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_significant');
   const all = [...ours.map((r) => ({ ...r, row_kind: 'ours' })), ...pairs.map((p) => ({
     row_kind: 'paired ratio', method: p.comparison, perplexity: p.ratio, perplexity_ci_low: p.ratio_ci_low, perplexity_ci_high: p.ratio_ci_high,
@@ -109,17 +125,17 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   }))];
   const table = aq.table(Object.fromEntries(names.map((n) => [n, all.map((r) => (r as Record<string, unknown>)[n] ?? null)])));
   const display = uncertainDisplay(table);
-  const detail = [g.oneShot, g.iterative].map((e) => {
+  const detail = runs.map((e) => {
     const r = e.step.result, last = r.log.iterations.at(-1)!;
     const base = r.log.metricBase === null ? null : perplexityInterval(r.log.metricBase, r.blockLosses?.base);
     const baseCi = base?.ciLow != null ? ` (95% CI ${base.ciLow.toFixed(2)}-${base.ciHigh!.toFixed(2)})` : '';
-    return `${r.schedule}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
+    return `${runName(e)}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
       + `sparsity ${(100 * last.sparsity.total).toFixed(1)}% of all / ${(100 * last.sparsity.nonEmbedding).toFixed(1)}% of non-embedding / ${(100 * last.sparsity.pruned).toFixed(1)}% of attention+MLP weights; ${r.recoveryTokens} recovery tokens.`;
   });
   const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
     'Uncertainty: [95% CI] of each perplexity, exp(L -/+ 1.96 se(L)) with L the mean token NLL and se(L) by the delta method over blocks (the block is the sampling unit); perplexity_stderr = perplexity x se(L) in the CSV. '
       + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction.',
-    ...detail];
+    iterativeBudgetNote(g), ...detail];
   const title = 'One-shot vs iterative pruning: validation perplexity after recovery';
   return { name: 'table2-perplexity', title, table, display, notes, files: writeTable(table, 'table2-perplexity', { title, notes, display }) };
 }
@@ -129,9 +145,9 @@ export interface StudyPlots { readonly plots: Readonly<Record<string, Plot>>; re
 /** All plots of the study, saved as self-contained HTML (+ PNG with Chromium). */
 export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const b = await baselines(profile), f = await finetuned(profile), g = await gpt2Pruning(profile), o = await olmoPruning(profile);
-  const evaluated = [b.gpt2, f.gpt2, g.oneShot, g.iterative, b.olmo, f.olmo, o.pruned];
-  const series = [g.oneShot, g.iterative].map((e) => ({
-    label: `ours ${e.step.result.schedule}`,
+  const evaluated = [b.gpt2, f.gpt2, ...g.pruned, b.olmo, f.olmo, o.pruned];
+  const series = g.pruned.map((e) => ({
+    label: `ours ${runName(e)}`,
     points: [{ sparsity: 0, perplexity: e.step.result.log.metricBase!, ...perplexityInterval(e.step.result.log.metricBase!, e.step.result.blockLosses?.base) },
       ...e.step.result.log.iterations.map((it, i, all) => {
         const perplexity = it.metricRecovered ?? it.metricPruned!;
@@ -142,15 +158,15 @@ export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const plots: Record<string, Plot> = {
     accuracy: accuracyPlot(evaluated.map((e) => ({ model: e.label, scores: e.eval.result.scores, stderr: scoreUncertainty(e.eval.result).stderr })), PAPER_TASKS,
       `Accuracy per task (profile ${profile.name})`, chanceRow(b.gpt2.eval.result)),
-    'perplexity-vs-sparsity': perplexityPlot([...series, ...paperPerplexitySeries()], 'Validation perplexity vs sparsity: one-shot vs iterative (error bars: 95% CI over blocks, start and end)'),
+    'perplexity-vs-sparsity': perplexityPlot([...series, ...paperPerplexitySeries()], 'Validation perplexity vs sparsity: one-shot vs iterative at two recovery budgets (error bars: 95% CI over blocks, start and end)'),
     'loss-curves': lossPlot([
       { label: 'multi-task fine-tuning (train)', steps: ft.curve.steps, losses: ft.curve.losses },
       { label: 'multi-task fine-tuning (validation)', steps: ft.curve.valSteps, losses: ft.curve.valLosses },
-      ...[g.oneShot, g.iterative, o.pruned].map((e) => ({ label: `recovery: ${e.label}`, ...e.step.result.recoveryCurve })),
+      ...[...g.pruned, o.pruned].map((e) => ({ label: `recovery: ${e.label}`, ...e.step.result.recoveryCurve })),
     ], 'Training and recovery loss'),
     cost: costPlot([
       { model: f.gpt2.label, params: g.oneShot.step.result.log.base.total, latencyMs: g.oneShot.step.result.latencyMs.before },
-      ...[g.oneShot, g.iterative, o.pruned].map((e) => ({ model: e.label, params: e.step.result.log.iterations.at(-1)!.parameters.total, latencyMs: e.step.result.latencyMs.after })),
+      ...[...g.pruned, o.pruned].map((e) => ({ model: e.label, params: e.step.result.log.iterations.at(-1)!.parameters.total, latencyMs: e.step.result.latencyMs.after })),
     ], 'Parameters and forward latency (batch 1, 128 tokens) before and after pruning'),
   };
   const saved: Record<string, SavedPlot> = {};
@@ -189,12 +205,13 @@ export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTabl
 }
 
 
-/** Pruning runs side by side: sparsity three ways, parameters, perplexity before/after, recovery tokens. */
-export function pruningTable(rows: readonly Evaluated<StepOutcome<PruneStepResult>>[]): ColumnTable {
-  const last = (r: Evaluated<StepOutcome<PruneStepResult>>) => r.step.result.log.iterations.at(-1)!;
+/** Pruning runs side by side: sparsity three ways, parameters, perplexity before/after, recovery budget and tokens. */
+export function pruningTable(rows: readonly Pruned[]): ColumnTable {
+  const last = (r: Pruned) => r.step.result.log.iterations.at(-1)!;
   return aq.table({
     model: rows.map((r) => r.label),
     schedule: rows.map((r) => r.step.result.schedule),
+    recovery_budget: rows.map((r) => r.budget),
     iterations: rows.map((r) => r.step.result.log.iterations.length),
     params_before: rows.map((r) => r.step.result.log.base.total),
     params_after: rows.map((r) => last(r).parameters.total),

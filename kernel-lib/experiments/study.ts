@@ -1,6 +1,7 @@
 /**
  * The study as a chain of cached steps, one function per notebook:
- *   baselines -> multitask fine-tuning -> GPT-2 pruning (one-shot, iterative) -> OLMo pruning.
+ *   baselines -> multitask fine-tuning -> GPT-2 pruning (one-shot; iterative at an equal total recovery
+ *   budget and at the write-up's, iterations x one-shot's) -> OLMo pruning.
  * Each function runs (or reads back) the steps it needs and returns plain data; `study-tables.ts`
  * turns that data into Tables 1-3 and the plots. Re-running returns cached results at once.
  */
@@ -11,11 +12,12 @@ import { resolveModelDir } from '../model/load-model.ts';
 import { evaluateStep, type EvaluateStepResult } from './steps/evaluate-step.ts';
 import { multitaskStep, type MultitaskStepResult } from './steps/multitask-step.ts';
 import { pruneStep, type PruneStepResult } from './steps/prune-step.ts';
-import type { ModelRole, Profile } from './profiles.ts';
+import type { ModelRole, PrunePlanConfig, Profile } from './profiles.ts';
+import { budgetLabel, type IterativeBudget } from '../prune/iterative-budget.ts';
 
 export interface Evaluated<T = undefined> {
   readonly label: string;                                 // row label in our tables
-  readonly paperRow: string;                              // PAPER row id it stands beside
+  readonly paperRow: string | null;                       // PAPER row id it stands beside (null: none published)
   readonly eval: StepOutcome<EvaluateStepResult>;
   readonly step: T;
 }
@@ -49,24 +51,53 @@ export async function finetuned(profile: Profile): Promise<Record<ModelRole, Eva
   return { gpt2: await finetunedRole(profile, 'gpt2'), olmo: await finetunedRole(profile, 'olmo') };
 }
 
-async function prunedFrom(profile: Profile, role: ModelRole, schedule: ScheduleName, ft: StepOutcome<MultitaskStepResult>): Promise<Evaluated<StepOutcome<PruneStepResult>>> {
-  const plan = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
+/** A pruned model: which schedule and which recovery budget ('one-shot' = the plan's own). */
+export interface Pruned extends Evaluated<StepOutcome<PruneStepResult>> {
+  readonly budget: 'one-shot' | IterativeBudget;
+}
+
+async function prunedFrom(profile: Profile, role: ModelRole, schedule: ScheduleName, ft: StepOutcome<MultitaskStepResult>, budget: IterativeBudget | null = null): Promise<Pruned> {
+  const base = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
+  if (budget !== null && role !== 'gpt2') throw new Error(`prunedFrom: recovery budgets are a GPT-2 setting, not ${role}'s`);
+  const plan: PrunePlanConfig = budget === null ? base : { prune: base.prune, recovery: profile.gpt2Prune.iterativeRecovery[budget] };
   const step = await pruneStep(profile, plan, schedule, ft.result.modelDir);
   const last = step.result.log.iterations.at(-1)!;
   const pct = `${(100 * last.sparsity.pruned).toFixed(0)}% of ${plan.prune.groups?.join('+')}`;
-  const label = `${profile.models[role].label} ${schedule} pruned (${pct}) + recovered`;
-  const paperRow = role === 'olmo' ? 't3.olmo-pruned' : schedule === 'iterative' ? 't2.gpt2-pruned-iterative' : 't2.gpt2-pruned-oneshot';
-  return { label, paperRow, eval: await evaluateStep(profile, step.result.modelDir), step };
+  const how = budget === null ? '' : ` (${budgetLabel(budget, step.result.log.iterations.length)})`;
+  const label = `${profile.models[role].label} ${schedule}${how} pruned (${pct}) + recovered`;
+  // The write-up's iterative row recovered 3 epochs after each step: our write-up-budget run stands beside it;
+  // the equal-budget run has no published counterpart.
+  const paperRow = role === 'olmo' ? 't3.olmo-pruned' : schedule === 'one-shot' ? 't2.gpt2-pruned-oneshot' : budget === 'write-up' ? 't2.gpt2-pruned-iterative' : null;
+  return { label, paperRow, eval: await evaluateStep(profile, step.result.modelDir), step, budget: budget ?? 'one-shot' };
 }
 
-/** Table 2: the fine-tuned GPT-2 pruned one-shot and iteratively (same target, same recovery budget). */
-export async function gpt2Pruning(profile: Profile): Promise<{ finetuned: Evaluated<StepOutcome<MultitaskStepResult>>; oneShot: Evaluated<StepOutcome<PruneStepResult>>; iterative: Evaluated<StepOutcome<PruneStepResult>> }> {
+/** How a pruned run recovered: 'one-shot', or 'iterative (equal budget)' / 'iterative (write-up budget: 4 x one-shot)'. */
+export function runName(e: Pruned): string {
+  return e.budget === 'one-shot' ? e.step.result.schedule : `${e.step.result.schedule} (${budgetLabel(e.budget, e.step.result.log.iterations.length)})`;
+}
+
+export interface Gpt2Pruning {
+  readonly finetuned: Evaluated<StepOutcome<MultitaskStepResult>>;
+  readonly oneShot: Pruned;
+  /** Iterative at one-shot's total recovery budget, split over the iterations. */
+  readonly iterative: Pruned;
+  /** Iterative at the write-up's budget: each iteration recovers as long as one-shot in total. */
+  readonly iterativeWriteUp: Pruned;
+  /** The three pruned models in table order: one-shot, iterative (equal), iterative (write-up). */
+  readonly pruned: readonly Pruned[];
+}
+
+/** Table 2: the fine-tuned GPT-2 pruned one-shot and iteratively (same target), iterative at two recovery budgets. */
+export async function gpt2Pruning(profile: Profile): Promise<Gpt2Pruning> {
   const ft = await finetunedRole(profile, 'gpt2');
-  return { finetuned: ft, oneShot: await prunedFrom(profile, 'gpt2', 'one-shot', ft.step), iterative: await prunedFrom(profile, 'gpt2', 'iterative', ft.step) };
+  const oneShot = await prunedFrom(profile, 'gpt2', 'one-shot', ft.step);
+  const iterative = await prunedFrom(profile, 'gpt2', 'iterative', ft.step, 'equal');
+  const iterativeWriteUp = await prunedFrom(profile, 'gpt2', 'iterative', ft.step, 'write-up');
+  return { finetuned: ft, oneShot, iterative, iterativeWriteUp, pruned: [oneShot, iterative, iterativeWriteUp] };
 }
 
 /** Table 3: the fine-tuned OLMo role pruned one-shot, MLP only, 50%. */
-export async function olmoPruning(profile: Profile): Promise<{ finetuned: Evaluated<StepOutcome<MultitaskStepResult>>; pruned: Evaluated<StepOutcome<PruneStepResult>> }> {
+export async function olmoPruning(profile: Profile): Promise<{ finetuned: Evaluated<StepOutcome<MultitaskStepResult>>; pruned: Pruned }> {
   const ft = await finetunedRole(profile, 'olmo');
   return { finetuned: ft, pruned: await prunedFrom(profile, 'olmo', 'one-shot', ft.step) };
 }

@@ -83,6 +83,8 @@ export function paperTable(table: 'Table 1' | 'Table 2' | 'Table 3'): ColumnTabl
 /** One of our pruning runs, for the perplexity comparison. */
 export interface OursPerplexity {
   readonly method: 'one-shot' | 'iterative';
+  /** The write-up's point this run stands beside (default: its `method`'s); null: none (empty paper cells). */
+  readonly paperMethod?: 'one-shot' | 'iterative' | null;
   readonly model: string;          // our label
   readonly sparsity: number;       // fraction, as we count it
   readonly perplexity: number;     // our validation perplexity after recovery fine-tuning
@@ -93,25 +95,31 @@ export interface OursPerplexity {
   readonly blocks?: number | null; // disjoint blocks (the sampling unit of the stderr)
 }
 
-/** Our perplexity per pruning method next to the write-up's (166.41 one-shot at 47%, 121.41 iterative at 46%). */
+/** Our perplexity per pruning run next to the write-up's (166.41 one-shot at 47%, 121.41 iterative at 46%);
+ *  a run with `paperMethod: null` gets empty paper cells. */
 export function oursVsPaperPerplexity(rows: readonly OursPerplexity[]): ColumnTable {
-  const pub = (m: OursPerplexity['method']) => {
+  const find = (m: OursPerplexity['method'], what: string) => {
     const p = PAPER.perplexity.find((x) => x.method === m);
-    if (!p) throw new Error(`oursVsPaperPerplexity: method must be one-shot or iterative, got '${m}'`);
+    if (!p) throw new Error(`oursVsPaperPerplexity: ${what} must be one-shot or iterative, got '${m}'`);
     return p;
   };
+  const pubs = rows.map((r) => {
+    find(r.method, 'method');
+    const m = r.paperMethod === undefined ? r.method : r.paperMethod;
+    return m === null ? null : find(m, 'paperMethod');
+  });
   return aq.table({
     method: rows.map((r) => r.method),
     model: rows.map((r) => r.model),
     sparsity: rows.map((r) => r.sparsity),
-    paper_sparsity: rows.map((r) => pub(r.method).sparsity),
+    paper_sparsity: pubs.map((p) => p?.sparsity ?? null),
     perplexity: rows.map((r) => r.perplexity),
     perplexity_stderr: rows.map((r) => r.stderr ?? null),
     perplexity_ci_low: rows.map((r) => r.ciLow ?? null),
     perplexity_ci_high: rows.map((r) => r.ciHigh ?? null),
     tokens: rows.map((r) => r.tokens ?? null),
     blocks: rows.map((r) => r.blocks ?? null),
-    paper_perplexity: rows.map((r) => pub(r.method).perplexity),
-    perplexity_delta: rows.map((r) => delta(r.perplexity, pub(r.method).perplexity)),
+    paper_perplexity: pubs.map((p) => p?.perplexity ?? null),
+    perplexity_delta: rows.map((r, i) => delta(r.perplexity, pubs[i]?.perplexity)),
   });
 }

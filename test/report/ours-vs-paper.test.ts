@@ -31,3 +31,12 @@ test('paperTable reprints a published table; perplexity deltas by hand', () => {
   // 200 - 166.41 = 33.59; 100.5 - 121.41 = -20.91
   assert.deepEqual(p.map((r) => [r.paper_sparsity, r.paper_perplexity, r.perplexity_delta]), [[0.47, 166.41, 33.59], [0.46, 121.41, -20.91]]);
 });
+
+test('a perplexity row with no published counterpart has empty paper cells; a bad paperMethod is named', () => {
+  const p = oursVsPaperPerplexity([{ method: 'iterative', paperMethod: null, model: 'equal budget', sparsity: 0.3, perplexity: 150 },
+    { method: 'iterative', paperMethod: 'iterative', model: 'write-up budget', sparsity: 0.3, perplexity: 130 }]).objects() as Record<string, unknown>[];
+  // 130 - 121.41 = 8.59
+  assert.deepEqual(p.map((r) => [r.method, r.paper_sparsity, r.paper_perplexity, r.perplexity_delta]), [['iterative', null, null, null], ['iterative', 0.46, 121.41, 8.59]]);
+  assert.throws(() => oursVsPaperPerplexity([{ method: 'iterative', paperMethod: 'gradual' as never, model: 'x', sparsity: 0.3, perplexity: 1 }]), /paperMethod must be one-shot or iterative, got 'gradual'/);
+  assert.throws(() => oursVsPaperPerplexity([{ method: 'gradual' as never, paperMethod: null, model: 'x', sparsity: 0.3, perplexity: 1 }]), /method must be one-shot or iterative, got 'gradual'/);
+});
