@@ -168,7 +168,7 @@ export type { Profile, ProfileName, ModelRole, ModelPlan, RecoveryPlan, PrunePla
 export type { StepOutcome } from './experiments/step-cache.ts';
 export { setupTable, choicesTable } from './experiments/setup-table.ts';
 export { baselines, finetuned, gpt2Pruning, olmoPruning, runName } from './experiments/study.ts';
-export type { Evaluated, Pruned, Gpt2Pruning } from './experiments/study.ts';
+export type { Evaluated, Pruned, Gpt2Pruning, OlmoPruning } from './experiments/study.ts';
 export { table1, table2, table3, perplexityTable, studyPlots, accuracyTable, taskDetailTable, pruningTable, finetuneLossPlot, mixtureTable } from './experiments/study-tables.ts';
 export type { StudyTable, StudyPlots } from './experiments/study-tables.ts';
 export { perDocOutcomes } from './experiments/per-doc-outcomes.ts';

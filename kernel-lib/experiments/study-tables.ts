@@ -61,6 +61,12 @@ function iterativeBudgetNote(g: Gpt2Pruning): string {
     + `as the write-up's 3 epochs per iteration did, and stands beside the write-up's iterative row; "${budgetLabel('equal', n)}" splits one-shot's total over its steps (${g.iterative.step.result.recoveryTokens} tokens in all) and has no published counterpart (empty paper cells).`;
 }
 
+/** What the before-recovery row is: the same one-shot cut as the recovered row, evaluated before any recovery tokens. */
+function beforeRecoveryNote(before: Pruned, recovered: Pruned): string {
+  return `"${before.label}" is the one-shot cut evaluated right after pruning, with ${before.step.result.recoveryTokens} recovery tokens `
+    + `(the recovered one-shot row spent ${recovered.step.result.recoveryTokens}); it has no published counterpart (empty paper cells).`;
+}
+
 function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = []): StudyTable {
   const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
   const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons });
@@ -79,29 +85,37 @@ export async function table1(profile: Profile): Promise<StudyTable> {
     [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')]);
 }
 
-/** Table 2: fine-tuned GPT-2, pruned iteratively (write-up budget, then equal budget), pruned one-shot. */
+/** Table 2: fine-tuned GPT-2, one-shot pruned before recovery, pruned iteratively (write-up budget, then equal budget), pruned one-shot. */
 export async function table2(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
   const iterative = [g.iterativeWriteUp, g.iterative];
-  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, ...iterative, g.oneShot],
-    [row(g.finetuned, 't2.gpt2-ft'), ...iterative.map((e) => row(e)), row(g.oneShot)],
-    [...[...iterative, g.oneShot].map((e) => vs(e, g.finetuned, 'pruned vs fine-tuned')),
-      ...iterative.map((e) => vs(e, g.oneShot, `${runName(e)} vs one-shot`))],
-    [iterativeBudgetNote(g)]);
+  const before = g.oneShotBeforeRecovery;
+  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, before, ...iterative, g.oneShot],
+    [row(g.finetuned, 't2.gpt2-ft'), row(before), ...iterative.map((e) => row(e)), row(g.oneShot)],
+    [vs(before, g.finetuned, 'before recovery vs fine-tuned'),
+      ...[...iterative, g.oneShot].map((e) => vs(e, g.finetuned, 'pruned vs fine-tuned')),
+      ...iterative.map((e) => vs(e, g.oneShot, `${runName(e)} vs one-shot`)),
+      vs(g.oneShot, before, 'one-shot: recovered vs before recovery')],
+    [iterativeBudgetNote(g), beforeRecoveryNote(before, g.oneShot)]);
 }
 
-/** Table 3: fine-tuned OLMo role, pruned one-shot on the MLP. */
+/** Table 3: fine-tuned OLMo role, pruned one-shot on the MLP, before and after recovery. */
 export async function table3(profile: Profile): Promise<StudyTable> {
   const o = await olmoPruning(profile);
-  return write(profile, 'table3', 'Table 3: OLMo-1B pruned performance (ours vs paper)', [o.finetuned, o.pruned],
-    [row(o.finetuned, 't3.olmo-ft'), row(o.pruned)], [vs(o.pruned, o.finetuned, 'pruned vs fine-tuned')]);
+  const before = o.oneShotBeforeRecovery;
+  return write(profile, 'table3', 'Table 3: OLMo-1B pruned performance (ours vs paper)', [o.finetuned, before, o.pruned],
+    [row(o.finetuned, 't3.olmo-ft'), row(before), row(o.pruned)],
+    [vs(before, o.finetuned, 'before recovery vs fine-tuned'), vs(o.pruned, o.finetuned, 'pruned vs fine-tuned'),
+      vs(o.pruned, before, 'one-shot: recovered vs before recovery')],
+    [beforeRecoveryNote(before, o.pruned)]);
 }
 
-/** One-shot vs iterative: validation perplexity after recovery, next to the write-up's 166.41 / 121.41. */
+/** One-shot vs iterative: validation perplexity after recovery, next to the write-up's 166.41 / 121.41; one-shot also before recovery. */
 export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
   const iterative = [g.iterativeWriteUp, g.iterative];
-  const runs = [g.oneShot, ...iterative];
+  const before = g.oneShotBeforeRecovery;
+  const runs = [before, g.oneShot, ...iterative];
   const rows = runs.map((e) => {
     const last = e.step.result.log.iterations.at(-1)!;
     const perplexity = last.metricRecovered ?? last.metricPruned!;
@@ -111,9 +125,11 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   });
   const bl = (e: Pruned) => e.step.result.blockLosses;
   const pairs = perplexityPairsTable([
+    { label: 'ratio one-shot before recovery / fine-tuned (before pruning)', a: bl(before)?.final, b: bl(before)?.base },
     { label: 'ratio one-shot / fine-tuned (before pruning)', a: bl(g.oneShot)?.final, b: bl(g.oneShot)?.base },
     ...iterative.map((e) => ({ label: `ratio ${runName(e)} / fine-tuned (before pruning)`, a: bl(e)?.final, b: bl(e)?.base })),
     ...iterative.map((e) => ({ label: `ratio ${runName(e)} / one-shot`, a: bl(e)?.final, b: bl(g.oneShot)?.final })),
+    { label: 'ratio one-shot / one-shot before recovery', a: bl(g.oneShot)?.final, b: bl(before)?.final },
   ]).objects() as Record<string, unknown>[];
   const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]!.budget }));
   const names = ['row_kind', ...Object.keys(ours[0]!).filter((n) => n !== 'budget')];
@@ -129,14 +145,15 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
     const r = e.step.result, last = r.log.iterations.at(-1)!;
     const base = r.log.metricBase === null ? null : perplexityInterval(r.log.metricBase, r.blockLosses?.base);
     const baseCi = base?.ciLow != null ? ` (95% CI ${base.ciLow.toFixed(2)}-${base.ciHigh!.toFixed(2)})` : '';
-    return `${runName(e)}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, after recovery ${last.metricRecovered?.toFixed(2)}; `
+    const recovered = e.budget === 'none' ? 'not recovered' : `after recovery ${last.metricRecovered?.toFixed(2)}`;
+    return `${runName(e)}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, ${recovered}; `
       + `sparsity ${(100 * last.sparsity.total).toFixed(1)}% of all / ${(100 * last.sparsity.nonEmbedding).toFixed(1)}% of non-embedding / ${(100 * last.sparsity.pruned).toFixed(1)}% of attention+MLP weights; ${r.recoveryTokens} recovery tokens.`;
   });
   const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
     'Uncertainty: [95% CI] of each perplexity, exp(L -/+ 1.96 se(L)) with L the mean token NLL and se(L) by the delta method over blocks (the block is the sampling unit); perplexity_stderr = perplexity x se(L) in the CSV. '
       + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction.',
     iterativeBudgetNote(g), ...detail];
-  const title = 'One-shot vs iterative pruning: validation perplexity after recovery';
+  const title = 'One-shot vs iterative pruning: validation perplexity after recovery (one-shot also before)';
   return { name: 'table2-perplexity', title, table, display, notes, files: writeTable(table, 'table2-perplexity', { title, notes, display }) };
 }
 
@@ -145,8 +162,8 @@ export interface StudyPlots { readonly plots: Readonly<Record<string, Plot>>; re
 /** All plots of the study, saved as self-contained HTML (+ PNG with Chromium). */
 export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const b = await baselines(profile), f = await finetuned(profile), g = await gpt2Pruning(profile), o = await olmoPruning(profile);
-  const evaluated = [b.gpt2, f.gpt2, ...g.pruned, b.olmo, f.olmo, o.pruned];
-  const series = g.pruned.map((e) => ({
+  const evaluated = [b.gpt2, f.gpt2, g.oneShotBeforeRecovery, ...g.pruned, b.olmo, f.olmo, o.oneShotBeforeRecovery, o.pruned];
+  const series = [g.oneShotBeforeRecovery, ...g.pruned].map((e) => ({
     label: `ours ${runName(e)}`,
     points: [{ sparsity: 0, perplexity: e.step.result.log.metricBase!, ...perplexityInterval(e.step.result.log.metricBase!, e.step.result.blockLosses?.base) },
       ...e.step.result.log.iterations.map((it, i, all) => {
@@ -158,7 +175,7 @@ export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const plots: Record<string, Plot> = {
     accuracy: accuracyPlot(evaluated.map((e) => ({ model: e.label, scores: e.eval.result.scores, stderr: scoreUncertainty(e.eval.result).stderr })), PAPER_TASKS,
       `Accuracy per task (profile ${profile.name})`, chanceRow(b.gpt2.eval.result)),
-    'perplexity-vs-sparsity': perplexityPlot([...series, ...paperPerplexitySeries()], 'Validation perplexity vs sparsity: one-shot vs iterative at two recovery budgets (error bars: 95% CI over blocks, start and end)'),
+    'perplexity-vs-sparsity': perplexityPlot([...series, ...paperPerplexitySeries()], 'Validation perplexity vs sparsity: one-shot (before and after recovery) vs iterative at two recovery budgets (error bars: 95% CI over blocks, start and end)'),
     'loss-curves': lossPlot([
       { label: 'multi-task fine-tuning (train)', steps: ft.curve.steps, losses: ft.curve.losses },
       { label: 'multi-task fine-tuning (validation)', steps: ft.curve.valSteps, losses: ft.curve.valLosses },

@@ -4,6 +4,9 @@
  * (prune/prune-recover.ts, the flow `lab prune` and the pruning studies share). The final model is
  * saved in the step folder (Hugging Face layout when the shapes allow it, saying why otherwise).
  * Resumable: prune() keeps per-iteration checkpoints and the recovery runs keep theirs.
+ * With `{ recover: false }` the step prunes only (no recovery fine-tuning, no latency measurement):
+ * the model right after the cut, which the study evaluates before recovery. Its key adds
+ * `recover: false`; the recovering step's key has no such field, so its cached results stay valid.
  */
 import { join } from 'node:path';
 import type { PruneLog } from '../../prune/prune.ts';
@@ -15,7 +18,7 @@ import { measureCost } from '../../prune/measure-cost.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import type { LanguageModel } from '../../model/types.ts';
-import { cachedStep, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, stepLocation, type StepOutcome } from '../step-cache.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
@@ -28,11 +31,12 @@ export interface PruneStepResult {
   readonly layout: 'hf' | 'lab';
   readonly layoutReason: string;
   readonly log: PruneLog;
-  readonly recoveryTokens: number;     // tokens of recovery fine-tuning actually spent
+  readonly recoveryTokens: number;     // tokens of recovery fine-tuning actually spent (0 without recovery)
   readonly recoveryCurve: { readonly steps: number[]; readonly losses: number[] };  // concatenated over iterations
-  readonly latencyMs: { readonly before: number | null; readonly after: number | null };  // forward, batch 1, 128 tokens
-  /** Per-block held-out NLL of the start model and the final (pruned + recovered) model on the same
-   *  validation blocks, for perplexity stderrs and paired tests (stats/perplexity-stderr.ts). */
+  readonly latencyMs: { readonly before: number | null; readonly after: number | null };  // forward, batch 1, 128 tokens; null without recovery
+  /** Per-block held-out NLL of the start model and the final (pruned + recovered, or only pruned when the
+   *  step ran without recovery) model on the same validation blocks, for perplexity stderrs and paired
+   *  tests (stats/perplexity-stderr.ts). */
   readonly blockLosses?: { readonly base: readonly BlockLoss[]; readonly final: readonly BlockLoss[] };
 }
 
@@ -51,24 +55,46 @@ async function latencyMs(model: LanguageModel, measure: boolean): Promise<number
 /** How the study runs its recovery: seed 0 + iteration, checkpoints every 20 updates, resumable, no dropout. */
 const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
 
-export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string): Promise<StepOutcome<PruneStepResult>> {
+export interface PruneStepOptions {
+  /** false: prune only, no recovery fine-tuning (default true). */
+  readonly recover?: boolean;
+}
+
+/** What a prune step's key hashes: its start checkpoint, configs and inputs; `recover: false` only when it does not recover. */
+function pruneStepKey(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, recover: boolean): Record<string, unknown> {
   const pcfg = resolvePruneConfig({ ...plan.prune, schedule });
   const corpus = plan.recovery.corpus;
   const dataDir = corpus.kind === 'source' ? studyDataDir(profile) : null;
-  const key = {
+  return {
     start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
+    ...(recover ? {} : { recover: false }),
   };
-  return cachedStep(`prune-${schedule}`, key, async (dir) => {
+}
+
+/** The step name, key and folder a prune step uses, without running it. */
+export function pruneStepLocation(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, opts: PruneStepOptions = {}): { step: string; keyInput: Record<string, unknown>; key: string; dir: string } {
+  const step = `prune-${schedule}`;
+  const keyInput = pruneStepKey(profile, plan, schedule, startDir, opts.recover ?? true);
+  return { step, keyInput, ...stepLocation(step, keyInput) };
+}
+
+export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, opts: PruneStepOptions = {}): Promise<StepOutcome<PruneStepResult>> {
+  const recover = opts.recover ?? true;
+  const pcfg = resolvePruneConfig({ ...plan.prune, schedule });
+  const dataDir = plan.recovery.corpus.kind === 'source' ? studyDataDir(profile) : null;
+  const { step, keyInput } = pruneStepLocation(profile, plan, schedule, startDir, { recover });
+  return cachedStep(step, keyInput, async (dir) => {
     const start = await openStudyModel(startDir);
     try {
-      const before = await latencyMs(start.model, profile.measureLatency);
+      const measure = recover && profile.measureLatency;
+      const before = await latencyMs(start.model, measure);
       const res = await pruneAndRecover(start.model, start.tokenizer, {
-        prune: pcfg, recovery: plan.recovery, recover: true, run: STUDY_RECOVERY_RUN,
+        prune: pcfg, recovery: plan.recovery, recover, run: STUDY_RECOVERY_RUN,
       }, join(dir, 'prune'), dataDir);
       const saved = await saveModel(res.model, join(dir, 'model'), { layout: 'auto' });
       saveTokenizer(start.dir, saved.dir);
-      const after = await latencyMs(res.model, profile.measureLatency);
+      const after = await latencyMs(res.model, measure);
       const blockLosses = { base: await heldOutBlockLosses(start.model, res.data.validation), final: await heldOutBlockLosses(res.model, res.data.validation) };
       disposeModel(res.model);
       return {

@@ -1,0 +1,61 @@
+/**
+ * The prune step's cache key: a recovering step hashes exactly what it hashed before the step could
+ * run without recovery (start checkpoint, resolved prune config, recovery plan, run options, latency
+ * flag, corpus and formatter identities), so its cached results stay valid; the step without recovery
+ * hashes the same plus `recover: false`, so it gets a folder of its own. The expected keys are built
+ * here by hand from those parts, for every GPT-2 and OLMo-role plan and schedule of the mini profile
+ * (full and quick).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { saveModel } from '../../kernel-lib/model/save-model.ts';
+import { getProfile, type PrunePlanConfig } from '../../kernel-lib/experiments/profiles.ts';
+import { resolvePruneConfig } from '../../kernel-lib/prune/prune-config.ts';
+import { checkpointKey } from '../../kernel-lib/experiments/study-inputs.ts';
+import { corpusHash } from '../../kernel-lib/experiments/input-manifest.ts';
+import { formatterVersions } from '../../kernel-lib/data/formatters.ts';
+import { stepLocation } from '../../kernel-lib/experiments/step-cache.ts';
+import { pruneStepLocation } from '../../kernel-lib/experiments/steps/prune-step.ts';
+import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
+
+test('prune step keys: unchanged with recovery, recover: false added without', async () => {
+  await initBackend({ quiet: true });
+  const root = mkdtempSync(join(tmpdir(), 'lab-prune-key-'));
+  process.env.LAB_RESULTS_DIR = join(root, 'results');
+  const dir = join(root, 'tiny');
+  const { model } = tinyModel({ V: 64, P: 16, C: 8, L: 1, H: 2 }, 7);
+  await saveModel(model, dir);
+  disposeModel(model);
+  const run = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false };
+  let checked = 0;
+  for (const quick of [false, true]) {
+    const profile = getProfile('mini', { quick });
+    const plans: PrunePlanConfig[] = [profile.gpt2Prune, { prune: profile.gpt2Prune.prune, recovery: profile.gpt2Prune.iterativeRecovery.equal },
+      { prune: profile.gpt2Prune.prune, recovery: profile.gpt2Prune.iterativeRecovery['write-up'] }, profile.olmoPrune];
+    for (const plan of plans) for (const schedule of ['one-shot', 'iterative'] as const) {
+      const corpus = plan.recovery.corpus;
+      assert.equal(corpus.kind, 'mini');
+      if (corpus.kind !== 'mini') continue;
+      const recovering = {
+        start: checkpointKey(dir), prune: resolvePruneConfig({ ...plan.prune, schedule }), recovery: plan.recovery, run, measureLatency: profile.measureLatency,
+        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text },
+      };
+      const withRecovery = pruneStepLocation(profile, plan, schedule, dir);
+      assert.equal(withRecovery.step, `prune-${schedule}`);
+      assert.deepEqual(withRecovery.keyInput, recovering);
+      assert.equal(withRecovery.key, stepLocation(`prune-${schedule}`, recovering).key);
+      assert.deepEqual(pruneStepLocation(profile, plan, schedule, dir, { recover: true }), withRecovery, 'recover: true is the default');
+      const without = pruneStepLocation(profile, plan, schedule, dir, { recover: false });
+      assert.deepEqual(without.keyInput, { ...recovering, recover: false });
+      assert.equal(without.key, stepLocation(`prune-${schedule}`, { ...recovering, recover: false }).key);
+      assert.notEqual(without.key, withRecovery.key);
+      assert.notEqual(without.dir, withRecovery.dir);
+      checked++;
+    }
+  }
+  assert.equal(checked, 16);
+});
