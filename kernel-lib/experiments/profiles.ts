@@ -89,7 +89,6 @@ const COMMON_CHOICES = [
 
 /** The mini GPT-2 plan: the pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both. */
 const MINI_GPT2_PRUNE = gpt2PrunePlan(STUDY_PRUNE, studyRecoveryPlan(pruneStudyDefaults));
-const miniWriteUpTokens = MINI_GPT2_PRUNE.iterativeRecovery['write-up'].tokens;
 
 export const miniProfile: Profile = {
   name: 'mini',
@@ -111,8 +110,9 @@ export const miniProfile: Profile = {
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
   },
   measureLatency: true,
-  needs: { backend: 'wasm (any)', memory: '< 3 GiB', time: 'about 5 minutes on 2 cores without the write-up-budget iterative run (295 s measured here from an empty cache: ONNX Runtime evaluation, two-thread wasm training); '
-    + `that run adds ${MINI_GPT2_PRUNE.prune.iterations} x one-shot's recovery tokens (${miniWriteUpTokens.toLocaleString('en-US')} tokens, ${miniWriteUpTokens / (MINI_GPT2_PRUNE.recovery.batchSize * MINI_GPT2_PRUNE.recovery.blockSize)} updates) and one evaluation` },
+  // Measured here on 2026-12-03 from an empty cache (2 vCPU, default settings: ONNX Runtime evaluation on
+  // 2 threads, one-thread wasm training): 20 min 35 s, peak RSS 1.37 GiB; the 10 evaluations are ~12.5 min of it.
+  needs: { backend: 'wasm (any)', memory: '< 2 GiB (1.37 GiB peak measured)', time: 'about 21 minutes on 2 cores (20 min 35 s measured here from an empty cache: 10 evaluations of 3,813 documents each take ~12.5 min; the write-up-budget iterative run is 4 x one-shot\'s recovery tokens)' },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',
