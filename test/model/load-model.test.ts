@@ -229,7 +229,7 @@ test('a hub id loads through the loopback hub into the HF cache layout (HF_ENDPO
     const n = hub.requests.length;
     assert.equal(await resolveModelDir('org/tiny-gpt2'), dir);
     assert.equal(hub.requests.length, n, 'offline: no requests');
-    await assert.rejects(resolveModelDir('org/unknown'), /org\/unknown@main: not a folder, not mini\/mini-olmo, and offline mode/);
+    await assert.rejects(resolveModelDir('org/unknown'), /org\/unknown@main: not a folder, not a mini model id, and offline mode/);
   } finally {
     process.env = env;
     await hub.close();
