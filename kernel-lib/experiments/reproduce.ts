@@ -14,9 +14,10 @@ export interface ReproduceResult {
   readonly seconds: number;
 }
 
-export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l)): Promise<ReproduceResult> {
+/** `backend.wasmThreads`: threads of the wasm build (the first initBackend call of the process decides). */
+export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l), backendOptions: { readonly wasmThreads?: number } = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
-  const backend = await initBackend();
+  const backend = await initBackend(backendOptions);
   log(`Pruning Lab: profile '${profile.name}' on ${backend.choice}; ${profile.description}`);
   for (const c of profile.choices) log(`  choice: ${c}`);
   const tables: StudyTable[] = [];

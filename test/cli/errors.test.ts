@@ -61,6 +61,7 @@ const CASES: Case[] = [
   { args: ['notebooks', 'run', '--timeout', '-1'], mentions: ['--timeout', "'-1'"], code: 2 },
   { args: ['notebooks', 'run', 'no-such.ipynb'], mentions: ['no-such.ipynb'], code: 2 },
   { args: ['reproduce', '--profile', 'papr', '--dry-run'], mentions: ['--profile', "'papr'", 'did you mean paper?'], code: 2 },
+  { args: ['reproduce', '--wasm-threads', '0', '--dry-run'], mentions: ['--wasm-threads', "'0'", 'positive whole number'], code: 2 },
 ];
 
 test('every CLI error names the flag, file or name the user typed (table of bad invocations)', async () => {
