@@ -221,7 +221,6 @@ export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTabl
   return aq.table(cols);
 }
 
-
 /** Pruning runs side by side: sparsity three ways, parameters, perplexity before/after, recovery budget and tokens. */
 export function pruningTable(rows: readonly Pruned[]): ColumnTable {
   const last = (r: Pruned) => r.step.result.log.iterations.at(-1)!;

@@ -60,31 +60,30 @@ export interface PruneStepOptions {
   readonly recover?: boolean;
 }
 
-/** What a prune step's key hashes: its start checkpoint, configs and inputs; `recover: false` only when it does not recover. */
-function pruneStepKey(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, recover: boolean): Record<string, unknown> {
+/** What a prune step needs and its key hashes: its start checkpoint, configs and inputs; `recover: false` only when it does not recover. */
+function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, recover: boolean) {
   const pcfg = resolvePruneConfig({ ...plan.prune, schedule });
   const corpus = plan.recovery.corpus;
   const dataDir = corpus.kind === 'source' ? studyDataDir(profile) : null;
-  return {
+  const keyInput: Record<string, unknown> = {
     start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
     ...(recover ? {} : { recover: false }),
   };
+  return { pcfg, dataDir, keyInput };
 }
 
 /** The step name, key and folder a prune step uses, without running it. */
 export function pruneStepLocation(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, opts: PruneStepOptions = {}): { step: string; keyInput: Record<string, unknown>; key: string; dir: string } {
   const step = `prune-${schedule}`;
-  const keyInput = pruneStepKey(profile, plan, schedule, startDir, opts.recover ?? true);
+  const { keyInput } = pruneStepInputs(profile, plan, schedule, startDir, opts.recover ?? true);
   return { step, keyInput, ...stepLocation(step, keyInput) };
 }
 
 export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, opts: PruneStepOptions = {}): Promise<StepOutcome<PruneStepResult>> {
   const recover = opts.recover ?? true;
-  const pcfg = resolvePruneConfig({ ...plan.prune, schedule });
-  const dataDir = plan.recovery.corpus.kind === 'source' ? studyDataDir(profile) : null;
-  const { step, keyInput } = pruneStepLocation(profile, plan, schedule, startDir, { recover });
-  return cachedStep(step, keyInput, async (dir) => {
+  const { pcfg, dataDir, keyInput } = pruneStepInputs(profile, plan, schedule, startDir, recover);
+  return cachedStep(`prune-${schedule}`, keyInput, async (dir) => {
     const start = await openStudyModel(startDir);
     try {
       const measure = recover && profile.measureLatency;

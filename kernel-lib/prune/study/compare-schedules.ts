@@ -21,7 +21,7 @@ import { pruneAndRecover, recoverModel, recoveryStepsPerIteration } from '../pru
 import { recoveryData } from '../recovery-data.ts';
 import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
-import { INTERVAL_NOTE, intervalColumns, type IntervalColumns } from './perplexity-interval-columns.ts';
+import { INTERVAL_NOTE, intervalOnly } from './perplexity-interval-columns.ts';
 import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
 import { PAIRS_NOTE, perplexityPairsTable, type PerplexityPair } from './perplexity-pairs-table.ts';
 import type { EvaluationPoint } from '../prune.ts';
@@ -63,12 +63,6 @@ export interface ScheduleStudy {
   readonly pairs: readonly Record<string, unknown>[];
 }
 
-/** Interval columns without the counts (a table lists eval_tokens / eval_blocks once, at the end). */
-function ci(blocks: readonly BlockLoss[] | undefined, name: string, value: number | null): IntervalColumns {
-  const c = value === null ? intervalColumns(undefined, name, 1) : intervalColumns(blocks, name, value);
-  delete c.eval_tokens; delete c.eval_blocks;
-  return c;
-}
 
 const counts = (blocks: readonly BlockLoss[]) => ({ eval_tokens: blocks.reduce((a, b) => a + b.tokens, 0), eval_blocks: blocks.length });
 
@@ -125,9 +119,9 @@ export async function compareSchedules(
     rows.push({
       schedule, iterations: k,
       sparsity_total: last.sparsity.total, sparsity_non_embedding: last.sparsity.nonEmbedding, sparsity_pruned: last.sparsity.pruned,
-      params: last.parameters.total, ppl_base: res.log.metricBase!, ...ci(baseBlocks, 'ppl_base', res.log.metricBase!),
-      ppl_pruned_no_recovery: last.metricPruned!, ...ci(at(schedule, n, 'pruned'), 'ppl_pruned_no_recovery', last.metricPruned!),
-      ppl_recovered: recovered, ...ci(at(schedule, n, last.metricRecovered === null ? 'pruned' : 'recovered'), 'ppl_recovered', recovered),
+      params: last.parameters.total, ppl_base: res.log.metricBase!, ...intervalOnly(baseBlocks, 'ppl_base', res.log.metricBase!),
+      ppl_pruned_no_recovery: last.metricPruned!, ...intervalOnly(at(schedule, n, 'pruned'), 'ppl_pruned_no_recovery', last.metricPruned!),
+      ppl_recovered: recovered, ...intervalOnly(at(schedule, n, last.metricRecovered === null ? 'pruned' : 'recovered'), 'ppl_recovered', recovered),
       // A resumed run only counts the tokens of the iterations it ran; report the planned budget then.
       recovery_tokens: tokens || (recover ? steps * k * cfg.recoveryBatch * T : 0), recovery_steps: recover ? steps * k : 0,
       // Pruning + recovery wall time from the log (kept across resumes; evaluations excluded).
@@ -139,8 +133,8 @@ export async function compareSchedules(
         schedule, iteration: it.iteration,
         sparsity: pcfg.of === 'total' ? it.sparsity.total : pcfg.of === 'non-embedding' ? it.sparsity.nonEmbedding : it.sparsity.pruned,
         sparsity_total: it.sparsity.total,
-        ppl_pruned: it.metricPruned!, ...ci(at(schedule, it.iteration, 'pruned'), 'ppl_pruned', it.metricPruned!),
-        ppl_recovered: it.metricRecovered, ...ci(at(schedule, it.iteration, 'recovered'), 'ppl_recovered', it.metricRecovered),
+        ppl_pruned: it.metricPruned!, ...intervalOnly(at(schedule, it.iteration, 'pruned'), 'ppl_pruned', it.metricPruned!),
+        ppl_recovered: it.metricRecovered, ...intervalOnly(at(schedule, it.iteration, 'recovered'), 'ppl_recovered', it.metricRecovered),
         ...counts(baseBlocks),
       });
     }
@@ -159,8 +153,8 @@ export async function compareSchedules(
     const recovered = pooledPerplexity(denseBlocks);
     rows.push({
       schedule: 'dense-control', iterations: 0, sparsity_total: 0, sparsity_non_embedding: 0, sparsity_pruned: 0,
-      params: logs['one-shot']!.base.total, ppl_base: base, ...ci(baseBlocks, 'ppl_base', base),
-      ppl_pruned_no_recovery: base, ...ci(baseBlocks, 'ppl_pruned_no_recovery', base), ppl_recovered: recovered, ...ci(denseBlocks, 'ppl_recovered', recovered),
+      params: logs['one-shot']!.base.total, ppl_base: base, ...intervalOnly(baseBlocks, 'ppl_base', base),
+      ppl_pruned_no_recovery: base, ...intervalOnly(baseBlocks, 'ppl_pruned_no_recovery', base), ppl_recovered: recovered, ...intervalOnly(denseBlocks, 'ppl_recovered', recovered),
       recovery_tokens: r.tokens, recovery_steps: totalSteps, seconds, ...counts(baseBlocks),
     });
     disposeModel(r.model);

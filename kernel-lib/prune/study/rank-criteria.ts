@@ -19,7 +19,7 @@ import { resolvePruneConfig } from '../prune-config.ts';
 import { recoveryData } from '../recovery-data.ts';
 import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
-import { INTERVAL_NOTE, intervalColumns } from './perplexity-interval-columns.ts';
+import { INTERVAL_NOTE, intervalOnly } from './perplexity-interval-columns.ts';
 import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
 import { PAIRS_NOTE, perplexityPairsTable, type PerplexityPair } from './perplexity-pairs-table.ts';
 import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
@@ -34,12 +34,6 @@ export interface CriterionRow {
   readonly [interval: string]: number | string | null;   // ppl_* _stderr / _ci_low / _ci_high, seeds, ppl_pruned_seed_sd / _seed_stderr, eval_tokens, eval_blocks
 }
 
-/** Interval columns without the counts (the table lists eval_tokens / eval_blocks once, at the end). */
-function ci(blocks: readonly BlockLoss[] | undefined, name: string, value: number): Record<string, number | null> {
-  const c = intervalColumns(blocks, name, value);
-  delete c.eval_tokens; delete c.eval_blocks;
-  return c;
-}
 
 export interface RankCriteriaOptions {
   readonly criteria: readonly string[];   // default: magnitude-l2, taylor, activation, random
@@ -70,8 +64,8 @@ export async function rankCriteria(
       const bl = losses[key(criterion, seed)] = await heldOutBlockLosses(pruned, val);
       const ppl = pooledPerplexity(bl);
       rows.push({
-        criterion, seed, seeds: 1, sparsity_total: s.total, sparsity_pruned: s.pruned, ppl_base: base, ...ci(baseBlocks, 'ppl_base', base),
-        ppl_pruned: ppl, ...ci(bl, 'ppl_pruned', ppl), ppl_pruned_seed_sd: null, ppl_pruned_seed_stderr: null, ...counts,
+        criterion, seed, seeds: 1, sparsity_total: s.total, sparsity_pruned: s.pruned, ppl_base: base, ...intervalOnly(baseBlocks, 'ppl_base', base),
+        ppl_pruned: ppl, ...intervalOnly(bl, 'ppl_pruned', ppl), ppl_pruned_seed_sd: null, ppl_pruned_seed_stderr: null, ...counts,
       });
       disposeModel(pruned);
     }
@@ -85,7 +79,7 @@ export async function rankCriteria(
     const r0 = randomRows[0]!;
     rows.push({
       criterion: 'random (mean over seeds)', seed: null, seeds: v.length, sparsity_total: r0.sparsity_total, sparsity_pruned: r0.sparsity_pruned,
-      ppl_base: base, ...ci(baseBlocks, 'ppl_base', base), ppl_pruned: m, ...ci(undefined, 'ppl_pruned', m),
+      ppl_base: base, ...intervalOnly(baseBlocks, 'ppl_base', base), ppl_pruned: m, ...intervalOnly(undefined, 'ppl_pruned', m),
       ppl_pruned_seed_sd: sd, ppl_pruned_seed_stderr: sd / Math.sqrt(v.length), ...counts,
     });
   }
