@@ -1,6 +1,6 @@
 /**
  * `lab finetune MODEL --data mixture|corpus:NAME --steps N [--lr X --batch-size B --accum K
- *  --schedule cosine|linear|constant --warmup W --eval-every E --save-every S --resume] --out DIR`
+ *  --schedule cosine|linear|constant --warmup W --eval-every E --save-every S --resume --replicas N] --out DIR`
  *
  * Fine-tunes MODEL (hub id, folder or `mini`) and saves the result to DIR (Hugging Face layout).
  * `--data corpus:NAME` trains on an embedded corpus's train split (NAME = sotu | moby-dick | all;
@@ -21,7 +21,7 @@ import { multitaskData } from '../train/multitask.ts';
 import type { TrainConfig } from '../train/train-config.ts';
 import type { ScheduleName } from '../train/schedules.ts';
 import { numberFlagOr as num } from './number-flag.ts';
-import { choiceArg, helpText, inDirArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
+import { choiceArg, helpText, inDirArg, numberArg, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 
 export const summary = 'fine-tune a model on the multi-task mixture or a corpus (AdamW, schedules, checkpoints, resume)';
 
@@ -52,6 +52,7 @@ export const spec = {
     resume: { type: 'boolean', help: 'continue the run folder\'s checkpoint' },
     out: { type: 'string', value: 'DIR', help: 'where the fine-tuned model is saved (required)' },
     dtype: { type: 'string', value: 'float32|float16', default: 'float32', help: 'stored weights (default float32)' },
+    replicas: { type: 'string', value: 'N', help: 'data-parallel replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1)' },
   },
 } as const satisfies CommandSpec;
 
@@ -77,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     corpora = name === 'all' ? corpusNames : [name as CorpusName];
   }
   const evalBlocks = num(o['eval-blocks'], 'eval-blocks', 32);
+  const replicas = o.replicas === undefined ? undefined : numberArg(o.replicas, 'replicas', { integer: true, min: 1 });
   const train: Partial<TrainConfig> = {
     steps: num(o.steps, 'steps', 0), lr: num(o.lr, 'lr', 1e-4), batchSize: num(o['batch-size'], 'batch-size', 4),
     accumulation: num(o.accum, 'accum', 1), schedule: (o.schedule ?? 'linear') as ScheduleName, warmupSteps: num(o.warmup, 'warmup', 0),
@@ -98,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.error(`[finetune] ${positionals[0]}: ${data.train.length} train blocks, ${data.validation.length} validation blocks of ${T} tokens`);
   const { model: tuned, log } = await finetune(model, { train: data.train, validation: data.validation }, train,
-    { describe: { model: positionals[0], modelDir: dir, data: o.data, blockSize: T } });
+    { describe: { model: positionals[0], modelDir: dir, data: o.data, blockSize: T }, ...(replicas === undefined ? {} : { replicas }) });
   if (log.stoppedBy === 'interrupt') {
     console.error(`[finetune] interrupted at update ${log.stepsDone}: checkpoint in ${log.runDir}; rerun with --resume (and the same options) to continue`);
     return 130;

@@ -1,5 +1,5 @@
 /**
- * `lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N]`: the study end to end.
+ * `lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N]`: the study end to end.
  * `--dry-run` lists every download, its size, the steps, and the backend and memory the profile needs.
  */
 import { getProfile } from '../experiments/profiles.ts';
@@ -13,14 +13,15 @@ export const summary = 'run the whole study (Tables 1-3, perplexity table, plots
 
 export const spec = {
   name: 'lab reproduce',
-  usage: '[--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N]',
+  usage: '[--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N]',
   description: 'The study end to end: each step cached under results/steps, tables and plots under results/.',
   flags: {
     profile: { type: 'string', value: 'mini|paper', default: 'mini', help: 'mini: embedded models and generated tasks (no download); paper: the real models and datasets' },
     quick: { type: 'boolean', help: 'fewer documents and updates (a smoke run)' },
     'dry-run': { type: 'boolean', help: 'list the downloads, steps, backend and memory the profile needs, and exit' },
     'data-dir': { type: 'string', value: 'DIR', help: 'data folder of the paper profile (default: the folder lab data download fills)' },
-    'wasm-threads': { type: 'string', value: 'N', help: 'threads of the wasm backend\'s training (default LAB_WASM_THREADS, else 1; npm run reproduce passes 2)' },
+    'wasm-threads': { type: 'string', value: 'N', help: 'threads of the wasm build\'s matmul pool (default LAB_WASM_THREADS, else 1)' },
+    'train-replicas': { type: 'string', value: 'N', help: 'data-parallel training replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1; npm run reproduce passes 2)' },
   },
 } as const satisfies CommandSpec;
 
@@ -31,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   choiceArg(values.profile, 'profile', ['mini', 'paper']);
   if (values['data-dir']) inDirArg(values['data-dir'], 'data-dir');
   const wasmThreads = numberArg(values['wasm-threads'], 'wasm-threads', { integer: true, min: 1 });
+  const trainReplicas = numberArg(values['train-replicas'], 'train-replicas', { integer: true, min: 1 });
   const named = getProfile(values.profile, { quick: values.quick || settings().quick });
   // --data-dir replaces the folder a non-mini profile reads (the mini data is generated).
   const profile = values['data-dir'] && named.data.kind === 'folder' ? { ...named, data: { kind: 'folder' as const, dir: values['data-dir'] } } : named;
@@ -42,6 +44,6 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`\nneeds:\n  backend: ${plan.needs.backend}\n  memory: ${plan.needs.memory}\n  time: ${plan.needs.time}`);
     return 0;
   }
-  await reproduce(profile, undefined, wasmThreads === undefined ? {} : { wasmThreads });
+  await reproduce(profile, undefined, { ...(wasmThreads === undefined ? {} : { wasmThreads }), ...(trainReplicas === undefined ? {} : { trainReplicas }) });
   return 0;
 }

@@ -5,6 +5,7 @@
  */
 import { tableMarkdown } from '../report/table-format.ts';
 import { initBackend } from '../runtime/backend.ts';
+import { setEnv } from '../runtime/settings.ts';
 import { table1, table2, table3, perplexityTable, studyPlots, type StudyTable } from './study-tables.ts';
 import type { Profile } from './profiles.ts';
 
@@ -14,10 +15,15 @@ export interface ReproduceResult {
   readonly seconds: number;
 }
 
-/** `backend.wasmThreads`: threads of the wasm build (the first initBackend call of the process decides). */
-export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l), backendOptions: { readonly wasmThreads?: number } = {}): Promise<ReproduceResult> {
+/** How the study uses the cores. `wasmThreads`: threads of the wasm build's XNNPACK pool (the
+ *  first initBackend call of the process decides); `trainReplicas`: data-parallel training
+ *  replicas on wasm (train/replicas.ts), set for this process as LAB_TRAIN_REPLICAS. */
+export interface ReproduceCores { readonly wasmThreads?: number; readonly trainReplicas?: number }
+
+export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l), cores: ReproduceCores = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
-  const backend = await initBackend(backendOptions);
+  if (cores.trainReplicas !== undefined) setEnv('LAB_TRAIN_REPLICAS', String(cores.trainReplicas));
+  const backend = await initBackend(cores.wasmThreads === undefined ? {} : { wasmThreads: cores.wasmThreads });
   log(`Pruning Lab: profile '${profile.name}' on ${backend.choice}; ${profile.description}`);
   for (const c of profile.choices) log(`  choice: ${c}`);
   const tables: StudyTable[] = [];

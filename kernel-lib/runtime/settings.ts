@@ -13,6 +13,7 @@
  *   LAB_ORT_MODULE    the onnxruntime package to load (default onnxruntime-node)
  *   LAB_ORT_THREADS   ONNX Runtime intra-op threads (default: every core)
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
+ *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
  *   LAB_VERBOSE       also log cached steps
  *   LAB_PROFILE       the study profile notebooks use (mini, paper, quick, paper-quick); mini
  *   LAB_QUICK=1       shrink that profile to its quick form
@@ -34,6 +35,7 @@ export interface Settings {
   readonly ortModule: string | null;
   readonly ortThreads: string | null;
   readonly wasmThreads: string | null;
+  readonly trainReplicas: string | null;
   readonly verbose: boolean;
   readonly profile: string;
   readonly quick: boolean;
@@ -64,6 +66,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     ortModule: str(env.LAB_ORT_MODULE),
     ortThreads: str(env.LAB_ORT_THREADS),
     wasmThreads: str(env.LAB_WASM_THREADS),
+    trainReplicas: str(env.LAB_TRAIN_REPLICAS),
     verbose: Boolean(env.LAB_VERBOSE),
     profile: env.LAB_PROFILE || 'mini',
     quick: env.LAB_QUICK === '1',

@@ -7,8 +7,8 @@ import type { LanguageModel } from '../model/types.ts';
 import { iterateBlocks, normalizeBlock, type BlockSource, type NormalBlock } from './block-stream.ts';
 import type { LossBatch, Objective } from './objective.ts';
 
-/** Stacks B blocks of equal length T into [B, T] tensors (the caller disposes them). */
-export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
+/** B blocks of equal length T as flat row-major [B, T] arrays (ids, targets, mask). */
+export function packBlocks(blocks: readonly NormalBlock[]): { ids: Int32Array; targets: Int32Array; mask: Float32Array; B: number; T: number } {
   const B = blocks.length;
   const T = blocks[0]!.ids.length;
   const ids = new Int32Array(B * T), targets = new Int32Array(B * T), mask = new Float32Array(B * T);
@@ -16,6 +16,12 @@ export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
     if (blk.ids.length !== T) throw new Error(`finetune: block ${b} of a micro-batch has ${blk.ids.length} tokens, the first has ${T} (blocks must have one length)`);
     ids.set(blk.ids, b * T); targets.set(blk.targets, b * T); mask.set(blk.mask, b * T);
   }
+  return { ids, targets, mask, B, T };
+}
+
+/** Stacks B blocks of equal length T into [B, T] tensors (the caller disposes them). */
+export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
+  const { ids, targets, mask, B, T } = packBlocks(blocks);
   return {
     ids: tf.tensor2d(ids, [B, T], 'int32'),
     targets: tf.tensor2d(targets, [B, T], 'int32'),

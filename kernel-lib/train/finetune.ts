@@ -18,8 +18,8 @@ import { createProgress } from '../runtime/progress.ts';
 import { hashKey, resultsDir } from '../runtime/files.ts';
 import { resolveTrainConfig, type TrainConfig } from './train-config.ts';
 import { learningRate } from './schedules.ts';
-import { createAdamW, adamwStep, writeWeights, type AdamWState } from './adamw.ts';
-import { clipFactor, globalNorm } from './clip.ts';
+import { createAdamW, type AdamWState } from './adamw.ts';
+import { clipFactor } from './clip.ts';
 import { deviceAdamwStep, deviceFromHost, deviceGlobalNorm, toHostState, type DeviceAdamWState } from './adamw-device.ts';
 import { assertHasTargets, createBlockStream, splitTrainData, type TrainData } from './block-stream.ts';
 import { disposeBatch, heldOutLoss, toLossBatch } from './batch-tensors.ts';
@@ -28,6 +28,8 @@ import { createRunFiles, type MetricRecord } from './run-files.ts';
 import type { Objective } from './objective.ts';
 import { lmObjective } from './lm-objective.ts';
 import { modelFingerprint } from '../model/fingerprint.ts';
+import { startReplicas, splitSizes, type Replicas } from './replicas.ts';
+import { settings } from '../runtime/settings.ts';
 
 export interface FinetuneOptions {
   /** The loss (default: next-token cross-entropy from model/lm.ts). */
@@ -44,6 +46,10 @@ export interface FinetuneOptions {
    *  needs for its 4 GiB heap) or 'device' (tensors; native backends). Default: 'device' on the
    *  native tfjs-node(-gpu) backend, else 'host'. Both write and resume the same checkpoints. */
   readonly optimizer?: 'host' | 'device';
+  /** Data-parallel replicas on wasm (train/replicas.ts): each micro-batch is split over the main
+   *  thread and `replicas - 1` worker threads. Default LAB_TRAIN_REPLICAS, else 1. Needs the host
+   *  optimizer and the default objective; otherwise one line says why and 1 is used. */
+  readonly replicas?: number;
 }
 
 export interface FinetuneLog {
@@ -61,6 +67,25 @@ export interface FinetuneLog {
   readonly records: readonly MetricRecord[];
 }
 
+
+/** Replica lines already printed by this process (each is said once, not once per run). */
+const notedReplicas = new Set<string>();
+
+/** The replica count asked for (option, else LAB_TRAIN_REPLICAS, else 1) and the count used, with the reason when they differ. */
+function replicaCount(opts: FinetuneOptions, onDevice: boolean, batchSize: number): { count: number; note: string | null } {
+  const env = settings().trainReplicas;
+  const asked = opts.replicas ?? (env ? Number(env) : 1);
+  if (!Number.isInteger(asked) || asked < 1) throw new Error(`${opts.replicas !== undefined ? 'finetune replicas' : 'LAB_TRAIN_REPLICAS'}=${opts.replicas ?? env} is not a replica count: expected an integer >= 1`);
+  if (asked === 1) return { count: 1, note: null };
+  const why = tf.getBackend() !== 'wasm' ? `the ${tf.getBackend()} backend uses every core itself`
+    : onDevice ? 'the optimizer state is on the device'
+    : opts.objective && opts.objective !== lmObjective ? 'a custom objective runs on the main thread only'
+    : batchSize < 2 ? 'a micro-batch of 1 block cannot be split'
+    : null;
+  if (why) return { count: 1, note: `[finetune] ${asked} training replicas asked for; training on one (${why})` };
+  const count = Math.min(asked, batchSize);
+  return { count, note: `[finetune] ${count} training replicas: each micro-batch of ${batchSize} blocks is split ${splitSizes(batchSize, count).join('+')} over the main thread and ${count - 1} worker thread${count > 2 ? 's' : ''}, each on its own wasm module` };
+}
 
 /** Resolved config without the keys that only say where/whether to resume (they may change). */
 function trainingKey(cfg: TrainConfig): Omit<TrainConfig, 'resume' | 'runDir' | 'runId' | 'logEvery'> {
@@ -106,6 +131,8 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';
   const dev: DeviceAdamWState | null = onDevice ? deviceFromHost(opt, params) : null;
   if (dev) opt = { hyper, step: opt.step, slots: new Map() }; // the host copies are not needed any more
+  const { count: replicaN, note: replicaNote } = replicaCount(opts, onDevice, cfg.batchSize);
+  if (replicaNote && !settings().quiet && !notedReplicas.has(replicaNote)) { notedReplicas.add(replicaNote); console.error(replicaNote); }
 
   const files = createRunFiles(runDir, resumed ? loop.step : 0);
   files.writeRun({ runId, configHash, config: cfg, resumedFromStep: resumed ? loop.step : null, describe: opts.describe ?? {}, status: 'running' });
@@ -125,8 +152,8 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   if (opts.handleSigint ?? true) process.on('SIGINT', onSigint);
 
   const records: MetricRecord[] = [];
-  const acc = new Map<string, Float32Array>();
-  for (const [name, s] of opt.slots) acc.set(name, new Float32Array(s.w.length));
+  // Host optimizer: gradients are summed into JS arrays, by this thread and any replica workers.
+  const replicas: Replicas | null = dev ? null : startReplicas(out, replicaN, opt);
   const devAcc = new Map<string, tf.Tensor>();   // device path: summed gradients as tensors
   const progress = createProgress({ label: `finetune ${runId}`, total: cfg.steps - loop.step, unit: 'step' });
   const sessionStart = Date.now();
@@ -140,34 +167,30 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
     while (loop.step < cfg.steps) {
       const t0 = Date.now();
       const lr = learningRate(spec, loop.step);
-      for (const a of acc.values()) a.fill(0);
+      replicas?.zeroGrads();
       for (const g of devAcc.values()) g.dispose();
       devAcc.clear();
       let lossSum = 0, tokens = 0;
       for (let micro = 0; micro < cfg.accumulation; micro++) {
         const blocks = await stream.take(cfg.batchSize);
-        const batch = toLossBatch(blocks);
         const seed = rng.int(0x7fffffff);
-        try {
-          const { loss, grads } = objective.lossAndGrads(out, batch, { training: cfg.dropout, seed });
-          if (dev) {
-            for (const name of dev.slots.keys()) {
+        if (replicas) {
+          lossSum += await replicas.addGrads(out, blocks, { training: cfg.dropout, seed }, objective);
+        } else {
+          const batch = toLossBatch(blocks);
+          try {
+            const { loss, grads } = objective.lossAndGrads(out, batch, { training: cfg.dropout, seed });
+            for (const name of dev!.slots.keys()) {
               const g = grads.get(name);
               if (!g) throw new Error(`finetune: the objective returned no gradient for ${name}`);
               const prev = devAcc.get(name);
               devAcc.set(name, prev ? tf.add(prev, g) : tf.clone(g));
               prev?.dispose();
             }
-          }
-          for (const [name, a] of acc) {
-            const g = grads.get(name);
-            if (!g) throw new Error(`finetune: the objective returned no gradient for ${name}`);
-            const gv = g.dataSync() as Float32Array;
-            for (let i = 0; i < a.length; i++) a[i] += gv[i]!;
-          }
-          for (const g of grads.values()) g.dispose();
-          lossSum += loss;
-        } finally { disposeBatch(batch); }
+            for (const g of grads.values()) g.dispose();
+            lossSum += loss;
+          } finally { disposeBatch(batch); }
+        }
         for (const b of blocks) tokens += b.tokens;
       }
       let gradNorm = 0;
@@ -176,9 +199,8 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
           gradNorm = deviceGlobalNorm(devAcc.values(), 1 / tokens);
           deviceAdamwStep(dev, devAcc, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
         } else {
-          gradNorm = globalNorm(acc.values(), 1 / tokens);
-          adamwStep(opt, acc, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
-          writeWeights(opt, params);
+          gradNorm = Math.sqrt(await replicas!.reduce()) * Math.abs(1 / tokens); // clip.ts's globalNorm, summed by every replica
+          await replicas!.update(opt, params, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
         }
       }
       loop = { ...loop, step: loop.step + 1, tokensSeen: loop.tokensSeen + tokens };
@@ -207,6 +229,7 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
     }
   } finally {
     if (opts.handleSigint ?? true) process.off('SIGINT', onSigint);
+    await replicas?.close();
     for (const g of devAcc.values()) g.dispose();
     if (dev) for (const s of dev.slots.values()) { s.m.dispose(); s.v.dispose(); }
   }

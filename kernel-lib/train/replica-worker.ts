@@ -1,0 +1,128 @@
+/**
+ * One data-parallel training replica, run in a worker thread by `replicas.ts`: its own tfjs-core
+ * on the stock single-threaded wasm module, its own model copy, and the default objective (summed
+ * next-token cross-entropy). The optimizer state and every replica's gradient sums are shared
+ * memory (SharedArrayBuffer); messages are handled strictly in arrival order:
+ *   init    model, shared slots and gradient sums, this replica's index and parameter group -> ready
+ *   grads   a part of a micro-batch: its gradients are added to this replica's sums -> { loss }
+ *   zero    this replica's sums to zero (an update in which it gets no part) -> zeroed
+ *   reduce  for its group: add every replica's sums into replica 0's -> { sumSquares }
+ *   adamw   AdamW on its group's slots with replica 0's sums -> done
+ *   weights reload the model from the shared master weights (no reply)
+ * Any failure is answered { kind: 'error', message }.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../runtime/backend.ts';
+import { lmObjective } from './lm-objective.ts';
+import { adamwStep, type AdamWHyper, type AdamWSlot } from './adamw.ts';
+import { reduceGroup } from './replica-groups.ts';
+import type { BaseConfig, FamilyName, LanguageModel } from '../model/types.ts';
+
+/** One optimizer slot in shared memory, with its parameter name. */
+export interface SharedSlot extends AdamWSlot { readonly name: string }
+
+export type ReplicaRequest =
+  | { readonly kind: 'init'; readonly family: FamilyName; readonly config: BaseConfig; readonly slots: readonly SharedSlot[];
+      /** grads[r][i]: replica r's sums for slots[i]. */
+      readonly grads: readonly (readonly Float32Array[])[]; readonly index: number; readonly group: readonly string[]; readonly hyper: AdamWHyper }
+  | { readonly kind: 'grads'; readonly ids: Int32Array; readonly targets: Int32Array; readonly mask: Float32Array; readonly B: number; readonly T: number; readonly training: boolean; readonly seed: number; readonly zero: boolean }
+  | { readonly kind: 'zero' }
+  | { readonly kind: 'reduce' }
+  | { readonly kind: 'adamw'; readonly step: number; readonly lr: number; readonly gradScale: number }
+  | { readonly kind: 'weights' };
+
+export type ReplicaReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'grads'; readonly loss: number }
+  | { readonly kind: 'zeroed' }
+  | { readonly kind: 'reduce'; readonly sumSquares: number }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'error'; readonly message: string };
+
+interface State {
+  readonly model: LanguageModel;
+  readonly init: Extract<ReplicaRequest, { kind: 'init' }>;
+  readonly grads: Map<string, Float32Array>[];   // per replica: name -> sums
+  readonly own: Map<string, Float32Array>;       // this replica's sums
+}
+
+const port = parentPort;
+if (!port) throw new Error('replica-worker.ts runs inside a worker thread (train/replicas.ts starts it)');
+
+let state: State | null = null;
+let initError = 'it is still starting';
+
+function loadWeights(s: State): void {
+  for (const slot of s.init.slots) {
+    const t = tf.tensor(slot.w.slice(), slot.shape as number[], 'float32');
+    (s.model.params.get(slot.name) as tf.Variable).assign(t); // a new tensor, never rewritten memory (XNNPACK caches packed weights by id)
+    t.dispose();
+  }
+}
+
+async function handle(msg: ReplicaRequest): Promise<ReplicaReply | null> {
+  if (msg.kind === 'init') {
+    await initBackend({ backend: 'wasm', wasmThreads: 1, quiet: true });
+    const params = new Map<string, tf.Variable>();
+    for (const slot of msg.slots) {
+      const t = tf.tensor(slot.w.slice(), slot.shape as number[], 'float32');
+      params.set(slot.name, tf.variable(t, true, `replica/${slot.name}`));
+      t.dispose(); // the variable holds its own reference to the data
+    }
+    const grads = msg.grads.map((arrs) => new Map(msg.slots.map((sl, i) => [sl.name, arrs[i]!])));
+    state = { model: { family: msg.family, config: msg.config, params }, init: msg, grads, own: grads[msg.index]! };
+    return { kind: 'ready' };
+  }
+  const s = state;
+  if (!s) throw new Error(`no model: ${initError}`);
+  switch (msg.kind) {
+    case 'zero':
+      for (const a of s.own.values()) a.fill(0);
+      return { kind: 'zeroed' };
+    case 'grads': {
+      if (msg.zero) for (const a of s.own.values()) a.fill(0);
+      const batch = {
+        ids: tf.tensor2d(msg.ids, [msg.B, msg.T], 'int32'),
+        targets: tf.tensor2d(msg.targets, [msg.B, msg.T], 'int32'),
+        mask: tf.tensor2d(msg.mask, [msg.B, msg.T], 'float32'),
+      };
+      try {
+        const { loss, grads } = lmObjective.lossAndGrads(s.model, batch, { training: msg.training, seed: msg.seed });
+        try {
+          for (const [name, a] of s.own) {
+            const g = grads.get(name);
+            if (!g) throw new Error(`the objective returned no gradient for ${name}`);
+            const gv = g.dataSync() as Float32Array;
+            for (let i = 0; i < a.length; i++) a[i] += gv[i]!;
+          }
+        } finally { for (const g of grads.values()) g.dispose(); }
+        return { kind: 'grads', loss };
+      } finally { tf.dispose([batch.ids, batch.targets, batch.mask]); }
+    }
+    case 'reduce':
+      return { kind: 'reduce', sumSquares: reduceGroup(s.grads, s.init.group) };
+    case 'adamw': {
+      const slots = new Map(s.init.slots.filter((sl) => s.init.group.includes(sl.name)).map((sl) => [sl.name, sl as AdamWSlot]));
+      adamwStep({ hyper: s.init.hyper, step: msg.step, slots }, s.grads[0]!, msg.lr, msg.gradScale);
+      return { kind: 'done' };
+    }
+    case 'weights':
+      loadWeights(s);
+      return null;
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (msg: ReplicaRequest) => {
+  chain = chain.then(async () => {
+    try {
+      const reply = await handle(msg);
+      if (reply) port.postMessage(reply);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (msg.kind === 'init') initError = `it could not start: ${message}`;
+      port.postMessage({ kind: 'error', message } satisfies ReplicaReply);
+    }
+  });
+});
