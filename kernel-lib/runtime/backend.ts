@@ -5,8 +5,9 @@
  * which fails on machines without that network access, and npm then leaves them out. wasm is
  * the portable fallback (~30 GFLOP/s fp32 on one core here); the pure-JS `cpu` backend is ~30x
  * slower and is only used when forced (`LAB_BACKEND=cpu`) or when nothing else loads, and then
- * says so loudly. wasm uses every core (runtime/wasm-threads.ts) unless LAB_WASM_THREADS or the
- * `wasmThreads` option says otherwise; 1 is tfjs's stock single-threaded module.
+ * says so loudly. wasm runs tfjs's stock single-threaded module unless LAB_WASM_THREADS or the
+ * `wasmThreads` option asks for the threaded build's matmul pool (runtime/wasm-threads.ts); training
+ * uses more cores through data-parallel replicas instead (train/replicas.ts).
  */
 import { settings } from './settings.ts';
 import * as tf from '@tensorflow/tfjs-core';
@@ -38,7 +39,7 @@ export interface BackendInfo {
 export interface BackendOptions {
   /** Force a backend (else LAB_BACKEND, else the best that loads). */
   readonly backend?: BackendChoice;
-  /** wasm threads (else LAB_WASM_THREADS, else every core); 1 = the single-threaded module. */
+  /** wasm threads (else LAB_WASM_THREADS, else 1 = the single-threaded module). */
   readonly wasmThreads?: number;
   /** No backend line on stderr. */
   readonly quiet?: boolean;

@@ -139,7 +139,7 @@ export function startReplicas(model: LanguageModel, count: number, opt: AdamWSta
   const alloc = count > 1 ? shared : (n: number) => new Float32Array(n);
   // grads[r]: replica r's gradient sums; grads[0] is the main thread's.
   const grads = Array.from({ length: count }, () => new Map(names.map((n) => [n, alloc(opt.slots.get(n)!.w.length)])));
-  // One thread: the parameters in the model's order, so the norm's float64 sum runs as it always has.
+  // One thread: the optimizer's order, so the norm's float64 sum runs as it always has.
   const groups = count === 1 ? [names] : dealGroups(new Map(names.map((n) => [n, opt.slots.get(n)!.w.length])), count);
   const workers: ReplicaWorker[] = [];
   if (count > 1) {

@@ -54,6 +54,7 @@ const CASES: Case[] = [
   { args: ['finetune', 'mini', '--data', 'corpus:nope', '--steps', '1', '--out', OUT], mentions: ["--data: unknown corpus 'nope'"], code: 2 },
   { args: ['finetune', 'mini', '--data', 'corpus:sotu', '--steps', '1', '--out', OUT, '--dtype', 'f16'], mentions: ['--dtype', "'f16'"], code: 2 },
   { args: ['finetune', 'mini', '--data', 'corpus:sotu', '--steps', '1', '--out', FILE], mentions: [`--out ${FILE}`], code: 2 },
+  { args: ['finetune', 'mini', '--data', 'corpus:sotu', '--steps', '1', '--out', OUT, '--replicas', '0'], mentions: ['--replicas', "'0'", 'positive whole number'], code: 2 },
   { args: ['data', 'minni'], mentions: ["'minni'", 'did you mean mini?'], code: 2 },
   { args: ['data', 'stats', '--source', 'piqaa', '--no-tokens'], mentions: ['--source', "'piqaa'", 'did you mean piqa?'], code: 2 },
   { args: ['data', 'mini', '--out', FILE], mentions: [`--out ${FILE}`], code: 2 },
@@ -62,6 +63,7 @@ const CASES: Case[] = [
   { args: ['notebooks', 'run', 'no-such.ipynb'], mentions: ['no-such.ipynb'], code: 2 },
   { args: ['reproduce', '--profile', 'papr', '--dry-run'], mentions: ['--profile', "'papr'", 'did you mean paper?'], code: 2 },
   { args: ['reproduce', '--wasm-threads', '0', '--dry-run'], mentions: ['--wasm-threads', "'0'", 'positive whole number'], code: 2 },
+  { args: ['reproduce', '--train-replicas', '1.5', '--dry-run'], mentions: ['--train-replicas', "'1.5'", 'positive whole number'], code: 2 },
 ];
 
 test('every CLI error names the flag, file or name the user typed (table of bad invocations)', async () => {
