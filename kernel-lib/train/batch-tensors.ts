@@ -1,14 +1,17 @@
 /**
- * Normalised blocks -> one micro-batch of tensors ([B, T] ids, targets, mask), and the held-out
- * loss of a block source in evaluation mode.
+ * Normalised blocks -> one micro-batch of tensors ([B, T] ids, targets, mask), its gradients
+ * summed into host arrays, and the held-out loss of a block source in evaluation mode.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel } from '../model/types.ts';
 import { iterateBlocks, normalizeBlock, type BlockSource, type NormalBlock } from './block-stream.ts';
 import type { LossBatch, Objective } from './objective.ts';
 
+/** A micro-batch as flat row-major [B, T] arrays: what crosses to a replica worker. */
+export interface PackedBatch { readonly ids: Int32Array; readonly targets: Int32Array; readonly mask: Float32Array; readonly B: number; readonly T: number }
+
 /** B blocks of equal length T as flat row-major [B, T] arrays (ids, targets, mask). */
-export function packBlocks(blocks: readonly NormalBlock[]): { ids: Int32Array; targets: Int32Array; mask: Float32Array; B: number; T: number } {
+export function packBlocks(blocks: readonly NormalBlock[]): PackedBatch {
   const B = blocks.length;
   const T = blocks[0]!.ids.length;
   const ids = new Int32Array(B * T), targets = new Int32Array(B * T), mask = new Float32Array(B * T);
@@ -19,9 +22,8 @@ export function packBlocks(blocks: readonly NormalBlock[]): { ids: Int32Array; t
   return { ids, targets, mask, B, T };
 }
 
-/** Stacks B blocks of equal length T into [B, T] tensors (the caller disposes them). */
-export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
-  const { ids, targets, mask, B, T } = packBlocks(blocks);
+/** Packed [B, T] arrays (packBlocks) as tensors (the caller disposes them). */
+export function packedLossBatch({ ids, targets, mask, B, T }: PackedBatch): LossBatch {
   return {
     ids: tf.tensor2d(ids, [B, T], 'int32'),
     targets: tf.tensor2d(targets, [B, T], 'int32'),
@@ -29,8 +31,31 @@ export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
   };
 }
 
+/** Stacks B blocks of equal length T into [B, T] tensors (the caller disposes them). */
+export function toLossBatch(blocks: readonly NormalBlock[]): LossBatch {
+  return packedLossBatch(packBlocks(blocks));
+}
+
 export function disposeBatch(b: LossBatch): void {
   b.ids.dispose(); b.targets.dispose(); b.mask.dispose();
+}
+
+/** Adds the gradients of one packed micro-batch's summed loss into `acc` (name -> flat host
+ *  array, every parameter) and returns that loss; tensors are disposed. */
+export function addBatchGrads(model: LanguageModel, packed: PackedBatch, opts: { readonly training: boolean; readonly seed: number }, objective: Objective, acc: ReadonlyMap<string, Float32Array>): number {
+  const batch = packedLossBatch(packed);
+  try {
+    const { loss, grads } = objective.lossAndGrads(model, batch, opts);
+    try {
+      for (const [name, a] of acc) {
+        const g = grads.get(name);
+        if (!g) throw new Error(`finetune: the objective returned no gradient for ${name}`);
+        const gv = g.dataSync() as Float32Array;
+        for (let i = 0; i < a.length; i++) a[i] += gv[i]!;
+      }
+    } finally { for (const g of grads.values()) g.dispose(); }
+    return loss;
+  } finally { disposeBatch(batch); }
 }
 
 /** Mean loss per target token over (at most `maxBlocks`, 0 = all) blocks of `src`, and the token count. */

@@ -5,11 +5,16 @@
  * Gradients here are flat Float32Arrays read out of tfjs (the optimizer works in JS).
  */
 
+/** The L2 norm from a sum of squares of unscaled values, each value multiplied by `scale`. */
+export function normOfSquares(sumSquares: number, scale = 1): number {
+  return Math.sqrt(sumSquares) * Math.abs(scale);
+}
+
 /** L2 norm of all arrays concatenated, each multiplied by `scale` first (accumulated in float64). */
 export function globalNorm(grads: Iterable<Float32Array>, scale = 1): number {
   let sq = 0;
   for (const g of grads) for (let i = 0; i < g.length; i++) { const x = g[i]!; sq += x * x; }
-  return Math.sqrt(sq) * Math.abs(scale);
+  return normOfSquares(sq, scale);
 }
 
 /** The factor clipping applies for a given norm: min(1, maxNorm / (norm + 1e-6)); maxNorm 0 = no clipping. */

@@ -19,7 +19,7 @@ import { hashKey, resultsDir } from '../runtime/files.ts';
 import { resolveTrainConfig, type TrainConfig } from './train-config.ts';
 import { learningRate } from './schedules.ts';
 import { createAdamW, type AdamWState } from './adamw.ts';
-import { clipFactor } from './clip.ts';
+import { clipFactor, normOfSquares } from './clip.ts';
 import { deviceAdamwStep, deviceFromHost, deviceGlobalNorm, toHostState, type DeviceAdamWState } from './adamw-device.ts';
 import { assertHasTargets, createBlockStream, splitTrainData, type TrainData } from './block-stream.ts';
 import { disposeBatch, heldOutLoss, toLossBatch } from './batch-tensors.ts';
@@ -199,8 +199,8 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
           gradNorm = deviceGlobalNorm(devAcc.values(), 1 / tokens);
           deviceAdamwStep(dev, devAcc, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
         } else {
-          gradNorm = Math.sqrt(await replicas!.reduce()) * Math.abs(1 / tokens); // clip.ts's globalNorm, summed by every replica
-          await replicas!.update(opt, params, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
+          gradNorm = normOfSquares(await replicas!.reduce(), 1 / tokens);
+          await replicas!.update(params, lr, clipFactor(gradNorm, cfg.maxGradNorm) / tokens);
         }
       }
       loop = { ...loop, step: loop.step + 1, tokensSeen: loop.tokensSeen + tokens };

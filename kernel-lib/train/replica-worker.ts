@@ -15,6 +15,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { lmObjective } from './lm-objective.ts';
+import { addBatchGrads, type PackedBatch } from './batch-tensors.ts';
 import { adamwStep, type AdamWHyper, type AdamWSlot } from './adamw.ts';
 import { reduceGroup } from './replica-groups.ts';
 import type { BaseConfig, FamilyName, LanguageModel } from '../model/types.ts';
@@ -26,7 +27,7 @@ export type ReplicaRequest =
   | { readonly kind: 'init'; readonly family: FamilyName; readonly config: BaseConfig; readonly slots: readonly SharedSlot[];
       /** grads[r][i]: replica r's sums for slots[i]. */
       readonly grads: readonly (readonly Float32Array[])[]; readonly index: number; readonly group: readonly string[]; readonly hyper: AdamWHyper }
-  | { readonly kind: 'grads'; readonly ids: Int32Array; readonly targets: Int32Array; readonly mask: Float32Array; readonly B: number; readonly T: number; readonly training: boolean; readonly seed: number; readonly zero: boolean }
+  | { readonly kind: 'grads'; readonly batch: PackedBatch; readonly training: boolean; readonly seed: number; readonly zero: boolean }
   | { readonly kind: 'zero' }
   | { readonly kind: 'reduce' }
   | { readonly kind: 'adamw'; readonly step: number; readonly lr: number; readonly gradScale: number }
@@ -45,6 +46,7 @@ interface State {
   readonly init: Extract<ReplicaRequest, { kind: 'init' }>;
   readonly grads: Map<string, Float32Array>[];   // per replica: name -> sums
   readonly own: Map<string, Float32Array>;       // this replica's sums
+  readonly mySlots: Map<string, AdamWSlot>;      // the slots of this replica's group
 }
 
 const port = parentPort;
@@ -71,7 +73,9 @@ async function handle(msg: ReplicaRequest): Promise<ReplicaReply | null> {
       t.dispose(); // the variable holds its own reference to the data
     }
     const grads = msg.grads.map((arrs) => new Map(msg.slots.map((sl, i) => [sl.name, arrs[i]!])));
-    state = { model: { family: msg.family, config: msg.config, params }, init: msg, grads, own: grads[msg.index]! };
+    const group = new Set(msg.group);
+    const mySlots = new Map(msg.slots.filter((sl) => group.has(sl.name)).map((sl) => [sl.name, sl as AdamWSlot]));
+    state = { model: { family: msg.family, config: msg.config, params }, init: msg, grads, own: grads[msg.index]!, mySlots };
     return { kind: 'ready' };
   }
   const s = state;
@@ -80,33 +84,14 @@ async function handle(msg: ReplicaRequest): Promise<ReplicaReply | null> {
     case 'zero':
       for (const a of s.own.values()) a.fill(0);
       return { kind: 'zeroed' };
-    case 'grads': {
+    case 'grads':
       if (msg.zero) for (const a of s.own.values()) a.fill(0);
-      const batch = {
-        ids: tf.tensor2d(msg.ids, [msg.B, msg.T], 'int32'),
-        targets: tf.tensor2d(msg.targets, [msg.B, msg.T], 'int32'),
-        mask: tf.tensor2d(msg.mask, [msg.B, msg.T], 'float32'),
-      };
-      try {
-        const { loss, grads } = lmObjective.lossAndGrads(s.model, batch, { training: msg.training, seed: msg.seed });
-        try {
-          for (const [name, a] of s.own) {
-            const g = grads.get(name);
-            if (!g) throw new Error(`the objective returned no gradient for ${name}`);
-            const gv = g.dataSync() as Float32Array;
-            for (let i = 0; i < a.length; i++) a[i] += gv[i]!;
-          }
-        } finally { for (const g of grads.values()) g.dispose(); }
-        return { kind: 'grads', loss };
-      } finally { tf.dispose([batch.ids, batch.targets, batch.mask]); }
-    }
+      return { kind: 'grads', loss: addBatchGrads(s.model, msg.batch, { training: msg.training, seed: msg.seed }, lmObjective, s.own) };
     case 'reduce':
       return { kind: 'reduce', sumSquares: reduceGroup(s.grads, s.init.group) };
-    case 'adamw': {
-      const slots = new Map(s.init.slots.filter((sl) => s.init.group.includes(sl.name)).map((sl) => [sl.name, sl as AdamWSlot]));
-      adamwStep({ hyper: s.init.hyper, step: msg.step, slots }, s.grads[0]!, msg.lr, msg.gradScale);
+    case 'adamw':
+      adamwStep({ hyper: s.init.hyper, step: msg.step, slots: s.mySlots }, s.grads[0]!, msg.lr, msg.gradScale);
       return { kind: 'done' };
-    }
     case 'weights':
       loadWeights(s);
       return null;

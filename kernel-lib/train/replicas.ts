@@ -27,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LanguageModel, Params } from '../model/types.ts';
 import type { NormalBlock } from './block-stream.ts';
-import { disposeBatch, packBlocks, toLossBatch } from './batch-tensors.ts';
+import { addBatchGrads, packBlocks } from './batch-tensors.ts';
 import type { Objective } from './objective.ts';
 import { adamwStep, writeWeights, type AdamWSlot, type AdamWState } from './adamw.ts';
 import type { ReplicaReply, ReplicaRequest, SharedSlot } from './replica-worker.ts';
@@ -48,28 +48,11 @@ export interface Replicas {
   /** Sums every replica's gradients into `acc` (each thread sums a group of parameters) and
    *  returns the squared L2 norm of the sums, accumulated in float64. */
   reduce(): Promise<number>;
-  /** AdamW at `lr` on `opt` with the summed gradients times `gradScale` (each thread updates its
+  /** AdamW at `lr` on the optimizer state with the summed gradients times `gradScale` (each thread updates its
    *  group), then the new weights are loaded into `params` and every worker's model. */
-  update(opt: AdamWState, params: Params, lr: number, gradScale: number): Promise<void>;
+  update(params: Params, lr: number, gradScale: number): Promise<void>;
   /** Ends the workers (idempotent). */
   close(): Promise<void>;
-}
-
-/** Adds the summed-loss gradients of one batch, computed on this thread, into `acc`; returns the loss. */
-function addOwnGrads(model: LanguageModel, blocks: readonly NormalBlock[], opts: { readonly training: boolean; readonly seed: number }, objective: Objective, acc: ReadonlyMap<string, Float32Array>): number {
-  const batch = toLossBatch(blocks);
-  try {
-    const { loss, grads } = objective.lossAndGrads(model, batch, opts);
-    try {
-      for (const [name, a] of acc) {
-        const g = grads.get(name);
-        if (!g) throw new Error(`finetune: the objective returned no gradient for ${name}`);
-        const gv = g.dataSync() as Float32Array;
-        for (let i = 0; i < a.length; i++) a[i] += gv[i]!;
-      }
-    } finally { for (const g of grads.values()) g.dispose(); }
-    return loss;
-  } finally { disposeBatch(batch); }
 }
 
 /** The file URL of tsx's ESM loader API, which a worker registers before importing TypeScript. */
@@ -126,8 +109,9 @@ class ReplicaWorker {
 }
 
 /**
- * Replicas of `model` over `count` threads. With count > 1, `opt`'s slots are replaced by copies
- * in shared memory (same values), which the workers update with the main thread from then on.
+ * Replicas of `model` over `count` threads, updating `opt` (whose step `update` advances). With
+ * count > 1, `opt`'s slots are replaced by copies in shared memory (same values), which the
+ * workers update with the main thread from then on.
  * Needs the wasm backend for count > 1; throws otherwise.
  */
 export function startReplicas(model: LanguageModel, count: number, opt: AdamWState): Replicas {
@@ -154,6 +138,8 @@ export function startReplicas(model: LanguageModel, count: number, opt: AdamWSta
       workers.push(new ReplicaWorker(k, { kind: 'init', family: model.family, config: model.config, slots, grads: grads.map((g) => names.map((n) => g.get(n)!)), index: k, group: groups[k]!, hyper: opt.hyper }));
     }
   }
+  // This thread's share of the update: its group's slots (the shared copies when count > 1).
+  const mySlots = new Map(groups[0]!.map((n) => [n, opt.slots.get(n)!] as [string, AdamWSlot]));
   let zero = true;
   return {
     count,
@@ -171,10 +157,10 @@ export function startReplicas(model: LanguageModel, count: number, opt: AdamWSta
       const replies = workers.map((w, k) => {
         const part = parts[k + 1];
         if (!part) return first ? w.request({ kind: 'zero' }) : null;
-        const { ids, targets, mask, B, T } = packBlocks(part);
-        return w.request({ kind: 'grads', ids, targets, mask, B, T, training: opts.training, seed: (opts.seed + k + 1) % 0x7fffffff, zero: first }, [ids.buffer, targets.buffer, mask.buffer]);
+        const batch = packBlocks(part);
+        return w.request({ kind: 'grads', batch, training: opts.training, seed: (opts.seed + k + 1) % 0x7fffffff, zero: first }, [batch.ids.buffer, batch.targets.buffer, batch.mask.buffer]);
       });
-      let loss = addOwnGrads(m, parts[0]!, opts, objective, grads[0]!);
+      let loss = addBatchGrads(m, packBlocks(parts[0]!), opts, objective, grads[0]!);
       for (const reply of replies) {
         if (!reply) continue;
         const r = await reply;
@@ -188,15 +174,13 @@ export function startReplicas(model: LanguageModel, count: number, opt: AdamWSta
       for (const a of asked) { const r = await a; if (r.kind === 'reduce') sq += r.sumSquares; }
       return sq;
     },
-    async update(o, params, lr, gradScale) {
-      const t = o.step + 1;
-      const updated = workers.map((w) => w.request({ kind: 'adamw', step: o.step, lr, gradScale }));
-      const mine = { hyper: o.hyper, step: o.step, slots: new Map(groups[0]!.map((n) => [n, o.slots.get(n)!] as [string, AdamWSlot])) };
-      adamwStep(mine, grads[0]!, lr, gradScale);
+    async update(params, lr, gradScale) {
+      const updated = workers.map((w) => w.request({ kind: 'adamw', step: opt.step, lr, gradScale }));
+      adamwStep({ hyper: opt.hyper, step: opt.step, slots: mySlots }, grads[0]!, lr, gradScale);
       await Promise.all(updated);
-      o.step = t;
+      opt.step += 1;
       for (const w of workers) w.send({ kind: 'weights' });
-      writeWeights(o, params);
+      writeWeights(opt, params);
     },
     async close() { await Promise.all(workers.map((w) => w.close())); },
   };
