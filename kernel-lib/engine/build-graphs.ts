@@ -13,7 +13,7 @@ import type { LanguageModel } from '../model/types.ts';
 import { OnnxGraph, i } from './onnx-graph.ts';
 import type { DecoderContext, OnnxFamily } from './onnx-family.ts';
 import { attentionBias, dimOf } from './onnx-blocks.ts';
-import { paramValues } from './weights.ts';
+import { requireShape, weightInit } from './weights.ts';
 
 function noCache(g: OnnxGraph, ids: string, positions: string, bias: string): DecoderContext {
   return { g, ids, positions, bias, past: () => undefined, present: () => {} };
@@ -42,9 +42,9 @@ export function buildHeadGraph(model: LanguageModel, fam: OnnxFamily): Uint8Arra
   const x = g.input('x', 'float32', ['rows', C]);                                // [M, C]
   const row = g.input('pair_row', 'int64', ['pairs']);                           // [K]
   const target = g.input('target', 'int64', ['pairs']);                          // [K]
-  const W = paramValues(model, fam.lmHeadParam(model));                          // [V, C]
-  const V = W.shape[0]!;
-  const z = g.op('Gemm', [x, g.weight('lm_head', W.data, W.shape)], { transB: i(1) });   // [M, V]
+  const headName = fam.lmHeadParam(model);
+  const V = requireShape(model, headName)[0]!;                                   // head [V, C]
+  const z = g.op('Gemm', [x, weightInit(g, model, headName)], { transB: i(1) }); // [M, V]
   const lsm = g.op('LogSoftmax', [z], { axis: i(1) });                           // [M, V]
   const flatIdx = g.op('Add', [g.op('Mul', [row, g.int64([V], [])]), target]);   // [K]
   const lp = g.op('Gather', [g.op('Reshape', [lsm, g.int64([-1])]), flatIdx], { axis: i(0) }); // [K]
@@ -105,8 +105,7 @@ export function buildDecoderGraph(model: LanguageModel, fam: OnnxFamily, opts: {
     present: (l, k, v) => { present.set(l, [k, v]); },
   });                                                                            // [B, T, C]
   const headName = fam.lmHeadParam(model);
-  const W = g.has(headName) ? null : paramValues(model, headName);              // tied: the embedding initializer is reused
-  const head = W ? g.weight(headName, W.data, W.shape) : headName;               // [V, C]
+  const head = weightInit(g, model, headName);                                   // [V, C] (tied: the embedding initializer is reused)
   const V = model.config.vocabSize, C = model.config.hiddenSize;
   const z = g.op('Gemm', [g.op('Reshape', [h, g.int64([-1, C])]), head], { transB: i(1) });   // [B*T, V]
   const Bdim = dimOf(g, ids, 0);

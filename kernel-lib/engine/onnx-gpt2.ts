@@ -8,17 +8,17 @@ import type { GPT2Config, LanguageModel } from '../model/types.ts';
 import type { DecoderContext, OnnxFamily } from './onnx-family.ts';
 import { causalAttention, geluTanh, layerNorm, linear, splitHeads } from './onnx-blocks.ts';
 import { i } from './onnx-graph.ts';
-import { paramValues } from './weights.ts';
+import { requireShape, weightInit } from './weights.ts';
 
 type Model = LanguageModel<GPT2Config>;
 
 const headDim = (m: Model) => m.config.hiddenSize / m.config.numHeads;
-const headsIn = (m: Model, l: number) => m.params.get(`h.${l}.attn.c_attn.weight`)!.shape[1]! / (3 * headDim(m));
+const headsIn = (m: Model, l: number) => requireShape(m, `h.${l}.attn.c_attn.weight`)[1]! / (3 * headDim(m));
 
 function decoder(model: Model, ctx: DecoderContext): string {
   const { g } = ctx;
   const c = model.config, D = headDim(model), eps = c.layerNormEpsilon;
-  const w = (name: string) => { const p = paramValues(model, name); return g.weight(name, p.data, p.shape); };
+  const w = (name: string) => weightInit(g, model, name);
   const tok = g.op('Gather', [w('wte.weight'), ctx.ids], { axis: i(0) });        // [B, T, C]
   const pos = g.op('Gather', [w('wpe.weight'), ctx.positions], { axis: i(0) });  // [B|1, T, C]
   let x = g.op('Add', [tok, pos]);                                                // [B, T, C]
@@ -41,7 +41,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
     }
     const x1 = g.op('Add', [x, o]);                                               // [B, T, C]
     const m = layerNorm(g, x1, w(p('ln_2.weight')), w(p('ln_2.bias')), eps);     // [B, T, C]
-    const F = model.params.get(p('mlp.c_fc.weight'))!.shape[1]!;
+    const F = requireShape(model, p('mlp.c_fc.weight'))[1]!;
     const o2 = F > 0
       ? linear(g, geluTanh(g, linear(g, m, w(p('mlp.c_fc.weight')), w(p('mlp.c_fc.bias')))), w(p('mlp.c_proj.weight')), w(p('mlp.c_proj.bias'))) // [B, T, C]
       : w(p('mlp.c_proj.bias'));                                                  // [C]: no neurons left

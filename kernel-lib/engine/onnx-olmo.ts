@@ -10,7 +10,7 @@ import { rotaryTables } from '../model/olmo-rope.ts';
 import type { DecoderContext, OnnxFamily } from './onnx-family.ts';
 import { causalAttention, layerNorm, linear, splitHeads } from './onnx-blocks.ts';
 import { i } from './onnx-graph.ts';
-import { paramValues, transpose2d } from './weights.ts';
+import { requireShape, weightInit } from './weights.ts';
 
 type Model = LanguageModel<OlmoConfig>;
 
@@ -22,7 +22,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
   const { g } = ctx;
   const c = model.config, D = c.headDim, C = c.hiddenSize;
   /** A [out, in] weight as a MatMul right operand [in, out]. */
-  const wT = (name: string) => { const p = paramValues(model, name); return g.weight(`${name}.T`, transpose2d(p.data, p.shape[0]!, p.shape[1]!), [p.shape[1]!, p.shape[0]!]); };
+  const wT = (name: string) => weightInit(g, model, name, { transpose: true });
   const ones = g.float(new Array(C).fill(1)), zeros = g.float(new Array(C).fill(0));
   const norm = (x: string) => layerNorm(g, x, ones, zeros, LN_EPS);               // [B, T, C]
   const clip = (x: string) => (c.clipQkv === null ? x : g.op('Clip', [x, g.float([-c.clipQkv], []), g.float([c.clipQkv], [])]));
@@ -38,12 +38,11 @@ function decoder(model: Model, ctx: DecoderContext): string {
     const rot = g.op('Concat', [g.op('Neg', [hi]), lo], { axis: i(3) });          // [B, n, T, D]
     return g.op('Add', [g.op('Mul', [x, cosT]), g.op('Mul', [rot, sinT])]);      // [B, n, T, D]
   };
-  const e = paramValues(model, EMBED);
-  let x = g.op('Gather', [g.weight(EMBED, e.data, e.shape), ctx.ids], { axis: i(0) });   // [B, T, C]
+  let x = g.op('Gather', [weightInit(g, model, EMBED), ctx.ids], { axis: i(0) });   // [B, T, C]
   for (let l = 0; l < c.numLayers; l++) {
     const n = `${P(l)}`;
-    const h = model.params.get(`${n}.self_attn.q_proj.weight`)!.shape[0]! / D;
-    const kv = model.params.get(`${n}.self_attn.k_proj.weight`)!.shape[0]! / D;
+    const h = requireShape(model, `${n}.self_attn.q_proj.weight`)[0]! / D;
+    const kv = requireShape(model, `${n}.self_attn.k_proj.weight`)[0]! / D;
     if (h > 0) {
       const a = norm(x);
       const q = splitHeads(g, clip(linear(g, a, wT(`${n}.self_attn.q_proj.weight`))), h, D);   // [B, h, T, D]
@@ -53,7 +52,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       ctx.present(l, att.presentKey, att.presentValue);
       x = g.op('Add', [x, linear(g, att.y, wT(`${n}.self_attn.o_proj.weight`))]);             // [B, T, C]
     }
-    const F = model.params.get(`${n}.mlp.gate_proj.weight`)!.shape[0]!;
+    const F = requireShape(model, `${n}.mlp.gate_proj.weight`)[0]!;
     if (F > 0) {
       const m = norm(x);
       const gate = linear(g, m, wT(`${n}.mlp.gate_proj.weight`));                 // [B, T, F]
@@ -69,7 +68,7 @@ export const onnxOlmo: OnnxFamily = {
   decoder,
   lmHeadParam: (model: Model) => (model.config.tieWordEmbeddings ? EMBED : 'lm_head.weight'),
   cacheHeads: (model: Model) => ({
-    kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => model.params.get(`${P(l)}.self_attn.k_proj.weight`)!.shape[0]! / model.config.headDim),
+    kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => requireShape(model, `${P(l)}.self_attn.k_proj.weight`)[0]! / model.config.headDim),
     headDim: model.config.headDim,
     configKvHeads: model.config.numKeyValueHeads,
   }),
