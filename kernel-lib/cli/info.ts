@@ -9,13 +9,12 @@
  *   cost?: { parameters, flopsPerToken, weightBytes, latency: [{ batch, seqLen, ms, tokensPerSecond, peakBytes }] } (with --cost) }
  */
 import { parseEngine } from '../runtime/engine-env.ts';
-import type * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../runtime/backend.ts';
 import { inspectCheckpoint, resolveModelDir, type CheckpointInfo } from '../model/load-model.ts';
 import { parameterRole } from '../prune/count-parameters.ts';
 import { flopsPerToken, measureCost, type FlopsPerToken, type ModelCost } from '../prune/measure-cost.ts';
 import { loadModel } from '../model/load-model.ts';
-import type { LanguageModel } from '../model/types.ts';
+import { shapesOnly } from '../model/param-values.ts';
 import { disposeModel } from '../model/dispose-model.ts';
 import { helpText, parseCommand, type CommandSpec } from './args.ts';
 
@@ -75,8 +74,7 @@ export function describeCheckpoint(model: string, info: CheckpointInfo, backend:
     const m = LAYER.exec(name);
     if (m) perLayer.set(Number(m[1]), (perLayer.get(Number(m[1])) ?? 0) + n);
   }
-  const shapeOnly = new Map([...info.shapes].map(([k, s]) => [k, { shape: [...s], size: numel(s), rank: s.length } as unknown as tf.Variable]));
-  const stand: LanguageModel = { family: info.family.name, config: info.config, params: shapeOnly };
+  const stand = shapesOnly({ family: info.family.name, config: info.config }, info.shapes);
   const heads = new Map<number, number>(), mlp = new Map<number, number>();
   for (const g of info.family.groups(stand)) (g.kind === 'heads' ? heads : mlp).set(g.layer, g.count);
   const c = info.config;

@@ -20,7 +20,7 @@ function noCache(g: OnnxGraph, ids: string, positions: string, bias: string): De
 }
 
 /** ids, rows -> hidden rows [M, C]. */
-export function buildBodyGraph(model: LanguageModel, fam: OnnxFamily): Uint8Array {
+export function buildBodyGraph(model: LanguageModel, fam: OnnxFamily): OnnxGraph {
   const g = new OnnxGraph(`${model.family}-body`);
   const C = model.config.hiddenSize;
   const ids = g.input('ids', 'int64', ['batch', 'seq']);                         // [B, T]
@@ -32,11 +32,11 @@ export function buildBodyGraph(model: LanguageModel, fam: OnnxFamily): Uint8Arra
   const h = fam.decoder(model, noCache(g, ids, positions, bias));                // [B, T, C]
   const flat = g.op('Reshape', [h, g.int64([-1, C])]);                           // [N, C]
   g.output(g.op('Gather', [flat, rows], { axis: i(0) }), 'hidden', 'float32', ['rows', C]);   // [M, C]
-  return g.toBytes({ graph: 'body' });
+  return g;
 }
 
 /** x [M, C], pair_row [K], target [K] -> logprob [K], greedy [K]. */
-export function buildHeadGraph(model: LanguageModel, fam: OnnxFamily): Uint8Array {
+export function buildHeadGraph(model: LanguageModel, fam: OnnxFamily): OnnxGraph {
   const g = new OnnxGraph(`${model.family}-head`);
   const C = model.config.hiddenSize;
   const x = g.input('x', 'float32', ['rows', C]);                                // [M, C]
@@ -52,7 +52,7 @@ export function buildHeadGraph(model: LanguageModel, fam: OnnxFamily): Uint8Arra
   const greedy = g.op('Equal', [g.op('Gather', [arg, row], { axis: i(0) }), target]);          // [K] bool
   g.output(lp, 'logprob', 'float32', ['pairs']);
   g.output(greedy, 'greedy', 'bool', ['pairs']);
-  return g.toBytes({ graph: 'head' });
+  return g;
 }
 
 /** The names of the decoder graph's cache inputs/outputs for each layer that has heads. */

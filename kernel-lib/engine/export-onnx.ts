@@ -6,6 +6,9 @@
  *   onnx/model_quantized.onnx  instead, with `quantize: 'int8'`: weight-only int8 matrices with
  *                              per-channel float32 scales (DequantizeLinear), transformers.js'
  *                              file name for its `dtype: 'q8'`;
+ *   onnx/model.onnx_data       the weights, when they pass protobuf's 2 GB limit (ONNX external
+ *                              data; config.json then says `use_external_data_format`, the
+ *                              transformers.js option that makes it fetch the data file);
  *   config.json                the family's config.json for the actual (pruned) shapes;
  *   tokenizer.json, tokenizer_config.json.
  * Written atomically, file by file.
@@ -14,9 +17,11 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
+import { paramShapes } from '../model/param-values.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
 import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
 import { buildDecoderGraph } from './build-graphs.ts';
+import { MAX_INLINE_BYTES } from './onnx-graph.ts';
 import { onnxFamily, onnxFamilies } from './onnx-families.ts';
 
 export interface ExportOnnxOptions {
@@ -31,7 +36,7 @@ export const exportDefaults: ExportOnnxOptions = { quantize: 'none', tokenizer: 
 export interface ExportedOnnx {
   readonly dir: string;
   readonly modelFile: string;   // path of the .onnx file
-  readonly bytes: number;       // its size on disk
+  readonly bytes: number;       // its size on disk, with its external data file if any
 }
 
 export function exportOnnx(model: LanguageModel, dir: string, options: Partial<ExportOnnxOptions> = {}): ExportedOnnx {
@@ -43,14 +48,18 @@ export function exportOnnx(model: LanguageModel, dir: string, options: Partial<E
   if (o.quantize === 'int8') g.quantizeInt8();
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const modelFile = join(dir, 'onnx', o.quantize === 'int8' ? 'model_quantized.onnx' : 'model.onnx');
-  writeFileAtomic(modelFile, g.toBytes({ producer: 'pruning-lab exportOnnx', quantize: o.quantize }));
+  const meta = { producer: 'pruning-lab exportOnnx', quantize: o.quantize };
+  const external = g.initializerBytes() >= MAX_INLINE_BYTES;
+  if (external) g.writeExternal(modelFile, undefined, meta);
+  else writeFileAtomic(modelFile, g.toBytes(meta));
   const family = getFamily(model.family);
-  const shapes = new Map([...model.params].map(([n, v]) => [n, [...v.shape]]));
+  const shapes = paramShapes(model);
   // Per-layer widths that config.json cannot express (GPT-2's single n_inner) keep the unpruned
   // config: transformers.js reads only the layer count, widths of the cache and the vocabulary.
   let json: Record<string, unknown>;
   try { json = family.toConfigJson(model.config, shapes); } catch { json = { ...model.config.raw }; }
-  writeJsonAtomic(join(dir, 'config.json'), { ...json, use_cache: true });
+  const tjs = external ? { 'transformers.js_config': { ...(json['transformers.js_config'] as object | undefined), use_external_data_format: true } } : {};
+  writeJsonAtomic(join(dir, 'config.json'), { ...json, use_cache: true, ...tjs });
   if (o.tokenizer) saveTokenizer(o.tokenizer, dir);
-  return { dir, modelFile, bytes: statSync(modelFile).size };
+  return { dir, modelFile, bytes: statSync(modelFile).size + (external ? statSync(`${modelFile}_data`).size : 0) };
 }

@@ -7,13 +7,23 @@
  * layers through `op`, `weight` and the building blocks of engine/onnx-blocks.ts.
  *
  * Opset 17 (default domain) is used: it has LayerNormalization, Trilu and Shape(start, end).
- * Float weights are stored as raw little-endian float32 bytes (`raw_data`), as the spec allows.
+ * Float weights are stored as raw little-endian float32 bytes (`raw_data`), as the spec allows,
+ * either inline (`toBytes`, models under protobuf's 2 GB limit) or as external data
+ * (`writeExternal`: one data file beside the model, each tensor at a 64 KiB-aligned offset, which
+ * lets onnxruntime map the file instead of copying it). Model weights are added lazily
+ * (`lazyWeight`): their values are produced only while serializing, one tensor at a time.
  */
 import onnxProto from 'onnx-proto';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const { onnx } = onnxProto;
 
 export const OPSET = 17;
+/** Protobuf's limit on one serialized message (onnxruntime refuses larger in-memory models). */
+export const MAX_INLINE_BYTES = 2 ** 31 - 2 ** 20;
+/** Offset alignment of tensors in an external data file (a multiple of the page size, so they can be mapped). */
+const EXTERNAL_ALIGN = 65536;
 /** IR version 8 goes with opset 17 (onnx/docs/Versioning.md). */
 const IR_VERSION = 8;
 
@@ -54,6 +64,8 @@ export class OnnxGraph {
   private readonly inputs: ReturnType<typeof valueInfo>[] = [];
   private readonly outputs: ReturnType<typeof valueInfo>[] = [];
   private readonly used = new Set<string>();
+  /** Initializers whose float32 values are produced when serialized (by name). */
+  private readonly lazy = new Map<string, () => Float32Array>();
   private readonly domains = new Map<string, number>([['', OPSET]]);
   private counter = 0;
 
@@ -91,6 +103,28 @@ export class OnnxGraph {
   /** A float32 initializer (a weight), stored as raw bytes. */
   weight(name: string, data: Float32Array, dims: readonly number[]): string {
     return this.tensor(name, 'float32', bytesOf(data), dims);
+  }
+
+  /** A float32 initializer whose values `produce` returns only when the graph is serialized. */
+  lazyWeight(name: string, dims: readonly number[], produce: () => Float32Array): string {
+    this.initializers.push(onnx.TensorProto.create({ name: this.claim(name), dataType: ELEM.float32, dims: [...dims] }));
+    this.lazy.set(name, produce);
+    return name;
+  }
+
+  /** Bytes of every initializer once serialized (lazy ones counted from their shapes). */
+  initializerBytes(): number {
+    let n = 0;
+    for (const t of this.initializers) n += this.lazy.has(t.name) ? 4 * t.dims.reduce((a, d) => a * Number(d), 1) : t.rawData.byteLength;
+    return n;
+  }
+
+  /** The raw bytes of a lazy initializer, checked against its declared shape. */
+  private produce(t: InstanceType<typeof onnx.TensorProto>): Uint8Array {
+    const data = this.lazy.get(t.name)!();
+    const n = t.dims.reduce((a, d) => a * Number(d), 1);
+    if (data.length !== n) throw new Error(`onnx graph ${this.name}: initializer '${t.name}' produced ${data.length} values, its shape [${t.dims.join(', ')}] needs ${n}`);
+    return bytesOf(data);
   }
 
   /** An initializer of any element type from its raw little-endian bytes. */
@@ -145,6 +179,7 @@ export class OnnxGraph {
     const out: InstanceType<typeof onnx.TensorProto>[] = [];
     const extra: InstanceType<typeof onnx.NodeProto>[] = [];
     for (const t of this.initializers) {
+      if (this.lazy.has(t.name)) { t.rawData = this.produce(t); this.lazy.delete(t.name); }
       const dims = t.dims.map(Number);
       const u = uses.get(t.name) ?? [];
       const n = dims.reduce((a, b) => a * b, 1);
@@ -173,9 +208,55 @@ export class OnnxGraph {
     this.nodes.unshift(...extra);
   }
 
-  /** The ModelProto bytes. */
+  /** The ModelProto bytes with every initializer inline; refuses graphs over protobuf's 2 GB limit. */
   toBytes(meta: Record<string, string> = {}): Uint8Array {
-    const graph = onnx.GraphProto.create({ name: this.name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs });
+    const bytes = this.initializerBytes();
+    if (bytes >= MAX_INLINE_BYTES) throw new Error(`onnx graph ${this.name}: ${(bytes / 2 ** 30).toFixed(2)} GiB of initializers exceed the 2 GB a protobuf can hold; write it with external data (writeExternal)`);
+    const inits = this.initializers.map((t) => (this.lazy.has(t.name) ? onnx.TensorProto.create({ ...t, rawData: this.produce(t) }) : t));
+    return this.encode(inits, meta);
+  }
+
+  /**
+   * Writes the model to `modelFile` and its float initializers of at least `minBytes` to the data
+   * file `dataName` beside it (ONNX external data: location, offset, length), streaming one tensor
+   * at a time. Both files appear atomically (temp file, then rename); returns the data file's size.
+   */
+  writeExternal(modelFile: string, dataName = `${basename(modelFile)}_data`, meta: Record<string, string> = {}, minBytes = 1024): { dataBytes: number } {
+    const dir = modelFile.slice(0, modelFile.length - basename(modelFile).length);
+    const dataFile = dir + dataName, tmpData = `${dataFile}.${process.pid}.tmp`, tmpModel = `${modelFile}.${process.pid}.tmp`;
+    const fd = openSync(tmpData, 'w');
+    let offset = 0;
+    try {
+      const inits = this.initializers.map((t) => {
+        const n = this.lazy.has(t.name) ? 4 * t.dims.reduce((a, d) => a * Number(d), 1) : t.rawData.byteLength;
+        if (t.dataType !== ELEM.float32 || n < minBytes) return this.lazy.has(t.name) ? onnx.TensorProto.create({ ...t, rawData: this.produce(t) }) : t;
+        const raw = this.lazy.has(t.name) ? this.produce(t) : t.rawData;
+        offset = Math.ceil(offset / EXTERNAL_ALIGN) * EXTERNAL_ALIGN;
+        for (let done = 0; done < raw.byteLength;) done += writeSync(fd, raw, done, raw.byteLength - done, offset + done);
+        const entry = (key: string, value: string) => onnx.StringStringEntryProto.create({ key, value });
+        const ext = onnx.TensorProto.create({
+          name: t.name, dataType: t.dataType, dims: t.dims, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [entry('location', dataName), entry('offset', String(offset)), entry('length', String(raw.byteLength))],
+        });
+        offset += raw.byteLength;
+        return ext;
+      });
+      closeSync(fd);
+      const bytes = this.encode(inits, meta);
+      const mfd = openSync(tmpModel, 'w');
+      try { for (let done = 0; done < bytes.byteLength;) done += writeSync(mfd, bytes, done); } finally { closeSync(mfd); }
+      renameSync(tmpData, dataFile);
+      renameSync(tmpModel, modelFile);
+      return { dataBytes: offset };
+    } catch (e) {
+      try { closeSync(fd); } catch { /* already closed */ }
+      rmSync(tmpData, { force: true }); rmSync(tmpModel, { force: true });
+      throw e;
+    }
+  }
+
+  private encode(initializer: InstanceType<typeof onnx.TensorProto>[], meta: Record<string, string>): Uint8Array {
+    const graph = onnx.GraphProto.create({ name: this.name, node: this.nodes, initializer, input: this.inputs, output: this.outputs });
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       opsetImport: [...this.domains].map(([domain, version]) => ({ domain, version })),

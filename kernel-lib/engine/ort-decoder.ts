@@ -25,7 +25,7 @@ function i64(values: readonly number[]): BigInt64Array {
 export function runDecoder(model: LanguageModel, ids: readonly number[], B: number, T: number, past: Map<string, OrtTensor> | null): DecoderOutput {
   const fam = onnxFamily(model.family);
   if (!fam) throw new Error(`runDecoder: family '${model.family}' has no ONNX description`);
-  const { ort, session } = modelSession(model, 'decoder', () => buildDecoderGraph(model, fam).toBytes({ graph: 'decoder' }));
+  const { ort, session } = modelSession(model, 'decoder', () => buildDecoderGraph(model, fam));
   const caches = cacheNames(fam, model);
   const D = fam.cacheHeads(model).headDim;
   const P = past && caches.length ? past.get(caches[0]!.present[0])!.dims[2]! : 0;

@@ -13,6 +13,7 @@ const require = createRequire(import.meta.url);
 export interface OrtTensor { readonly type: string; readonly dims: readonly number[]; readonly data: ArrayBufferView }
 export interface NativeSession {
   loadModel(buffer: ArrayBuffer, offset: number, length: number, options: object): void;
+  loadModel(path: string, options: object): void;
   run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
   dispose(): void;
 }

@@ -3,11 +3,20 @@
  * few most recent models (a study evaluates one model after another; older sessions are freed).
  * A model whose variables were assigned since (training in place) gets new sessions.
  * Every session uses all cores (runtime/engine-env.ts ortThreads) and full graph optimisation.
+ * A graph with at least LAB_ORT_EXTERNAL_DATA_BYTES of weights (default 1 GiB; onnxruntime refuses
+ * inline models over 2 GB) is written to a temporary model.onnx + model.onnx_data pair, one tensor
+ * at a time, and loaded from the file, which onnxruntime maps into memory instead of copying; the
+ * files are removed once the session is built.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LanguageModel } from '../model/types.ts';
 import { modelFingerprint } from '../model/fingerprint.ts';
-import { ortThreads } from '../runtime/engine-env.ts';
+import { unmaterialized } from '../model/host-params.ts';
+import { ortExternalDataBytes, ortThreads } from '../runtime/engine-env.ts';
 import { loadOrt, type NativeSession, type OrtRuntime } from './ort-runtime.ts';
+import type { OnnxGraph } from './onnx-graph.ts';
 
 const MAX_MODELS = 2;
 const cache = new Map<string, Map<string, NativeSession>>();   // fingerprint -> kind -> session
@@ -16,6 +25,8 @@ const cache = new Map<string, Map<string, NativeSession>>();   // fingerprint ->
 const seen = new WeakMap<LanguageModel, { fp: string; data: readonly object[] }>();
 
 function dataIds(model: LanguageModel): object[] {
+  const host = unmaterialized(model.params);
+  if (host) return [host];   // stored weights cannot change until they become variables
   return [...model.params.values()].map((v) => (v as unknown as { dataId: object }).dataId);
 }
 
@@ -40,8 +51,23 @@ export function openSession(ort: OrtRuntime, bytes: Uint8Array): NativeSession {
   return s;
 }
 
-/** The cached session of `kind` for `model`, built by `build` (ONNX bytes) on first use. */
-export function modelSession(model: LanguageModel, kind: string, build: () => Uint8Array): { ort: OrtRuntime; session: NativeSession } {
+/** A session of graph `g`: inline bytes, or external data in a temporary folder above the threshold. */
+export function openGraphSession(ort: OrtRuntime, g: OnnxGraph, meta: Record<string, string> = {}): NativeSession {
+  if (g.initializerBytes() < ortExternalDataBytes()) return openSession(ort, g.toBytes(meta));
+  const dir = mkdtempSync(join(tmpdir(), 'lab-ort-'));
+  try {
+    const file = join(dir, 'model.onnx');
+    g.writeExternal(file, 'model.onnx_data', meta);
+    const s = ort.newSession();
+    s.loadModel(file, sessionOptions());
+    return s;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The cached session of `kind` for `model`, built from the graph `build` returns on first use. */
+export function modelSession(model: LanguageModel, kind: string, build: () => OnnxGraph): { ort: OrtRuntime; session: NativeSession } {
   const { ort, reason } = loadOrt();
   if (!ort) throw new Error(`onnx engine: ${reason}`);
   const fp = fingerprintOf(model);
@@ -57,7 +83,7 @@ export function modelSession(model: LanguageModel, kind: string, build: () => Ui
     }
   }
   let s = kinds.get(kind);
-  if (!s) { s = openSession(ort, build()); kinds.set(kind, s); }
+  if (!s) { s = openGraphSession(ort, build(), { graph: kind }); kinds.set(kind, s); }
   return { ort, session: s };
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { LanguageModel } from './types.ts';
 import { stableStringify } from '../runtime/files.ts';
+import { unmaterialized } from './host-params.ts';
 
 const memo = new WeakMap<object, string>();
 
@@ -16,10 +17,13 @@ export function modelFingerprint(model: LanguageModel, opts: { readonly fresh?: 
   if (hit) return hit;
   const h = createHash('sha256');
   h.update(`family ${model.family}\nconfig ${stableStringify(model.config.raw)}\n`);
+  const host = unmaterialized(model.params);
   for (const name of [...model.params.keys()].sort()) {
-    const v = model.params.get(name)!;
-    h.update(`param ${name} [${v.shape.join(',')}] ${v.dtype}\n`);
-    const data = v.dataSync();
+    // stored F16/BF16 tensors are hashed widened to float32: the same bytes as their tfjs variables
+    const t = host?.tensor(name);
+    const v = t ? null : model.params.get(name)!;
+    h.update(`param ${name} [${(t ?? v)!.shape.join(',')}] ${t ? 'float32' : v!.dtype}\n`);
+    const data = t ? t.float32() : v!.dataSync();
     h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
   const fp = h.digest('hex');

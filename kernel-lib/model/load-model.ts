@@ -2,11 +2,10 @@
  * loadModel: a Hugging Face checkpoint (folder, hub id, or a mini id: `mini-bpe`, `mini`, ...) -> LanguageModel.
  * Reads config.json, picks the family from model_type, reads model.safetensors (or its shards),
  * maps file keys to the family's parameter names (checkpoint-layout.ts), checks every name and
- * shape against the config, refuses models the backend cannot hold BEFORE allocating, then makes
- * one float32 tf.variable per parameter. A failed load allocates nothing that outlives it and
- * writes nothing.
+ * shape against the config, and leaves the weights in their files (model/host-params.ts): engines
+ * read them tensor by tensor, and tfjs receives them (as float32 variables, after a check that its
+ * backend can hold them) only when something trains or takes gradients. A load writes nothing.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendInfo, initBackend } from '../runtime/backend.ts';
@@ -20,6 +19,10 @@ import { ggufFileOf } from './gguf/gguf-path.ts';
 import { inspectGguf, loadGgufModel } from './gguf/gguf-llama.ts';
 import { readGguf } from './gguf/read-gguf.ts';
 import { llama } from './llama.ts';
+import { HostParams, type HostTensor } from './host-params.ts';
+import { readStoredFloat32 } from './read-stored.ts';
+import { isFloatDtype } from './safetensors-dtype.ts';
+import { numel } from './param-values.ts';
 
 export interface LoadModelOptions {
   /** Hub revision (branch, tag or commit) for hub ids; default 'main'. Ignored for folders. */
@@ -161,41 +164,29 @@ export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): Ch
   try { return inspectOpen(dir, reader, raw, file, familyOverride); } finally { reader.close(); }
 }
 
-/** Refuses, before allocating, parameters the backend's heap cannot hold (with room for activations). */
-async function assertFits(shapes: ReadonlyMap<string, readonly number[]>, source: string): Promise<void> {
-  const bytes = [...shapes.values()].reduce((s, sh) => s + 4 * sh.reduce((a, d) => a * d, 1), 0);
-  const backend = backendInfo() ?? (await initBackend());
-  if (backend.memoryLimitBytes !== null && bytes > 0.9 * backend.memoryLimitBytes) {
-    throw new Error(`${source}: the model needs ${(bytes / 2 ** 30).toFixed(2)} GiB of float32 parameters, more than the ${backend.choice} backend can hold (${(backend.memoryLimitBytes / 2 ** 30).toFixed(0)} GiB heap, leaving room for activations); install the native backend @tensorflow/tfjs-node (LAB_BACKEND=node)`);
-  }
-}
-
-/** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). */
+/** Loads the checkpoint in `dir` with a given family (loadModel picks it from config.json). The
+ *  parameters stay in their files (model/host-params.ts): nothing is read but the headers and,
+ *  for a tied head, the two tensors compared. */
 export async function loadModelFromDir(dir: string, familyOverride?: Family<any>): Promise<LanguageModel> {
+  if (!backendInfo()) await initBackend();   // the backend tfjs would use if the model is trained (no tensor is made here)
   const gguf = ggufSource(dir);
-  if (gguf !== null) {
-    await assertFits(inspectCheckpoint(dir).shapes, gguf);
-    return loadGgufModel(gguf);
-  }
+  if (gguf !== null) return loadGgufModel(gguf);
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
-  const params = new Map<string, tf.Variable>();
   try {
     const info = inspectOpen(dir, reader, raw, file, familyOverride);
     const layout = checkpointLayout(info.family.name);
     if (info.tiedHead !== null && !equalArrays(reader.readFloat32(info.tiedHead), reader.readFloat32(info.fileKeys.get(layout.tiedTo)!))) {
       throw new Error(`${reader.source}: tensor '${info.tiedHead}' differs from '${info.fileKeys.get(layout.tiedTo)}' but config.json says tie_word_embeddings=true`);
     }
-    await assertFits(info.shapes, reader.source);
+    const tensors = new Map<string, HostTensor>();
     for (const [name, key] of info.fileKeys) {
-      const data = reader.readFloat32(key);
-      const v = tf.tidy(() => tf.variable(tf.tensor(data, info.shapes.get(name) as number[], 'float32'), true));
-      params.set(name, v);
+      const e = reader.entries.get(key)!;
+      if (!isFloatDtype(e.dtype)) throw new Error(`${e.file}: tensor '${key}' has dtype ${e.dtype}; the engines read F32, F16 and BF16 weights`);
+      const dtype = e.dtype, shape = e.shape, count = numel(shape);
+      tensors.set(name, { shape, dtype, float32: () => readStoredFloat32(e.file, e.begin, count, dtype, key) });
     }
-    return { family: info.family.name, config: info.config, params };
-  } catch (e) {
-    for (const v of params.values()) v.dispose();
-    throw e;
+    return { family: info.family.name, config: info.config, params: new HostParams(tensors, reader.source) };
   } finally {
     reader.close();
   }

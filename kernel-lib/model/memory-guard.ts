@@ -13,11 +13,11 @@
  */
 import type { LanguageModel } from './types.ts';
 import { backendInfo } from '../runtime/backend.ts';
+import { parameterCount } from './param-values.ts';
 
 /** Estimated peak bytes of one training step of `model` on `tokens` positions. */
 export function trainingBytesEstimate(model: LanguageModel, tokens: number): number {
-  let nParams = 0;
-  for (const p of model.params.values()) nParams += p.size;
+  const nParams = parameterCount(model);
   const c = model.config;
   const F = 4 * c.hiddenSize;
   const T = Math.min(tokens, c.maxPositions);

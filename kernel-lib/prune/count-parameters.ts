@@ -6,6 +6,7 @@
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
 import { unitParamCount } from './unit-blocks.ts';
+import { forShapes, numel, paramShapes } from '../model/param-values.ts';
 import type { UnitKind } from './pruning-plan.ts';
 
 export interface ParameterCounts {
@@ -39,9 +40,10 @@ export function parameterRole(name: string): Role {
 
 export function countParameters(model: LanguageModel): ParameterCounts {
   const by: Record<Role, number> = { embeddings: 0, attention: 0, mlp: 0, layerNorm: 0, other: 0 };
-  for (const [name, t] of model.params) by[parameterRole(name)] += t.size;
+  for (const [name, shape] of paramShapes(model)) by[parameterRole(name)] += numel(shape);
   const prunable: Record<UnitKind, number> = { heads: 0, mlp: 0 };
-  for (const g of getFamily(model.family).groups(model)) prunable[g.kind] += g.count * unitParamCount(model, g);
+  const m = forShapes(model);
+  for (const g of getFamily(model.family).groups(m)) prunable[g.kind] += g.count * unitParamCount(m, g);
   const total = by.embeddings + by.attention + by.mlp + by.layerNorm + by.other;
   return { ...by, total, nonEmbedding: total - by.embeddings, prunable };
 }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
+import { forShapes, numel, paramShapes } from '../model/param-values.ts';
 import { logits } from '../model/lm.ts';
 import { countParameters, parameterRole, type ParameterCounts } from './count-parameters.ts';
 import type { EngineName } from '../runtime/engine-env.ts';
@@ -30,17 +31,14 @@ export interface FlopsPerToken {
  */
 export function flopsPerToken(model: LanguageModel, seqLen: number): FlopsPerToken {
   let blocks = 0;
-  for (const [name, t] of model.params) {
-    if (t.rank === 2 && parameterRole(name) !== 'embeddings') blocks += 2 * t.size;
+  for (const [name, shape] of paramShapes(model)) {
+    if (shape.length === 2 && parameterRole(name) !== 'embeddings') blocks += 2 * numel(shape);
   }
   let attention = 0;
-  for (const g of getFamily(model.family).groups(model)) {
+  for (const g of getFamily(model.family).groups(forShapes(model))) {
     if (g.kind === 'heads') attention += 2 * 2 * ((seqLen + 1) / 2) * g.count * g.slices[0]!.width;
   }
-  const family = getFamily(model.family);
-  const W = family.lmHead(model);
-  const head = 2 * W.shape[0] * W.shape[1];
-  if (![...model.params.values()].includes(W as tf.Variable)) W.dispose();
+  const head = 2 * model.config.vocabSize * model.config.hiddenSize;   // output embedding [V, C]
   return { blocks, attention, head, total: blocks + attention + head };
 }
 

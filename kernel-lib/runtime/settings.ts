@@ -12,6 +12,8 @@
  *   LAB_ENGINE        forward-pass engine, ort | tfjs (engine-env.ts validates it)
  *   LAB_ORT_MODULE    the onnxruntime package to load (default onnxruntime-node)
  *   LAB_ORT_THREADS   ONNX Runtime intra-op threads (default: every core)
+ *   LAB_ORT_EXTERNAL_DATA_BYTES  graphs with at least this many weight bytes get their weights from an
+ *                     external data file (default 1 GiB; 0 = always, e.g. to test that path on small models)
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
  *   LAB_VERBOSE       also log cached steps
@@ -34,6 +36,7 @@ export interface Settings {
   readonly engine: string | null;
   readonly ortModule: string | null;
   readonly ortThreads: string | null;
+  readonly ortExternalDataBytes: string | null;
   readonly wasmThreads: string | null;
   readonly trainReplicas: string | null;
   readonly verbose: boolean;
@@ -65,6 +68,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     engine: str(env.LAB_ENGINE),
     ortModule: str(env.LAB_ORT_MODULE),
     ortThreads: str(env.LAB_ORT_THREADS),
+    ortExternalDataBytes: str(env.LAB_ORT_EXTERNAL_DATA_BYTES),
     wasmThreads: str(env.LAB_WASM_THREADS),
     trainReplicas: str(env.LAB_TRAIN_REPLICAS),
     verbose: Boolean(env.LAB_VERBOSE),

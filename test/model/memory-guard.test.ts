@@ -10,10 +10,10 @@ import { tinyConfig } from '../helpers/tiny-gpt2.ts';
 let onWasm = false;
 before(async () => { onWasm = (await initBackend({ quiet: true })).tfName === 'wasm'; });
 
-/** A model whose params only carry their sizes: enough for the estimate, nothing allocated. */
+/** A model whose params only carry their shapes and sizes: enough for the estimate, nothing allocated. */
 function shapeOnly(L: number, H: number, C: number): LanguageModel {
   const config = { ...tinyConfig({ V: 50257, P: 1024, C, L, H }) };
-  const params = new Map([...gpt2ParamShapes(config)].map(([n, s]) => [n, { size: s.reduce((a, b) => a * b, 1) } as unknown as tf.Variable]));
+  const params = new Map([...gpt2ParamShapes(config)].map(([n, s]) => [n, { shape: s, size: s.reduce((a, b) => a * b, 1) } as unknown as tf.Variable]));
   return { family: 'gpt2', config, params };
 }
 

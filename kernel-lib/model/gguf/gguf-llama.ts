@@ -14,10 +14,11 @@
  * permuted back (row h*D + 2i + j of the file becomes row h*D + j*D/2 + i), so the model runs with
  * transformers' RoPE and exports as LlamaForCausalLM.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { llama } from '../llama.ts';
 import type { LanguageModel, LlamaConfig } from '../types.ts';
 import { readGguf, type GgufFile, type GgufValue } from './read-gguf.ts';
+import { HostParams, type HostTensor } from '../host-params.ts';
+import { readStoredFloat32 } from '../read-stored.ts';
 
 const NONE_ID = 0xffffffff;
 
@@ -137,23 +138,26 @@ export function inspectGguf(g: GgufFile): { config: LlamaConfig; shapes: Map<str
   return { config, shapes, dtypes, fileKeys, tiedHead };
 }
 
-/** Loads a llama GGUF file (F32 / F16 / BF16 tensors) as a LanguageModel; errors name the file and tensor. */
+/** Loads a llama GGUF file (F32 / F16 / BF16 tensors) as a LanguageModel whose parameters stay in the
+ *  file (model/host-params.ts; q/k rows are unpermuted as each is read); errors name the file and tensor. */
 export function loadGgufModel(file: string): LanguageModel<LlamaConfig> {
   const g = readGguf(file);
-  const params = new Map<string, tf.Variable>();
   try {
     const { config, shapes, fileKeys } = inspectGguf(g);
+    const tensors = new Map<string, HostTensor>();
     for (const [name, key] of fileKeys) {
-      const shape = shapes.get(name)! as number[];
-      let data = g.readFloat32(key);
-      if (key.endsWith('.attn_q.weight')) data = unpermuteRows(data, shape[0]!, shape[1]!, config.numHeads);
-      if (key.endsWith('.attn_k.weight')) data = unpermuteRows(data, shape[0]!, shape[1]!, config.numKeyValueHeads);
-      params.set(name, tf.tidy(() => tf.variable(tf.tensor(data, shape, 'float32'), true)));
+      const shape = shapes.get(name)!, t = g.tensors.get(key)!;
+      const heads = key.endsWith('.attn_q.weight') ? config.numHeads : key.endsWith('.attn_k.weight') ? config.numKeyValueHeads : 0;
+      const count = shape.reduce((a, d) => a * d, 1);
+      tensors.set(name, {
+        shape, dtype: t.dtype,
+        float32: () => {
+          const data = readStoredFloat32(file, t.start, count, t.dtype, key);
+          return heads ? unpermuteRows(data, shape[0]!, shape[1]!, heads) : data;
+        },
+      });
     }
-    return { family: 'llama', config, params };
-  } catch (e) {
-    for (const v of params.values()) v.dispose();
-    throw e;
+    return { family: 'llama', config, params: new HostParams(tensors, file) };
   } finally {
     g.close();
   }
