@@ -30,7 +30,17 @@ function dataIds(model: LanguageModel): object[] {
   return [...model.params.values()].map((v) => (v as unknown as { dataId: object }).dataId);
 }
 
+const loadedIds = new WeakMap<object, string>();
+let loadedCount = 0;
+
 function fingerprintOf(model: LanguageModel): string {
+  // a large model still in its files is keyed by the loaded object: hashing gigabytes to find a
+  // session would cost more than building one (equal small models share sessions by content)
+  const host = unmaterialized(model.params);
+  if (host && host.float32Bytes() >= ortExternalDataBytes()) {
+    if (!loadedIds.has(host)) loadedIds.set(host, `loaded#${loadedCount++}`);
+    return loadedIds.get(host)!;
+  }
   const data = dataIds(model);
   const s = seen.get(model);
   if (s && s.data.length === data.length && s.data.every((d, k) => d === data[k])) return s.fp;
