@@ -12,6 +12,7 @@
  *   LAB_ENGINE        forward-pass engine, ort | tfjs (engine-env.ts validates it)
  *   LAB_ORT_MODULE    the onnxruntime package to load (default onnxruntime-node)
  *   LAB_ORT_THREADS   ONNX Runtime intra-op threads (default: every core)
+ *   LAB_ORT_PROVIDERS ONNX Runtime execution providers in order, e.g. cuda,cpu (default cpu; engine/ort-providers.ts)
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
  *   LAB_VERBOSE       also log cached steps
@@ -34,6 +35,7 @@ export interface Settings {
   readonly engine: string | null;
   readonly ortModule: string | null;
   readonly ortThreads: string | null;
+  readonly ortProviders: string | null;
   readonly wasmThreads: string | null;
   readonly trainReplicas: string | null;
   readonly verbose: boolean;
@@ -65,6 +67,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     engine: str(env.LAB_ENGINE),
     ortModule: str(env.LAB_ORT_MODULE),
     ortThreads: str(env.LAB_ORT_THREADS),
+    ortProviders: str(env.LAB_ORT_PROVIDERS),
     wasmThreads: str(env.LAB_WASM_THREADS),
     trainReplicas: str(env.LAB_TRAIN_REPLICAS),
     verbose: Boolean(env.LAB_VERBOSE),
