@@ -14,7 +14,7 @@ import { olmo } from '../../kernel-lib/model/olmo.ts';
 import { parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
 import { parseOlmoConfig } from '../../kernel-lib/model/olmo-config.ts';
 import { lmLoss } from '../../kernel-lib/model/lm.ts';
-import type { Family, LanguageModel } from '../../kernel-lib/model/types.ts';
+import type { BaseConfig, Family, LanguageModel } from '../../kernel-lib/model/types.ts';
 import { forwardBytes, trainingBytes, type ModelShape } from '../../kernel-lib/experiments/step-memory.ts';
 
 const GPT2: ModelShape = { family: 'gpt2', params: 124_439_808, layers: 12, hidden: 768, mlp: 3072, heads: 12, vocab: 50257, maxPositions: 1024 };
@@ -73,7 +73,7 @@ function liveBytesMadeBy(model: LanguageModel, f: () => tf.Scalar): { bytes: num
   return { bytes, value };
 }
 
-function build<C>(family: Family<C>, config: C, name: string): LanguageModel<C> {
+function build<C extends BaseConfig>(family: Family<C>, config: C, name: string): LanguageModel<C> {
   const params = new Map<string, tf.Variable>();
   for (const [k, t] of family.initParams(config, 1)) { params.set(k, tf.variable(t)); t.dispose(); }
   return { family: name, config, params } as LanguageModel<C>;
