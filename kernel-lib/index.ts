@@ -106,6 +106,8 @@ export type { ScoredDocument } from './eval/score-document.ts';
 
 // ---- engine (ONNX Runtime for forward passes, docs/engines.md) ---------------------------
 export { selectEngine, ortAvailable } from './engine/select-engine.ts';
+export { parseOrtProviders, ortProviderStatus, selectOrtProviders, ORT_PROVIDER_NAMES } from './engine/ort-providers.ts';
+export type { OrtProviderName, OrtProviderStatus, OrtProviderChoice } from './engine/ort-providers.ts';
 export { exportOnnx, exportDefaults } from './engine/export-onnx.ts';
 export type { ExportOnnxOptions, ExportedOnnx } from './engine/export-onnx.ts';
 export { ortScorePositions } from './engine/ort-score-positions.ts';
@@ -183,3 +185,8 @@ export type { OpenedModel } from './experiments/study-inputs.ts';
 export { reproduce } from './experiments/reproduce.ts';
 export type { ReproduceResult } from './experiments/reproduce.ts';
 export { dryRun } from './experiments/dry-run.ts';
+export type { DryRunOptions, PlannedDownload, StepCheck } from './experiments/dry-run.ts';
+export { forwardBytes, trainingBytes, SAVED_PER_TOKEN } from './experiments/step-memory.ts';
+export type { ModelShape, StepBytes } from './experiments/step-memory.ts';
+export { machineFacts } from './experiments/machine-facts.ts';
+export type { MachineFacts } from './experiments/machine-facts.ts';

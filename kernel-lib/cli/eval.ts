@@ -23,6 +23,7 @@ import { getProfile } from '../experiments/profiles.ts';
 import { studyDataDir } from '../experiments/study-inputs.ts';
 import { choiceArg, didYouMean, helpText, inDirArg, numberArg, outFileArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 import { interruptNote } from './interrupt-note.ts';
+import { applyOrtProviders, ortProvidersFlag } from './ort-providers-flag.ts';
 
 export const summary = 'LM Evaluation Harness tasks (piqa, openbookqa, hellaswag, mmlu, glue, wikitext) on a model';
 
@@ -47,6 +48,7 @@ export const spec = {
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
     list: { type: 'boolean', help: 'list the task and group names and exit' },
     engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
+    'ort-providers': ortProvidersFlag,
   },
 } as const satisfies CommandSpec;
 
@@ -77,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) { console.log(helpText(spec)); return 0; }
   const { values, positionals } = parsed;
+  applyOrtProviders(values['ort-providers']);
   if (values.list) { console.log(listTasks().join('\n')); return 0; }
   if (positionals.length !== 1) throw new UsageError(`missing MODEL\nusage: ${spec.name} ${spec.usage}`);
   if (values.tasks === undefined) throw new UsageError('--tasks is required (e.g. --tasks piqa,openbookqa; lab eval --list shows them)');

@@ -9,6 +9,7 @@ import { openModel } from './open-model.ts';
 import { createProgress } from '../runtime/progress.ts';
 import { helpText, numberArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 import { parseEngine } from '../runtime/engine-env.ts';
+import { applyOrtProviders, ortProvidersFlag } from './ort-providers-flag.ts';
 
 export const summary = 'continue a prompt (greedy, or top-k sampling)';
 
@@ -27,6 +28,7 @@ export const spec = {
     json: { type: 'boolean', help: 'print {"prompt", "promptIds", "ids", "text"}' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
     engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
+    'ort-providers': ortProvidersFlag,
   },
 } as const satisfies CommandSpec;
 
@@ -34,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) { console.log(helpText(spec)); return 0; }
   const { values, positionals } = parsed;
+  applyOrtProviders(values['ort-providers']);
   if (values.prompt === undefined) throw new UsageError('--prompt is required (the text to continue)');
   const maxNewTokens = numberArg(values['max-new-tokens'], 'max-new-tokens', { integer: true, min: 0 }) ?? generateDefaults.maxNewTokens;
   const topK = numberArg(values['top-k'], 'top-k', { integer: true, min: 1 }) ?? generateDefaults.topK;

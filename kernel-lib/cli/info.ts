@@ -17,6 +17,7 @@ import { loadModel } from '../model/load-model.ts';
 import { shapesOnly } from '../model/param-values.ts';
 import { disposeModel } from '../model/dispose-model.ts';
 import { helpText, parseCommand, type CommandSpec } from './args.ts';
+import { applyOrtProviders, ortProvidersFlag } from './ort-providers-flag.ts';
 
 export const summary = 'family, parameter counts, per-layer heads / MLP width, tensor shapes, dtype, backend of a model';
 
@@ -31,6 +32,7 @@ export const spec = {
     cost: { type: 'boolean', help: 'also load the model and time forward passes (batch 1 and 8, 128 tokens) and their peak memory' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
     engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
+    'ort-providers': ortProvidersFlag,
   },
 } as const satisfies CommandSpec;
 
@@ -109,6 +111,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) { console.log(helpText(spec)); return 0; }
   const { values, positionals } = parsed;
+  applyOrtProviders(values['ort-providers']);
   const model = positionals[0]!;
   const dir = await resolveModelDir(model, values.revision);
   const info = inspectCheckpoint(dir);

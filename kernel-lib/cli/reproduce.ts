@@ -1,6 +1,7 @@
 /**
  * `lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N]`: the study end to end.
- * `--dry-run` lists every download, its size, the steps, and the backend and memory the profile needs.
+ * `--dry-run` checks each step against this machine: the backend it needs, its memory against this
+ * machine's, its inputs already in the hub cache, and a verdict (experiments/dry-run.ts).
  */
 import { getProfile } from '../experiments/profiles.ts';
 import { reproduce } from '../experiments/reproduce.ts';
@@ -18,7 +19,7 @@ export const spec = {
   flags: {
     profile: { type: 'string', value: 'mini|paper', default: 'mini', help: 'mini: embedded models and generated tasks (no download); paper: the real models and datasets' },
     quick: { type: 'boolean', help: 'fewer documents and updates (a smoke run)' },
-    'dry-run': { type: 'boolean', help: 'list the downloads, steps, backend and memory the profile needs, and exit' },
+    'dry-run': { type: 'boolean', help: 'check each step here (backend, memory, cached downloads, verdict) and exit' },
     'data-dir': { type: 'string', value: 'DIR', help: 'data folder of the paper profile (default: the folder lab data download fills)' },
     'wasm-threads': { type: 'string', value: 'N', help: 'threads of the wasm build\'s matmul pool (default LAB_WASM_THREADS, else 1)' },
     'train-replicas': { type: 'string', value: 'N', help: 'data-parallel training replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1; npm run reproduce passes 2)' },
@@ -38,10 +39,17 @@ export async function run(argv: string[]): Promise<number> {
   const profile = values['data-dir'] && named.data.kind === 'folder' ? { ...named, data: { kind: 'folder' as const, dir: values['data-dir'] } } : named;
   if (values['dry-run']) {
     const plan = await dryRun(profile);
-    console.log(`profile '${profile.name}': ${profile.description}\n\ndownloads:`);
-    console.log(textTable(['what', 'repo', 'files', 'size'], plan.downloads.map((d) => [d.what, d.repo, d.files, d.size])));
-    console.log(`\nsteps:\n${plan.steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
-    console.log(`\nneeds:\n  backend: ${plan.needs.backend}\n  memory: ${plan.needs.memory}\n  time: ${plan.needs.time}`);
+    const m = plan.machine;
+    const ort = m.ort.providers ? `onnxruntime-node with ${m.ort.providers.map((p) => `${p.name}${p.available ? '' : ' (absent)'}`).join(', ')}` : `no onnxruntime-node (${m.ort.reason})`;
+    console.log(`profile '${profile.name}': ${profile.description}`);
+    console.log(`\nthis machine: ${(m.totalBytes / 1e9).toFixed(1)} GB memory; tfjs backends ${[...m.tfjs].join(', ') || 'none'} (wasm heap 4 GiB); ${ort}`);
+    console.log('\ndownloads:');
+    console.log(textTable(['what', 'repo', 'files', 'size', 'cached'], plan.downloads.map((d) => [d.what, d.repo, d.files, d.size, d.cached])));
+    console.log('\nsteps:');
+    console.log(textTable(['#', 'step', 'engine/backend', 'memory needed of available', 'cached inputs', 'verdict'],
+      plan.steps.map((s, i) => [String(i + 1), s.step, s.needs, s.memory, s.cached, s.verdict])));
+    const no = plan.steps.filter((s) => !s.runsHere).length;
+    console.log(`\n${no === 0 ? 'every step runs here' : `${no} of ${plan.steps.length} steps cannot run here`}; time: ${plan.needs.time}`);
     return 0;
   }
   await reproduce(profile, undefined, { ...(wasmThreads === undefined ? {} : { wasmThreads }), ...(trainReplicas === undefined ? {} : { trainReplicas }) });

@@ -7,6 +7,7 @@ import { scoreTokensOn } from '../engine/score-tokens-on.ts';
 import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel, textTable } from './open-model.ts';
 import { helpText, parseCommand, UsageError, type CommandSpec } from './args.ts';
+import { applyOrtProviders, ortProvidersFlag } from './ort-providers-flag.ts';
 
 export const summary = 'log-probability of each token given the previous ones, and the total';
 
@@ -21,6 +22,7 @@ export const spec = {
     json: { type: 'boolean', help: 'print {"ids", "tokens", "logprobs", "total"}' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
     engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
+    'ort-providers': ortProvidersFlag,
   },
 } as const satisfies CommandSpec;
 
@@ -28,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) { console.log(helpText(spec)); return 0; }
   const { values, positionals } = parsed;
+  applyOrtProviders(values['ort-providers']);
   if ((values.text === undefined) === (values.ids === undefined)) throw new UsageError('give exactly one of --text T or --ids 1,2,3');
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
   let ids: number[];

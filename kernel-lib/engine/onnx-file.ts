@@ -3,7 +3,6 @@
  * causal-LM names) on onnxruntime: cache shapes are read from the file's input metadata, so
  * this knows nothing of the model that wrote it. Used to check and measure exported folders.
  */
-import { readFileSync } from 'node:fs';
 import { loadOrt, type OrtTensor } from './ort-runtime.ts';
 import { openSession } from './ort-sessions.ts';
 
@@ -19,7 +18,7 @@ interface Meta { name: string; shape: number[] }
 export function openOnnxDecoder(file: string): OnnxDecoderFile {
   const { ort, reason } = loadOrt();
   if (!ort) throw new Error(`openOnnxDecoder: ${reason}`);
-  const session = openSession(ort, readFileSync(file)) as ReturnType<typeof openSession> & { inputMetadata: Meta[]; outputMetadata: Meta[] };
+  const session = openSession(ort, file) as ReturnType<typeof openSession> & { inputMetadata: Meta[]; outputMetadata: Meta[] };
   const pasts = session.inputMetadata.filter((m) => m.name.startsWith('past_key_values.'));
   const logitsMeta = session.outputMetadata.find((m) => m.name === 'logits');
   if (!logitsMeta) throw new Error(`${file}: no 'logits' output`);

@@ -5,6 +5,7 @@
  * Returns null, with the reason, when the package or its binary cannot load.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ortModuleName } from '../runtime/engine-env.ts';
 
 const require = createRequire(import.meta.url);
@@ -17,8 +18,14 @@ export interface NativeSession {
   run(feeds: Record<string, OrtTensor>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
   dispose(): void;
 }
+/** An execution provider the binding was built for; `bundled: false` = its library is installed separately. */
+export interface OrtBackendEntry { readonly name: string; readonly bundled: boolean }
 export interface OrtRuntime {
   readonly version: string;
+  /** The binding's listSupportedBackends() (empty when the binding has no such call). */
+  readonly backends: readonly OrtBackendEntry[];
+  /** The folder of the native binding, where separately installed provider libraries go. */
+  readonly binDir: string;
   newSession(): NativeSession;
   tensor(type: 'float32' | 'int64' | 'bool', data: ArrayBufferView, dims: readonly number[]): OrtTensor;
 }
@@ -34,14 +41,18 @@ export function loadOrt(): { ort: OrtRuntime | null; reason: string } {
   if (loaded) return loaded;
   const pkg = ortModuleName();
   try {
-    const { binding, initOrt } = require(`${pkg}/dist/binding.js`) as { binding: { InferenceSession: new () => NativeSession }; initOrt(): void };
+    const { binding, initOrt } = require(`${pkg}/dist/binding.js`) as {
+      binding: { InferenceSession: new () => NativeSession; listSupportedBackends?: () => OrtBackendEntry[] }; initOrt(): void };
     // The binding builds its output tensors with the Tensor class of onnxruntime-common as
     // resolved from the package itself.
     const common = createRequire(require.resolve(`${pkg}/dist/binding.js`))('onnxruntime-common') as { Tensor: new (t: string, d: ArrayBufferView, dims: readonly number[]) => OrtTensor };
     const version = (require(`${pkg}/package.json`) as { version: string }).version;
+    // onnxruntime-node's dist/binding.js loads ../bin/napi-v6/<platform>/<arch>/onnxruntime_binding.node
+    const binDir = join(dirname(require.resolve(`${pkg}/package.json`)), 'bin', 'napi-v6', process.platform, process.arch);
     initOrt();
+    const backends = binding.listSupportedBackends?.() ?? [];
     loaded = {
-      ort: { version, newSession: () => new binding.InferenceSession(), tensor: (t, d, dims) => new common.Tensor(t, d, dims) },
+      ort: { version, backends, binDir, newSession: () => new binding.InferenceSession(), tensor: (t, d, dims) => new common.Tensor(t, d, dims) },
       reason: `${pkg} ${version}`,
     };
   } catch (e) {

@@ -2,7 +2,8 @@
  * InferenceSessions per (model fingerprint, graph kind), built on first use and kept for the
  * few most recent models (a study evaluates one model after another; older sessions are freed).
  * A model whose variables were assigned since (training in place) gets new sessions.
- * Every session uses all cores (runtime/engine-env.ts ortThreads) and full graph optimisation.
+ * Every session uses all cores (runtime/engine-env.ts ortThreads), full graph optimisation and the
+ * execution providers of ort-providers.ts (default cpu; the choice is printed once per process).
  * A graph with at least LAB_ORT_EXTERNAL_DATA_BYTES of weights (default 1 GiB; onnxruntime refuses
  * inline models over 2 GB) is written to a temporary model.onnx + model.onnx_data pair, one tensor
  * at a time, and loaded from the file, which onnxruntime maps into memory instead of copying; the
@@ -15,7 +16,9 @@ import type { LanguageModel } from '../model/types.ts';
 import { modelFingerprint } from '../model/fingerprint.ts';
 import { unmaterialized } from '../model/host-params.ts';
 import { ortExternalDataBytes, ortThreads } from '../runtime/engine-env.ts';
+import { settings } from '../runtime/settings.ts';
 import { loadOrt, type NativeSession, type OrtRuntime } from './ort-runtime.ts';
+import { ortProviderStatus, requestedOrtProviders, selectOrtProviders, type OrtProviderName } from './ort-providers.ts';
 import type { OnnxGraph } from './onnx-graph.ts';
 
 const MAX_MODELS = 2;
@@ -49,16 +52,58 @@ function fingerprintOf(model: LanguageModel): string {
   return fp;
 }
 
-/** Session options passed to onnxruntime (intra-op threads = cores, sequential execution). */
-export function sessionOptions(): Record<string, unknown> {
-  return { intraOpNumThreads: ortThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', executionProviders: ['cpu'] };
+/** Session options passed to onnxruntime (intra-op threads = cores, sequential execution, `providers` in order). */
+export function sessionOptions(providers: readonly OrtProviderName[] = ['cpu']): Record<string, unknown> {
+  return { intraOpNumThreads: ortThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', executionProviders: [...providers] };
 }
 
-/** Loads ONNX bytes into a new session of the loaded runtime. */
-export function openSession(ort: OrtRuntime, bytes: Uint8Array): NativeSession {
+const said = new Set<string>();
+function sayOnce(line: string): void {
+  if (said.has(line)) return;
+  said.add(line);
+  if (!settings().quiet) console.error(`[lab] ${line}`);
+}
+
+/** Providers per request (LAB_ORT_PROVIDERS value); a provider that failed to open is dropped from then on. */
+const chosen = new Map<string, OrtProviderName[]>();
+
+function providersFor(ort: OrtRuntime): OrtProviderName[] {
+  const key = settings().ortProviders ?? '';
+  let p = chosen.get(key);
+  if (!p) {
+    const choice = selectOrtProviders(requestedOrtProviders(), ortProviderStatus(ort.backends, ort.binDir), 'LAB_ORT_PROVIDERS / --ort-providers');
+    sayOnce(choice.line);
+    p = [...choice.providers];
+    chosen.set(key, p);
+  }
+  return p;
+}
+
+/** ONNX bytes, or the path of a model file (with its external data beside it). */
+type ModelSource = Uint8Array | string;
+
+function load(s: NativeSession, src: ModelSource, options: object): void {
+  if (typeof src === 'string') s.loadModel(src, options);
+  else s.loadModel(src.buffer as ArrayBuffer, src.byteOffset, src.byteLength, options);
+}
+
+/** Loads a model into a new session of the loaded runtime. A provider whose libraries are
+ *  present but fail to load (no CUDA runtime or cuDNN) gives one line and a cpu session. */
+export function openSession(ort: OrtRuntime, src: ModelSource): NativeSession {
+  const providers = providersFor(ort);
   const s = ort.newSession();
-  s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, sessionOptions());
-  return s;
+  try {
+    load(s, src, sessionOptions(providers));
+    return s;
+  } catch (e) {
+    if (providers.length === 1 && providers[0] === 'cpu') throw e;
+    const first = String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 200);
+    sayOnce(`ort providers: cpu (fallback: a session on ${providers.join(', ')} did not open: ${first})`);
+    chosen.set(settings().ortProviders ?? '', ['cpu']);
+    const cpu = ort.newSession();
+    load(cpu, src, sessionOptions(['cpu']));
+    return cpu;
+  }
 }
 
 /** A session of graph `g`: inline bytes, or external data in a temporary folder above the threshold. */
@@ -68,9 +113,7 @@ export function openGraphSession(ort: OrtRuntime, g: OnnxGraph, meta: Record<str
   try {
     const file = join(dir, 'model.onnx');
     g.writeExternal(file, 'model.onnx_data', meta);
-    const s = ort.newSession();
-    s.loadModel(file, sessionOptions());
-    return s;
+    return openSession(ort, file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

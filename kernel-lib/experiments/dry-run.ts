@@ -1,31 +1,46 @@
 /**
- * `lab reproduce --profile paper --dry-run`: what the paper profile would download and run, and
- * what machine it needs, without downloading or computing anything (no network). Model sizes are
- * computed from the parameter counts (float32 weights: what the official files store) and marked
- * "approx"; dataset files are named with their hub repos, their sizes are shown by the download.
+ * `lab reproduce --profile paper --dry-run`: checks, without downloading or computing anything,
+ * what each step of a profile needs against this machine: the engine or tfjs backend, the memory
+ * (experiments/step-memory.ts) against the machine's total memory and the backend's heap limit,
+ * and which of its downloads are already in the hub cache. Each step gets a verdict: "runs here"
+ * or what it needs. Model sizes come from the models' shapes (float32 weights, what the official
+ * files store); dataset sizes are shown by the download itself.
  */
 import type { Profile, RecoveryPlan } from './profiles.ts';
 import { getDataSource } from '../data/data-sources.ts';
+import { hubSettings } from '../hub/hub-settings.ts';
+import { forwardBytes, trainingBytes, type ModelShape, type StepBytes } from './step-memory.ts';
+import { machineFacts, type MachineFacts } from './machine-facts.ts';
+import { isHubFileCached, isModelCached } from './hub-cached.ts';
 
 export interface PlannedDownload {
   readonly what: string;
   readonly repo: string;
   readonly files: string;
   readonly size: string;
+  readonly cached: string;
 }
 
-/** Known parameter counts (report/paper facts and specs): float32 bytes when the hub is not reachable. */
-const APPROX_BYTES: Readonly<Record<string, number>> = {
-  gpt2: 124_439_808 * 4 + 12 * 1024 * 1024 * 4,     // weights + the attn.bias buffers stored in the official file
-  'allenai/OLMo-1B-hf': 1_176_764_416 * 4,
+/** One step of the plan, checked against this machine. */
+export interface StepCheck {
+  readonly step: string;
+  readonly needs: string;        // engine / backend
+  readonly memory: string;       // needed vs available
+  readonly cached: string;       // inputs already in the hub cache
+  readonly verdict: string;      // "runs here" or what is missing
+  readonly runsHere: boolean;
+}
+
+/** Shapes of the hub models the paper profile uses (their config.json; parameters with tied embeddings once). */
+const MODEL_SHAPES: Readonly<Record<string, ModelShape>> = {
+  gpt2: { family: 'gpt2', params: 124_439_808, layers: 12, hidden: 768, mlp: 3072, heads: 12, vocab: 50257, maxPositions: 1024 },
+  'allenai/OLMo-1B-hf': { family: 'olmo', params: 1_176_764_416, layers: 16, hidden: 2048, mlp: 8192, heads: 16, vocab: 50304, maxPositions: 2048 },
 };
 
-function human(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
-}
+const FINETUNE_SOURCES = ['siqa', 'piqa', 'openbookqa', 'hotpotqa', 'billsum'];
 
-function modelSize(repo: string): string {
-  return APPROX_BYTES[repo] ? `approx ${human(APPROX_BYTES[repo]!)} (float32 weights)` : 'unknown';
+function gb(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(0)} MB`;
 }
 
 /** A recovery plan's budget in words: epochs after each pruning step, or tokens for the whole schedule. */
@@ -33,29 +48,103 @@ function recoveryBudget(r: RecoveryPlan): string {
   return r.epochsPerIteration !== null ? `${r.epochsPerIteration} epoch(s) per iteration` : `${r.tokens} tokens in all`;
 }
 
-export async function dryRun(profile: Profile): Promise<{ downloads: PlannedDownload[]; steps: string[]; needs: Profile['needs'] }> {
+function isHubId(id: string): boolean {
+  return !(id.startsWith('.') || id.startsWith('/') || id === 'mini' || id.startsWith('mini-'));
+}
+
+/** "siqa 2/2" per data source: cached files of its hub list. */
+function sourceCache(names: readonly string[], cacheDir: string): string {
+  return names.map((n) => {
+    const s = getDataSource(n);
+    const hit = s.hub.filter((f) => isHubFileCached(cacheDir, f.repo, 'dataset', f.revision, f.path)).length;
+    return `${n} ${hit}/${s.hub.length}`;
+  }).join(', ');
+}
+
+function modelCache(id: string, cacheDir: string): string {
+  if (!isHubId(id)) return `${id} (in the project)`;
+  return `${id} ${isModelCached(cacheDir, id) ? 'cached' : 'not cached'}`;
+}
+
+/** Forward-only step: ONNX Runtime when it loads (native memory), else tfjs. */
+function checkForward(m: MachineFacts, need: StepBytes | null): Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'> {
+  const ortOk = m.ort.providers !== null;
+  const gpu = m.ort.providers?.some((p) => p.name === 'cuda' && p.available) ?? false;
+  const needs = ortOk ? `ort (onnxruntime-node${gpu ? '; cuda provider installed' : ', cpu'})` : 'ort or tfjs (onnxruntime-node does not load here)';
+  if (!need) return { needs, memory: 'unknown (model shape not known here)', verdict: 'runs here (mini models: < 2 GiB)', runsHere: true };
+  const memory = `${gb(need.total)} (weights ${gb(need.weights)}) of ${gb(m.totalBytes)}`;
+  if (need.total > m.totalBytes) return { needs, memory, verdict: `needs ${gb(need.total)} of memory`, runsHere: false };
+  if (!ortOk && need.total > m.wasmLimitBytes && !m.tfjs.has('node') && !m.tfjs.has('node-gpu')) {
+    return { needs, memory, verdict: `needs onnxruntime-node or tfjs-node (${gb(need.total)} is above wasm's 4 GiB heap)`, runsHere: false };
+  }
+  return { needs, memory, verdict: 'runs here', runsHere: true };
+}
+
+/** Training step on tfjs: wasm up to its heap limit, else a native backend with enough memory. */
+function checkTraining(m: MachineFacts, need: StepBytes | null): Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'> {
+  const native = m.tfjs.has('node-gpu') ? 'tfjs-node-gpu' : m.tfjs.has('node') ? 'tfjs-node' : null;
+  if (!need) return { needs: 'tfjs (wasm is enough)', memory: 'unknown (model shape not known here)', verdict: 'runs here (mini models: < 2 GiB)', runsHere: true };
+  const fitsWasm = need.total <= m.wasmLimitBytes;
+  const needs = fitsWasm ? 'tfjs (wasm is enough)' : 'tfjs-node or tfjs-node-gpu (above wasm\'s 4 GiB heap)';
+  const memory = `${gb(need.total)} (weights+grads+AdamW ${gb(need.weights + need.gradients + need.optimizer)}, activations ${gb(need.activations)}) of ${gb(m.totalBytes)}`;
+  const missing: string[] = [];
+  if (!fitsWasm && !native) missing.push('tfjs-node');
+  if (need.total > m.totalBytes) missing.push(`${gb(need.total)} of memory`);
+  if (missing.length) return { needs, memory, verdict: `needs ${missing.join(' and ')}`, runsHere: false };
+  return { needs, memory, verdict: `runs here${fitsWasm ? '' : ` on ${native}`}`, runsHere: true };
+}
+
+export interface DryRunOptions {
+  /** This machine's facts (default: measured now); tests pass their own. */
+  readonly machine?: MachineFacts;
+  /** Hub cache folder (default: hubSettings().cacheDir). */
+  readonly hubCacheDir?: string;
+}
+
+export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promise<{ downloads: PlannedDownload[]; steps: StepCheck[]; machine: MachineFacts; needs: Profile['needs'] }> {
+  const machine = opts.machine ?? machineFacts();
+  const cacheDir = opts.hubCacheDir ?? hubSettings().cacheDir;
   const downloads: PlannedDownload[] = [];
   for (const role of ['gpt2', 'olmo'] as const) {
     const id = profile.models[role].id;
-    if (id === 'mini' || id.startsWith('.') || id.startsWith('/')) continue;
-    downloads.push({ what: `model ${profile.models[role].label}`, repo: id, files: 'config.json, *.safetensors, tokenizer files', size: modelSize(id) });
+    if (!isHubId(id)) continue;
+    const shape = MODEL_SHAPES[id];
+    downloads.push({ what: `model ${profile.models[role].label}`, repo: id, files: 'config.json, *.safetensors, tokenizer files',
+      size: shape ? `approx ${gb(4 * shape.params)} (float32 weights)` : 'unknown', cached: isModelCached(cacheDir, id) ? 'yes' : 'no' });
   }
-  const sources = ['siqa', 'piqa', 'openbookqa', 'hotpotqa', 'billsum'];
-  if (profile.gpt2Prune.recovery.corpus.kind === 'source') sources.push(profile.gpt2Prune.recovery.corpus.source);
-  if (profile.olmoPrune.recovery.corpus.kind === 'source') sources.push(profile.olmoPrune.recovery.corpus.source);
-  for (const name of [...new Set(sources)]) {
+  const recovery = [profile.gpt2Prune.recovery.corpus, profile.olmoPrune.recovery.corpus].flatMap((c) => (c.kind === 'source' ? [c.source] : []));
+  const hubData = profile.data.kind === 'folder';
+  for (const name of hubData ? [...new Set([...FINETUNE_SOURCES, ...recovery])] : []) {
     const s = getDataSource(name);
     const repos = [...new Set(s.hub.map((f) => f.repo))].join(', ');
-    downloads.push({ what: `data ${name} (${s.kind === 'lm' ? 'recovery corpus' : 'fine-tuning'})`, repo: repos, files: `${s.hub.length} parquet file(s): ${s.hub.slice(0, 3).map((f) => f.path).join(', ')}${s.hub.length > 3 ? ', ...' : ''}`, size: 'shown by the download (hub listing)' });
+    downloads.push({ what: `data ${name} (${s.kind === 'lm' ? 'recovery corpus' : 'fine-tuning'})`, repo: repos,
+      files: `${s.hub.length} parquet file(s): ${s.hub.slice(0, 3).map((f) => f.path).join(', ')}${s.hub.length > 3 ? ', ...' : ''}`,
+      size: 'shown by the download (hub listing)', cached: sourceCache([name], cacheDir).replace(`${name} `, '') + ' files' });
   }
-  for (const t of profile.eval.tasks) downloads.push({ what: `evaluation task ${t}`, repo: `lab data download ${t}`, files: 'the split lm-eval evaluates', size: 'shown by the download (hub listing)' });
-  const steps = [
-    `baseline evaluation of ${profile.models.gpt2.id} and ${profile.models.olmo.id} on ${profile.eval.tasks.join(', ')}`,
-    `multi-task fine-tuning of both (${JSON.stringify(profile.multitask.train)})`,
-    `GPT-2 one-shot and iterative pruning to ${profile.gpt2Prune.prune.target} of ${profile.gpt2Prune.prune.of} (${profile.gpt2Prune.prune.groups?.join('+')}, ${profile.gpt2Prune.prune.criterion}), recovery on ${profile.gpt2Prune.recovery.corpus.kind === 'source' ? profile.gpt2Prune.recovery.corpus.source : 'mini corpora'}: `
-      + `one-shot ${recoveryBudget(profile.gpt2Prune.recovery)}; iterative at the equal budget ${recoveryBudget(profile.gpt2Prune.iterativeRecovery.equal)}, at the write-up's ${recoveryBudget(profile.gpt2Prune.iterativeRecovery['write-up'])}`,
-    `OLMo-1B one-shot pruning of ${profile.olmoPrune.prune.groups?.join('+')} to ${profile.olmoPrune.prune.target}, recovery on ${profile.olmoPrune.recovery.corpus.kind === 'source' ? `${profile.olmoPrune.recovery.corpus.source} (${profile.olmoPrune.recovery.corpus.rows} rows)` : 'mini corpora'}`,
-    'evaluation of every fine-tuned and pruned model; Tables 1-3, the perplexity table and the plots',
-  ];
-  return { downloads, steps, needs: profile.needs };
+  if (hubData) for (const t of profile.eval.tasks) downloads.push({ what: `evaluation task ${t}`, repo: `lab data download ${t}`, files: 'the split lm-eval evaluates', size: 'shown by the download (hub listing)', cached: 'not checked' });
+
+  const steps: StepCheck[] = [];
+  const mt = profile.multitask;
+  const mtB = mt.train?.batchSize ?? 8, mtT = mt.blockSize ?? 1024;
+  const add = (step: string, cached: string, check: Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'>) => steps.push({ step, cached, ...check });
+  for (const role of ['gpt2', 'olmo'] as const) {
+    const { id, label } = profile.models[role];
+    const shape = MODEL_SHAPES[id] ?? null;
+    const evalNeed = shape && forwardBytes(shape, profile.eval.batchSize, shape.maxPositions);
+    add(`evaluate ${label} (baseline, fine-tuned, pruned) on ${profile.eval.tasks.join(', ')}: batch ${profile.eval.batchSize} x up to ${shape ? shape.maxPositions : 'the model\'s'} tokens`,
+      modelCache(id, cacheDir), checkForward(machine, evalNeed));
+    add(`multi-task fine-tuning of ${label}: micro-batch ${mtB} x ${mtT} tokens`,
+      [modelCache(id, cacheDir), ...(hubData ? [sourceCache(FINETUNE_SOURCES, cacheDir)] : [])].join('; '), checkTraining(machine, shape && trainingBytes(shape, mtB, mtT)));
+    const plan = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
+    const r = plan.recovery;
+    const corpus = r.corpus.kind === 'source' ? r.corpus.source : 'mini corpora';
+    const budgets = role === 'gpt2'
+      ? `one-shot ${recoveryBudget(r)}; iterative ${recoveryBudget(profile.gpt2Prune.iterativeRecovery.equal)} (equal budget) and ${recoveryBudget(profile.gpt2Prune.iterativeRecovery['write-up'])} (write-up's)`
+      : recoveryBudget(r);
+    add(`${label} pruning of ${plan.prune.groups?.join('+')} to ${plan.prune.target} (${plan.prune.criterion}), recovery on ${corpus}: ${budgets}; micro-batch ${r.batchSize} x ${r.blockSize} tokens`,
+      [modelCache(id, cacheDir), ...(r.corpus.kind === 'source' ? [sourceCache([r.corpus.source], cacheDir)] : [])].join('; '),
+      checkTraining(machine, shape && trainingBytes(shape, r.batchSize, r.blockSize)));
+  }
+  add('Tables 1-3, the perplexity table and the plots', 'the steps above (results/steps)', { needs: 'none (reads the cached steps)', memory: 'small', verdict: 'runs here', runsHere: true });
+  return { downloads, steps, machine, needs: profile.needs };
 }

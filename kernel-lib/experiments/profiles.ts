@@ -145,8 +145,10 @@ export const paperProfile: Profile = {
   },
   measureLatency: true,
   needs: {
-    backend: 'tfjs-node-gpu (or tfjs-node): OLMo-1B in float32 is 4.7 GB of weights, above wasm\'s 4 GiB heap, and its training needs ~19 GB more for gradients and AdamW state',
-    memory: 'GPT-2 steps ~6 GB; OLMo-1B fine-tuning ~24 GB host or GPU memory',
+    backend: 'tfjs-node-gpu (or tfjs-node) for training: OLMo-1B in float32 is 4.7 GB of weights, above wasm\'s 4 GiB heap; evaluation on onnxruntime-node',
+    // experiments/step-memory.ts at the profile's batches; lab reproduce --dry-run checks them against the machine.
+    memory: 'GPT-2 training ~22.5 GB at 8 x 1024 tokens (20.5 GB of it activations kept for the backward), evaluation ~3 GB; '
+      + 'OLMo-1B training ~80-88 GB (18.8 GB of weights, gradients and AdamW moments + 61-70 GB of activations, no recomputation), evaluation up to ~18 GB',
     time: 'GPT-2 recovery on WikiText-103 (one-shot 3 epochs; iterative 3 epochs x 4 iterations, ~1.2B tokens, and 0.75 x 4) is GPU-days; on CPU impractical',
   },
   choices: [...COMMON_CHOICES, 'paper: 3 recovery epochs per iteration on WikiText-103 (GPT-2) as stated (the write-up-budget iterative run; one-shot gets 3 epochs, the equal-budget iterative run 0.75 epochs per iteration); OLMo-1B one epoch over a seeded 300K-row Wikipedia subset (the write-up gives no epoch count).'],

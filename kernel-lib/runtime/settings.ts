@@ -14,6 +14,7 @@
  *   LAB_ORT_THREADS   ONNX Runtime intra-op threads (default: every core)
  *   LAB_ORT_EXTERNAL_DATA_BYTES  graphs with at least this many weight bytes get their weights from an
  *                     external data file (default 1 GiB; 0 = always, e.g. to test that path on small models)
+ *   LAB_ORT_PROVIDERS ONNX Runtime execution providers in order, e.g. cuda,cpu (default cpu; engine/ort-providers.ts)
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
  *   LAB_VERBOSE       also log cached steps
@@ -37,6 +38,7 @@ export interface Settings {
   readonly ortModule: string | null;
   readonly ortThreads: string | null;
   readonly ortExternalDataBytes: string | null;
+  readonly ortProviders: string | null;
   readonly wasmThreads: string | null;
   readonly trainReplicas: string | null;
   readonly verbose: boolean;
@@ -69,6 +71,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     ortModule: str(env.LAB_ORT_MODULE),
     ortThreads: str(env.LAB_ORT_THREADS),
     ortExternalDataBytes: str(env.LAB_ORT_EXTERNAL_DATA_BYTES),
+    ortProviders: str(env.LAB_ORT_PROVIDERS),
     wasmThreads: str(env.LAB_WASM_THREADS),
     trainReplicas: str(env.LAB_TRAIN_REPLICAS),
     verbose: Boolean(env.LAB_VERBOSE),

@@ -64,6 +64,7 @@ const CASES: Case[] = [
   { args: ['reproduce', '--profile', 'papr', '--dry-run'], mentions: ['--profile', "'papr'", 'did you mean paper?'], code: 2 },
   { args: ['reproduce', '--wasm-threads', '0', '--dry-run'], mentions: ['--wasm-threads', "'0'", 'positive whole number'], code: 2 },
   { args: ['reproduce', '--train-replicas', '1.5', '--dry-run'], mentions: ['--train-replicas', "'1.5'", 'positive whole number'], code: 2 },
+  { args: ['score', 'gpt2', '--text', 'hi', '--ort-providers', 'cuda,rocm'], mentions: ['--ort-providers', "'rocm'", 'execution provider'], code: 2 },
 ];
 
 test('every CLI error names the flag, file or name the user typed (table of bad invocations)', async () => {
