@@ -125,3 +125,10 @@ export function hfTensors(s: HfShape): HfTensorSpec[] {
 export function parameterCount(s: HfShape): number {
   return hfTensors(s).reduce((a, t) => a + t.shape.reduce((x, d) => x * d, 1), 0);
 }
+
+/** The shapes the slow tier and the realsize-* bench cases use: real (default) or their twins (LAB_REAL_SIZE). */
+export function realSizeShapes(choice: string | null): { readonly olmo: HfShape; readonly llama: HfShape; readonly gpt2: HfShape } {
+  if (choice === null || choice === 'real') return { olmo: OLMO_1B, llama: TINYLLAMA_1B, gpt2: GPT2_XL };
+  if (choice === 'twin') return { olmo: OLMO_TWIN, llama: TINYLLAMA_TWIN, gpt2: GPT2_XL_TWIN };
+  throw new Error(`LAB_REAL_SIZE must be 'real' or 'twin', got ${JSON.stringify(choice)}`);
+}
