@@ -27,7 +27,7 @@ import { settings } from '../kernel-lib/runtime/settings.ts';
 import { createRng } from '../kernel-lib/runtime/random.ts';
 import { realSizeShapes, type HfShape } from '../test/helpers/hf-shapes.ts';
 import { writeHfCheckpoint, type WrittenCheckpoint } from '../test/helpers/write-hf-checkpoint.ts';
-import { hasGnuTime, labTimed, type TimedRun } from './lab-timed.ts';
+import { hasGnuTime, labTimed, type TimedRun } from '../test/helpers/lab-timed.ts';
 
 const PY = '/usr/bin/python3';
 const REFERENCE = join(import.meta.dirname, '..', 'test', 'helpers', 'hf-torch-reference.py');

@@ -70,9 +70,9 @@ export const TINYLLAMA_TWIN: HfShape = {
   ...TINYLLAMA_1B, name: 'tinyllama-twin', V: 1000, C: 128, L: 2, H: 16, K: 2, F: 352, std: 0.08,
 };
 
-/** GPT-2 XL's twin: F32, tied, 25 heads of D 4 (C 100), P 64, 3 shards. */
+/** GPT-2 XL's twin: F32, tied, 25 heads of D 4 (C 100), P 128, 3 shards. */
 export const GPT2_XL_TWIN: HfShape = {
-  ...GPT2_XL, name: 'gpt2-xl-twin', V: 1000, C: 100, L: 2, H: 25, K: 25, F: 400, P: 64, maxShardBytes: 600_000, std: 0.08,
+  ...GPT2_XL, name: 'gpt2-xl-twin', V: 1000, C: 100, L: 2, H: 25, K: 25, F: 400, P: 128, maxShardBytes: 600_000, std: 0.08,
   specials: { '<|endoftext|>': 999 }, bos: 999, eos: 999,
 };
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { LAB } from '../test/cli/lab-child.ts';
+import { LAB } from '../cli/lab-child.ts';
 
 export const GNU_TIME = '/usr/bin/time';
 export const hasGnuTime = existsSync(GNU_TIME);
