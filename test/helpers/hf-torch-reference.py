@@ -48,11 +48,12 @@ def read_weights(d, dtype):
                 a, b = e['data_offsets']
                 f.seek(base + a)
                 raw = bytearray(f.read(b - a))
-                if e['dtype'] == 'BF16':
+                if e['dtype'] == 'BF16':    # new storage: the bits shifted into float32's upper half
                     t = (torch.frombuffer(raw, dtype=torch.int16).to(torch.int32) << 16).view(torch.float32)
-                else:
+                else:                       # shares `raw`: copied below when no conversion copies it
                     t = torch.frombuffer(raw, dtype=DTYPES[e['dtype']][0])
-                W[key] = (t.to(dtype) if t.dtype != dtype else t.clone()).reshape(e['shape'])
+                    t = t.clone() if t.dtype == dtype else t
+                W[key] = t.to(dtype).reshape(e['shape'])
                 del raw, t
     return W
 
