@@ -84,7 +84,7 @@ function suite(shape: HfShape, full: boolean): void {
     let env: Record<string, string>;
     before(() => {
       work = mkdtempSync(join(tmpdir(), 'lab-slow-'));
-      env = { LAB_OFFLINE: '1', LAB_CACHE_DIR: join(work, 'cache'), LAB_RESULTS_DIR: join(work, 'results') };
+      env = { LAB_OFFLINE: '1', LAB_QUIET: '', LAB_CACHE_DIR: join(work, 'cache'), LAB_RESULTS_DIR: join(work, 'results') };
       ckpt = writeHfCheckpoint(shape, { dir: join(work, shape.name), seed: 1 });
     });
     after(() => { if (work) rmSync(work, { recursive: true, force: true }); });

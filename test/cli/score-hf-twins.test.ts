@@ -59,7 +59,7 @@ for (const [shape, dtype, files] of [[OLMO_TWIN, 'BF16', 3], [TINYLLAMA_TWIN, 'F
     test('lab score --engine ort matches the PyTorch float64 reference within 1e-4 per token', async () => {
       const rng = createRng(17);
       const ids = Array.from({ length: 40 }, () => rng.int(shape.V));
-      const [r, ref] = await Promise.all([lab(['score', ckpt.dir, '--ids', ids.join(','), '--engine', 'ort', '--json'], { LAB_OFFLINE: '1' }), torchLogprobs(ckpt.dir, ids)]);
+      const [r, ref] = await Promise.all([lab(['score', ckpt.dir, '--ids', ids.join(','), '--engine', 'ort', '--json'], { LAB_OFFLINE: '1', LAB_QUIET: '' }), torchLogprobs(ckpt.dir, ids)]);
       assert.equal(r.status, 0, r.stderr);
       engineLine = /\[lab\] engine: .*/.exec(r.stderr)?.[0] ?? 'no engine line';
       const ours = JSON.parse(r.stdout) as { logprobs: (number | null)[] };
@@ -73,7 +73,7 @@ for (const [shape, dtype, files] of [[OLMO_TWIN, 'BF16', 3], [TINYLLAMA_TWIN, 'F
       assert.ok(spread > 1, `log-probabilities spread over ${spread.toFixed(2)} nats`);
     });
 
-    // Llama has no ONNX description yet (engine/onnx-families.ts): --engine ort falls back to tfjs
+    // Llama has no ONNX description yet (kernel-lib/engine/onnx-families.ts): --engine ort falls back to tfjs
     // with a printed line, which TinyLlama at real size cannot afford. Remove the todo when it has one.
     const todo = shape.family === 'llama' ? 'Llama has no ONNX family description yet: --engine ort falls back to tfjs' : false;
     test('the score ran on ONNX Runtime, not a tfjs fallback', { todo }, () => {
