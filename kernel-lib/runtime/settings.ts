@@ -22,6 +22,8 @@
  *   LAB_QUICK=1       shrink that profile to its quick form
  *   LAB_CHROMIUM      the headless Chromium used for PNG plots
  *   LAB_OFFLINE / HF_HUB_OFFLINE   no network: hub files resolve from the cache or fail
+ *   LAB_REAL_SIZE     shapes of the slow tier (test-slow/) and the realsize-* bench cases: real
+ *                     (default: OLMo-1B, TinyLlama-1.1B, GPT-2 XL) or twin (their small twins, a plumbing check)
  *   HF_HOME, HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN / HUGGING_FACE_HUB_TOKEN   as huggingface_hub reads them
  */
 import { homedir } from 'node:os';
@@ -45,6 +47,7 @@ export interface Settings {
   readonly profile: string;
   readonly quick: boolean;
   readonly chromium: string | null;
+  readonly realSize: string | null;        // null: real (the harness that reads it validates)
   readonly hub: {
     readonly home: string;
     readonly cacheDir: string | null;       // null: <home>/hub
@@ -78,6 +81,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     profile: env.LAB_PROFILE || 'mini',
     quick: env.LAB_QUICK === '1',
     chromium: str(env.LAB_CHROMIUM),
+    realSize: str(env.LAB_REAL_SIZE),
     hub: {
       home: env.HF_HOME || join(homedir(), '.cache', 'huggingface'),
       cacheDir: str(env.HF_HUB_CACHE),

@@ -1,0 +1,24 @@
+// The slow tier: every test file under test-slow/ (real-size checkpoints; test-slow/real-size.test.ts
+// says what it checks and how long it takes), one file at a time since each holds a 1B-parameter
+// model in memory. `npm run test:slow` runs this; `.ci/run` runs it after `npm test`.
+// LAB_REAL_SIZE=twin runs the same checks on small twins. Extra args go to node --test.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith('-'));
+const flags = args.filter((a) => a.startsWith('-'));
+const files = only.length ? only : findTests('test-slow');
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files], { stdio: 'inherit' });
+process.exit(run.status ?? 1);
