@@ -10,11 +10,11 @@
  * files are removed once the session is built.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { LanguageModel } from '../model/types.ts';
 import { modelFingerprint } from '../model/fingerprint.ts';
-import { unmaterialized } from '../model/host-params.ts';
+import { HostParams, unmaterialized } from '../model/host-params.ts';
 import { ortExternalDataBytes, ortThreads } from '../runtime/engine-env.ts';
 import { settings } from '../runtime/settings.ts';
 import { loadOrt, type NativeSession, type OrtRuntime } from './ort-runtime.ts';
@@ -136,8 +136,37 @@ export function modelSession(model: LanguageModel, kind: string, build: () => On
     }
   }
   let s = kinds.get(kind);
-  if (!s) { s = openGraphSession(ort, build(), { graph: kind }); kinds.set(kind, s); }
+  if (!s) {
+    const g = build();
+    makeRoom(fp, g.initializerBytes(), model);
+    s = openGraphSession(ort, g, { graph: kind });
+    kinds.set(kind, s);
+    sessionBytes.set(s, g.initializerBytes());
+  }
   return { ort, session: s };
+}
+
+/** Share of the machine's memory the float32 weights of live sessions may take. */
+const MEMORY_SHARE = 0.85;
+const sessionBytes = new WeakMap<NativeSession, number>();
+
+/** Frees older models' sessions when a new session of `need` weight bytes would not fit beside them;
+ *  refuses, before building, a session that cannot fit this machine at all. */
+function makeRoom(fp: string, need: number, model: LanguageModel): void {
+  const budget = MEMORY_SHARE * totalmem();
+  const live = () => [...cache.values()].reduce((n, kinds) => n + [...kinds.values()].reduce((m, x) => m + (sessionBytes.get(x) ?? 0), 0), 0);
+  for (const [other, sessions] of cache) {
+    if (live() + need <= budget) break;
+    if (other === fp) continue;
+    for (const x of sessions.values()) x.dispose();
+    cache.delete(other);
+  }
+  if (live() + need > budget) {
+    const gib = (b: number) => (b / 2 ** 30).toFixed(2);
+    const source = model.params instanceof HostParams ? `${model.params.source}: ` : '';
+    throw new Error(`${source}ONNX Runtime needs ${gib(need)} GiB of float32 weights for this ${model.family} graph${live() ? ` beside ${gib(live())} GiB of this model's other sessions` : ''}, `
+      + `more than ${Math.round(MEMORY_SHARE * 100)}% of this machine's ${gib(totalmem())} GiB of memory: use a machine with more memory`);
+  }
 }
 
 /** Frees every cached session (tests, long-running notebooks). */
