@@ -28,8 +28,8 @@ test('info: family, counts, per-layer heads and MLP width, dtypes, from headers 
   assert.equal(info.family, 'gpt2');
   assert.deepEqual(info.dtypes, ['F16']);
   assert.deepEqual(info.layers, [
-    { layer: 0, parameters: layer(4), heads: 4, mlpWidth: 20 },
-    { layer: 1, parameters: layer(2), heads: 2, mlpWidth: 20 },
+    { layer: 0, parameters: layer(4), heads: 4, kvHeads: 4, mlpWidth: 20 },
+    { layer: 1, parameters: layer(2), heads: 2, kvHeads: 2, mlpWidth: 20 },
   ]);
   assert.equal(info.parameters.embeddings, 23 * 8 + 16 * 8);
   assert.equal(info.parameters.total, 23 * 8 + 16 * 8 + layer(4) + layer(2) + 2 * C);
@@ -55,5 +55,5 @@ test('lab info MODEL --json prints the stable JSON shape', async () => {
   // mlp.c_proj 32x8), attention 2 x 2 x mean causal context ((T+1)/2 at T = n_positions 4) x h*D (8), head 2 V C.
   assert.deepEqual(out.flopsPerToken, { blocks: 2 * (8 * 24 + 8 * 8 + 8 * 32 + 32 * 8), attention: 2 * 2 * 2.5 * 8, head: 2 * 5 * 8, total: 2 * 768 + 80 + 80 });
   assert.equal(out.parameters.total, 5 * 8 + 4 * 8 + (4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8) + 16);
-  assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, mlpWidth: 32 }]);
+  assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, kvHeads: 2, mlpWidth: 32 }]);
 });

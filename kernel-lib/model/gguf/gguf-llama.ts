@@ -15,7 +15,7 @@
  * transformers' RoPE and exports as LlamaForCausalLM.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { llama } from '../llama.ts';
+import { getFamily } from '../families.ts';
 import type { LanguageModel, LlamaConfig } from '../types.ts';
 import { readGguf, type GgufFile, type GgufValue } from './read-gguf.ts';
 
@@ -132,6 +132,7 @@ export function inspectGguf(g: GgufFile): { config: LlamaConfig; shapes: Map<str
     tied = true; tiedHead = 'output.weight';
     shapes.delete('lm_head.weight'); dtypes.delete('lm_head.weight'); fileKeys.delete('lm_head.weight');
   }
+  const llama = getFamily<LlamaConfig>('llama');
   const config = llama.parseConfig(llamaConfigOfGguf(g, tied), `${g.file} (metadata)`);
   llama.checkShapes(config, shapes, g.file);
   return { config, shapes, dtypes, fileKeys, tiedHead };
