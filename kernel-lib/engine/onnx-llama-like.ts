@@ -26,10 +26,11 @@ function decoder(model: Model, ctx: DecoderContext): string {
   const wT = (name: string) => weightInit(g, model, name, { transpose: true });
   const bias = (weight: string) => (paramShape(model, biasOf(weight)) ? weightInit(g, model, biasOf(weight)) : undefined);
   const project = (x: string, weight: string) => linear(g, x, wT(weight), bias(weight));            // [B, T, out]
-  const eps = g.float([c.normEps], []);
-  const ones = g.float(new Array(C).fill(1)), zeros = g.float(new Array(C).fill(0));
+  const rms = c.norm === 'rms-norm';
+  const eps = rms ? g.float([c.normEps], []) : '';
+  const ones = rms ? '' : g.float(new Array(C).fill(1)), zeros = rms ? '' : g.float(new Array(C).fill(0));
   const norm = (x: string, weight: string) => {                                   // x [B, T, C]
-    if (c.norm === 'layer-norm') return layerNorm(g, x, ones, zeros, c.normEps);
+    if (!rms) return layerNorm(g, x, ones, zeros, c.normEps);
     const ms = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: ints([-1]), keepdims: i(1) });     // [B, T, 1]
     const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, eps])])]);                      // [B, T, 1]
     return g.op('Mul', [g.op('Mul', [x, inv]), weightInit(g, model, weight)]);                     // [B, T, C]
