@@ -57,3 +57,24 @@ test('lab info MODEL --json prints the stable JSON shape', async () => {
   assert.equal(out.parameters.total, 5 * 8 + 4 * 8 + (4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8) + 16);
   assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, kvHeads: 2, mlpWidth: 32 }]);
 });
+
+test('info on a GQA Llama: query heads H and key/value heads K per layer, pruned unevenly', async () => {
+  const { headsText } = await import('../../kernel-lib/cli/info.ts');
+  const { getFamily } = await import('../../kernel-lib/model/families.ts');
+  // 6 q heads share 2 kv heads (D = 4); layer 1 lost one kv group: 3 q heads, 1 kv head.
+  const raw = { model_type: 'llama', hidden_size: 24, num_attention_heads: 6, num_key_value_heads: 2, head_dim: 4, intermediate_size: 10, num_hidden_layers: 2, vocab_size: 7, max_position_embeddings: 8 };
+  const llama = getFamily('llama');
+  const shapes = llama.paramShapes(llama.parseConfig(raw, 'x'));
+  shapes.set('model.layers.1.self_attn.q_proj.weight', [12, 24]);
+  shapes.set('model.layers.1.self_attn.k_proj.weight', [4, 24]);
+  shapes.set('model.layers.1.self_attn.v_proj.weight', [4, 24]);
+  shapes.set('model.layers.1.self_attn.o_proj.weight', [24, 12]);
+  const dir = mkdtempSync(join(tmpdir(), 'info-gqa-'));
+  writeSafetensors(join(dir, 'model.safetensors'), [...shapes].map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, d) => a * d, 1)) })));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(raw));
+  const info = describeCheckpoint('gqa', inspectCheckpoint(dir), { choice: 'wasm', reason: 'test' });
+  assert.deepEqual(info.layers.map((l) => [l.heads, l.kvHeads, l.mlpWidth]), [[6, 2, 10], [3, 1, 10]]);
+  assert.deepEqual([info.config.numHeads, info.config.numKeyValueHeads, info.config.headDim], [6, 2, 4]);
+  assert.equal(headsText(info), 'H=6/3 K=2/1 per layer (from the tensors; config.json says 6 (K=2) of head size 4)');
+  assert.equal(headsText({ ...info, layers: info.layers.map((l) => ({ ...l, heads: 6, kvHeads: 2 })) }), 'H=6 K=2');
+});
