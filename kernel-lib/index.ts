@@ -10,7 +10,7 @@ export { initBackend, backendInfo } from './runtime/backend.ts';
 export type { BackendChoice, BackendInfo, BackendOptions } from './runtime/backend.ts';
 
 // ---- models ----------------------------------------------------------------------------
-export type { LanguageModel, GPT2Config, OlmoConfig, FamilyName } from './model/types.ts';
+export type { LanguageModel, GPT2Config, OlmoConfig, FamilyName, LlamaLikeConfig, RopeSpec, Llama3RopeScaling } from './model/types.ts';
 export { logits, scoreTokens } from './model/lm.ts';
 export type { TokenScores } from './model/lm.ts';
 export { loadModel } from './model/load-model.ts';
@@ -18,7 +18,9 @@ export { loadModel } from './model/load-model.ts';
 export { saveModel } from './model/save-model.ts';
 export type { SaveModelOptions, SavedModel } from './model/save-model.ts';
 export type { LlamaConfig } from './model/types.ts';
-export { llama } from './model/llama.ts';
+export { getFamily } from './model/families.ts';
+export { llamaLikeTypes } from './model/llama-like-types.ts';
+export type { LlamaLikeType } from './model/llama-like-types.ts';
 export { readGguf } from './model/gguf/read-gguf.ts';
 export type { GgufFile, GgufTensorInfo, GgufValue } from './model/gguf/read-gguf.ts';
 export { loadGgufModel } from './model/gguf/gguf-llama.ts';

@@ -10,11 +10,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BenchCase, BenchResult } from '../case.ts';
 import { timeSteps } from '../case.ts';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { olmo } from '../../kernel-lib/model/olmo.ts';
+import { getFamily } from '../../kernel-lib/model/families.ts';
 import { lmLoss, lossAndGrads, type LmBatch } from '../../kernel-lib/model/lm.ts';
 import { adamwStep, createAdamW, writeWeights } from '../../kernel-lib/train/adamw.ts';
 import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
+
+const olmo = getFamily<OlmoConfig>('olmo');
 
 interface Shape { readonly L: number; readonly H: number; readonly C: number; readonly F: number; readonly V: number; readonly B: number; readonly T: number }
 

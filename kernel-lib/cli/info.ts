@@ -1,10 +1,12 @@
 /**
  * `lab info MODEL [--revision R] [--json]`: what a checkpoint holds, from config.json and the
  * safetensors headers only (no tensor data is read, so it works for models larger than the backend):
- * family, parameter counts (total, embeddings, per layer), per-layer heads and MLP width, tensor
+ * family, parameter counts (total, embeddings, per layer), per-layer query / key-value heads and MLP width, tensor
  * shapes and stored dtypes, and the tfjs backend that would run it.
- * JSON shape (stable): { model, dir, family, weights, dtypes, backend, config, parameters:
- *   { total, embeddings, nonEmbedding }, layers: [{ layer, parameters, heads, mlpWidth }],
+ * JSON shape (stable): { model, dir, family, weights, dtypes, backend, config: { vocabSize,
+ *   maxPositions, hiddenSize, numLayers, numHeads, numKeyValueHeads, headDim }, parameters:
+ *   { total, embeddings, nonEmbedding }, layers: [{ layer, parameters, heads, kvHeads, mlpWidth }]
+ *   (heads: query heads H_l; kvHeads: key/value heads K_l, fewer than H_l with grouped-query attention),
  *   tensors: [{ name, shape, dtype }], flopsPerToken: { blocks, attention, head, total },
  *   cost?: { parameters, flopsPerToken, weightBytes, latency: [{ batch, seqLen, ms, tokensPerSecond, peakBytes }] } (with --cost) }
  */
@@ -15,6 +17,7 @@ import { parameterRole } from '../prune/count-parameters.ts';
 import { flopsPerToken, measureCost, type FlopsPerToken, type ModelCost } from '../prune/measure-cost.ts';
 import { loadModel } from '../model/load-model.ts';
 import { shapesOnly } from '../model/param-values.ts';
+import type { BaseConfig } from '../model/types.ts';
 import { disposeModel } from '../model/dispose-model.ts';
 import { helpText, parseCommand, type CommandSpec } from './args.ts';
 import { applyOrtProviders, ortProvidersFlag } from './ort-providers-flag.ts';
@@ -36,13 +39,22 @@ export const spec = {
   },
 } as const satisfies CommandSpec;
 
-/** `H=4`, or the per-layer head counts read from the tensors when pruning changed them (config.json keeps n_head). */
+/**
+ * `H=4`, `H=8 K=4` (query and key/value heads, K shown when grouped-query attention makes it
+ * differ), or the per-layer counts read from the tensors when pruning changed them (config.json
+ * keeps the unpruned numbers).
+ */
 export function headsText(i: ModelInfo): string {
-  const per = i.layers.map((l) => l.heads);
-  if (per.some((h) => h === null)) return `H=${i.config.numHeads}`;
-  const uniform = per.every((h) => h === per[0]);
-  if (uniform && per[0] === i.config.numHeads) return `H=${i.config.numHeads}`;
-  return `H=${uniform ? per[0] : per.join('/')} per layer (from the tensors; config.json says ${i.config.numHeads} of head size ${i.config.hiddenSize / i.config.numHeads})`;
+  const { numHeads: H, numKeyValueHeads: K, headDim } = i.config;
+  const both = (h: string, k: string) => (h === k ? `H=${h}` : `H=${h} K=${k}`);
+  const per = i.layers.map((l) => l.heads), kvPer = i.layers.map((l) => l.kvHeads);
+  if (per.some((h) => h === null) || kvPer.some((k) => k === null)) return both(String(H), String(K));
+  const same = (xs: (number | null)[]) => xs.every((x) => x === xs[0]);
+  const uniform = same(per) && same(kvPer);
+  if (uniform && per[0] === H && kvPer[0] === K) return both(String(H), String(K));
+  const text = (xs: (number | null)[]) => (same(xs) ? String(xs[0]) : xs.join('/'));
+  const says = K === H ? `${H}` : `${H} (K=${K})`;
+  return `${both(text(per), text(kvPer))} per layer (from the tensors; config.json says ${says} of head size ${headDim})`;
 }
 
 const LAYER = /(?:^|\.)(?:h|layers)\.(\d+)\./;
@@ -54,9 +66,11 @@ export interface ModelInfo {
   readonly weights: string;
   readonly dtypes: string[];
   readonly backend: { readonly choice: string; readonly reason: string };
-  readonly config: { vocabSize: number; maxPositions: number; hiddenSize: number; numLayers: number; numHeads: number };
+  /** numHeads H and numKeyValueHeads K of an unpruned layer (K = H without grouped-query attention), head size D. */
+  readonly config: { vocabSize: number; maxPositions: number; hiddenSize: number; numLayers: number; numHeads: number; numKeyValueHeads: number; headDim: number };
   readonly parameters: { total: number; embeddings: number; nonEmbedding: number };
-  readonly layers: { layer: number; parameters: number; heads: number | null; mlpWidth: number | null }[];
+  /** Per layer: parameters, query heads H_l, key/value heads K_l and MLP width F_l, from the tensors. */
+  readonly layers: { layer: number; parameters: number; heads: number | null; kvHeads: number | null; mlpWidth: number | null }[];
   readonly tensors: { name: string; shape: readonly number[]; dtype: string }[];
   /** Forward FLOPs per token at a 128-token context (closed form from the shapes). */
   readonly flopsPerToken: FlopsPerToken;
@@ -77,15 +91,21 @@ export function describeCheckpoint(model: string, info: CheckpointInfo, backend:
     if (m) perLayer.set(Number(m[1]), (perLayer.get(Number(m[1])) ?? 0) + n);
   }
   const stand = shapesOnly({ family: info.family.name, config: info.config }, info.shapes);
-  const heads = new Map<number, number>(), mlp = new Map<number, number>();
-  for (const g of info.family.groups(stand)) (g.kind === 'heads' ? heads : mlp).set(g.layer, g.count);
-  const c = info.config;
+  const mlp = new Map<number, number>();
+  for (const g of info.family.groups(stand)) if (g.kind === 'mlp') mlp.set(g.layer, g.count);
+  const heads = info.family.layerHeads(info.config, info.shapes);
+  const c = info.config as BaseConfig & { numKeyValueHeads?: number; headDim?: number };
   return {
     model, dir: info.dir, family: info.family.name, weights: info.source,
     dtypes: [...new Set(info.dtypes.values())].sort(), backend,
-    config: { vocabSize: c.vocabSize, maxPositions: c.maxPositions, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numHeads: c.numHeads },
+    config: {
+      vocabSize: c.vocabSize, maxPositions: c.maxPositions, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numHeads: c.numHeads,
+      numKeyValueHeads: c.numKeyValueHeads ?? c.numHeads, headDim: c.headDim ?? c.hiddenSize / c.numHeads,
+    },
     parameters: { total, embeddings, nonEmbedding: total - embeddings },
-    layers: Array.from({ length: c.numLayers }, (_, i) => ({ layer: i, parameters: perLayer.get(i) ?? 0, heads: heads.get(i) ?? null, mlpWidth: mlp.get(i) ?? null })),
+    layers: Array.from({ length: c.numLayers }, (_, i) => ({
+      layer: i, parameters: perLayer.get(i) ?? 0, heads: heads[i]?.heads ?? null, kvHeads: heads[i]?.kvHeads ?? null, mlpWidth: mlp.get(i) ?? null,
+    })),
     tensors: [...new Set([...info.family.paramShapes(info.config).keys(), ...info.shapes.keys()])]     // the family's order
       .filter((name) => info.shapes.has(name))
       .map((name) => ({ name, shape: info.shapes.get(name)!, dtype: info.dtypes.get(name)! })),
@@ -98,8 +118,8 @@ function printTable(i: ModelInfo): void {
   console.log(`model      ${i.model}\nfolder     ${i.dir}\nfamily     ${i.family}\nweights    ${i.weights} (${i.dtypes.join(', ')})\nbackend    ${i.backend.choice} (${i.backend.reason})`);
   console.log(`config     V=${i.config.vocabSize} positions=${i.config.maxPositions} C=${i.config.hiddenSize} L=${i.config.numLayers} ${headsText(i)}`);
   console.log(`parameters total ${fmt(i.parameters.total)} | embeddings ${fmt(i.parameters.embeddings)} | non-embedding ${fmt(i.parameters.nonEmbedding)}\n`);
-  console.log('layer  parameters  heads  mlp width');
-  for (const l of i.layers) console.log(`${String(l.layer).padStart(5)}  ${fmt(l.parameters).padStart(10)}  ${String(l.heads ?? '-').padStart(5)}  ${String(l.mlpWidth ?? '-').padStart(9)}`);
+  console.log('layer  parameters  heads  kv heads  mlp width');
+  for (const l of i.layers) console.log(`${String(l.layer).padStart(5)}  ${fmt(l.parameters).padStart(10)}  ${String(l.heads ?? '-').padStart(5)}  ${String(l.kvHeads ?? '-').padStart(8)}  ${String(l.mlpWidth ?? '-').padStart(9)}`);
   const f = i.flopsPerToken;
   console.log(`\nforward FLOPs/token at 128 tokens: ${fmt(f.total)} (blocks ${fmt(f.blocks)}, attention ${fmt(f.attention)}, head ${fmt(f.head)})`);
   for (const l of i.cost?.latency ?? []) console.log(`latency batch ${l.batch} x ${l.seqLen}: ${l.ms.toFixed(1)} ms (${l.tokensPerSecond.toFixed(0)} tok/s), peak tensor memory ${(l.peakBytes / 2 ** 20).toFixed(0)} MiB`);

@@ -10,7 +10,9 @@
  *                              data; config.json then says `use_external_data_format`, the
  *                              transformers.js option that makes it fetch the data file);
  *   config.json                the family's config.json for the actual (pruned) shapes;
- *   tokenizer.json, tokenizer_config.json.
+ *   tokenizer.json, tokenizer_config.json; for a GGUF source (stories260K) its sentencepiece
+ *                              vocabulary as tokenizer.gguf instead, which loadTokenizer reads
+ *                              (transformers.js needs a tokenizer.json, which is not made from it).
  * Written atomically, file by file.
  */
 import { mkdirSync, statSync } from 'node:fs';
@@ -20,6 +22,9 @@ import { getFamily } from '../model/families.ts';
 import { paramShapes } from '../model/param-values.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
 import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
+import { readTokenizerFiles } from '../tokenizer/load-tokenizer.ts';
+import { saveGgufTokenizer } from '../tokenizer/save-gguf-tokenizer.ts';
+import { ggufFileOf } from '../model/gguf/gguf-path.ts';
 import { buildDecoderGraph } from './build-graphs.ts';
 import { MAX_INLINE_BYTES } from './onnx-graph.ts';
 import { onnxFamily, onnxFamilies } from './onnx-families.ts';
@@ -27,7 +32,8 @@ import { onnxFamily, onnxFamilies } from './onnx-families.ts';
 export interface ExportOnnxOptions {
   /** 'none' (float32, default) or 'int8' (weight-only, per-channel scales). */
   readonly quantize: 'none' | 'int8';
-  /** Tokenizer to copy: 'gpt2' or a folder with tokenizer.json (default: none copied). */
+  /** Tokenizer to copy: 'gpt2', a folder with tokenizer.json (or vocab.json + merges.txt), or a GGUF
+   *  file / folder holding one (default: none copied). */
   readonly tokenizer: string | null;
 }
 
@@ -60,6 +66,9 @@ export function exportOnnx(model: LanguageModel, dir: string, options: Partial<E
   try { json = family.toConfigJson(model.config, shapes); } catch { json = { ...model.config.raw }; }
   const tjs = external ? { 'transformers.js_config': { ...(json['transformers.js_config'] as object | undefined), use_external_data_format: true } } : {};
   writeJsonAtomic(join(dir, 'config.json'), { ...json, use_cache: true, ...tjs });
-  if (o.tokenizer) saveTokenizer(o.tokenizer, dir);
+  if (o.tokenizer) {
+    const gguf = readTokenizerFiles(o.tokenizer) === null ? ggufFileOf(o.tokenizer) : null;
+    if (gguf !== null) saveGgufTokenizer(gguf, dir); else saveTokenizer(o.tokenizer, dir);
+  }
   return { dir, modelFile, bytes: statSync(modelFile).size + (external ? statSync(`${modelFile}_data`).size : 0) };
 }

@@ -1,14 +1,16 @@
 /**
- * Registry of ONNX family descriptions by family name (STYLE P10): a family is one file plus one
- * line here. A family missing from the map runs on tfjs (engine/select-engine.ts says so once).
+ * Registry of ONNX family descriptions by family name (model_type): GPT-2's, and the one
+ * Llama-like description for every entry of model/llama-like-types.ts. A family missing from the
+ * map runs on tfjs (engine/select-engine.ts says so once).
  */
 import type { OnnxFamily } from './onnx-family.ts';
 import { onnxGpt2 } from './onnx-gpt2.ts';
-import { onnxOlmo } from './onnx-olmo.ts';
+import { onnxLlamaLike } from './onnx-llama-like.ts';
+import { llamaLikeTypes } from '../model/llama-like-types.ts';
 
 const ONNX_FAMILIES: ReadonlyMap<string, OnnxFamily> = new Map<string, OnnxFamily>([
-  [onnxGpt2.name, onnxGpt2],
-  [onnxOlmo.name, onnxOlmo],
+  ['gpt2', onnxGpt2],
+  ...llamaLikeTypes.map((t) => [t.modelType, onnxLlamaLike] as const),
 ]);
 
 /** The ONNX description of a family, or undefined when it has none. */

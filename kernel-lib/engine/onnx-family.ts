@@ -4,7 +4,7 @@
  * and key/value cache shapes come from. Everything else (inputs, attention bias, scoring head,
  * generation outputs, sessions) is generic.
  */
-import type { FamilyName, LanguageModel } from '../model/types.ts';
+import type { LanguageModel } from '../model/types.ts';
 import type { OnnxGraph } from './onnx-graph.ts';
 
 /** The values a family decoder reads and the cache it writes. */
@@ -20,7 +20,8 @@ export interface DecoderContext {
 }
 
 export interface OnnxFamily {
-  readonly name: FamilyName;
+  /** What the description is called in messages ('gpt2', 'llama-like'); the registry maps family names to it. */
+  readonly name: string;
   /** Adds the decoder to ctx.g; returns the final normalised hidden states [B, T, C]. */
   decoder(model: LanguageModel<any>, ctx: DecoderContext): string;
   /** Name of the parameter holding the output embedding [V, C] (the token embedding when tied). */

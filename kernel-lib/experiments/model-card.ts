@@ -18,15 +18,19 @@ export interface ModelCard {
 /** Architecture and parameter counts of `model`, as two tables. */
 export function modelCard(model: LanguageModel): ModelCard {
   const c = countParameters(model);
-  const groups = getFamily(model.family).groups(model);
+  const family = getFamily(model.family);
+  const groups = family.groups(model);
   const units = (kind: 'heads' | 'mlp') => groups.filter((g) => g.kind === kind).map((g) => g.count);
+  const heads = family.layerHeads(model.config, new Map([...model.params].map(([n, v]) => [n, v.shape])));
   const perLayer = (xs: number[]) => (new Set(xs).size <= 1 ? String(xs[0] ?? 0) : xs.join(' / '));
   const cfg = model.config;
   const config = aq.from([
     { field: 'family', value: model.family },
     { field: 'layers', value: String(cfg.numLayers) },
     { field: 'hidden size', value: String(cfg.hiddenSize) },
-    { field: 'attention heads per layer', value: perLayer(units('heads')) },
+    { field: 'attention heads per layer', value: perLayer(heads.map((h) => h.heads)) },
+    // grouped-query attention: fewer key/value heads than query heads
+    ...(heads.some((h) => h.kvHeads !== h.heads) ? [{ field: 'key/value heads per layer', value: perLayer(heads.map((h) => h.kvHeads)) }] : []),
     { field: 'MLP neurons per layer', value: perLayer(units('mlp')) },
     { field: 'vocabulary', value: String(cfg.vocabSize) },
     { field: 'context (tokens)', value: String(cfg.maxPositions) },

@@ -18,7 +18,7 @@
  *     c_attn's output q|k|v (3C); the attention output (C) and its softmax probabilities (H*T);
  *     c_proj's and the MLP's outputs and the two residual sums (4C); c_fc's output and the six
  *     tensors of gelu_new (x^2, x^3, 0.044715 x^3, the sum, sigmoid, product) (7F).
- *   OLMo (model/olmo.ts, no GQA), c1 = 27, c2 = 5:
+ *   OLMo (model/llama-like-forward.ts with OLMo's switches, no GQA), c1 = 27, c2 = 5:
  *     each LayerNorm without affine keeps x - mean, its square and the output (3C, twice);
  *     q, k, v projections (3C); RoPE on q and on k each keeps the low half, the negated high
  *     half, their concatenation, x*cos, rot*sin and the sum (5C each, 10C); the q|k|v concatenation

@@ -3,9 +3,9 @@
  * family's own HF names (GPT-2: `h.0.attn.c_attn.weight`; OLMo: `model.layers.0...`); files saved
  * by transformers' save_pretrained of the *ForCausalLM/LMHeadModel class may prefix them
  * (GPT2LMHeadModel: `transformer.`), add non-parameter buffers, and store the LM head under
- * `lm_head.weight` (omitted when tied). One entry per family (a new family adds one line).
+ * `lm_head.weight` (omitted when tied). Each family names its layout (Family.layout); every
+ * Llama-like family shares one.
  */
-import type { FamilyName } from './types.ts';
 
 /** config.json key marking our own layout: per-layer MLP widths read from the tensors (transformers cannot load it). */
 export const LAB_PER_LAYER_WIDTHS = 'lab_per_layer_widths';
@@ -21,22 +21,13 @@ export interface CheckpointLayout {
   readonly tiedTo: string;
 }
 
-export const CHECKPOINT_LAYOUTS: Readonly<Record<FamilyName, CheckpointLayout>> = {
-  // GPT2LMHeadModel: `transformer.` + GPT2Model names; old checkpoints (the `gpt2` repo) have no
-  // prefix; attn.bias (causal mask) / attn.masked_bias are registered buffers in older transformers.
-  gpt2: { prefix: 'transformer.', buffers: /^h\.\d+\.attn\.(bias|masked_bias)$/, lmHeadKey: 'lm_head.weight', tiedTo: 'wte.weight' },
-  // OlmoForCausalLM: names already carry `model.`; rotary inv_freq was a saved buffer in some versions.
-  olmo: { prefix: '', buffers: /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/, lmHeadKey: 'lm_head.weight', tiedTo: 'model.embed_tokens.weight' },
-  // LlamaForCausalLM: the same naming as OLMo (model.layers.N..., lm_head.weight omitted when tied).
-  llama: { prefix: '', buffers: /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/, lmHeadKey: 'lm_head.weight', tiedTo: 'model.embed_tokens.weight' },
-};
+/** GPT2LMHeadModel: `transformer.` + GPT2Model names; old checkpoints (the `gpt2` repo) have no
+ *  prefix; attn.bias (causal mask) / attn.masked_bias are registered buffers in older transformers. */
+export const GPT2_LAYOUT: CheckpointLayout = { prefix: 'transformer.', buffers: /^h\.\d+\.attn\.(bias|masked_bias)$/, lmHeadKey: 'lm_head.weight', tiedTo: 'wte.weight' };
 
-/** The layout of a family (throws for an unknown one). */
-export function checkpointLayout(family: FamilyName): CheckpointLayout {
-  const l = CHECKPOINT_LAYOUTS[family];
-  if (!l) throw new Error(`no checkpoint layout for model family '${family}'`);
-  return l;
-}
+/** Every Llama-like *ForCausalLM (OLMo, Llama, Qwen2, Mistral): names already carry `model.`;
+ *  the rotary inv_freq was a saved buffer in some versions; lm_head.weight is omitted when tied. */
+export const LLAMA_LIKE_LAYOUT: CheckpointLayout = { prefix: '', buffers: /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/, lmHeadKey: 'lm_head.weight', tiedTo: 'model.embed_tokens.weight' };
 
 /** File key of a param when saving (as save_pretrained of the LM class writes it). */
 export function fileKeyOf(layout: CheckpointLayout, param: string): string {

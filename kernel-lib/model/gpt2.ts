@@ -15,7 +15,8 @@
  *   h.i.mlp.c_proj.weight [F, C]         h.i.mlp.c_proj.bias [C]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Family, ForwardOptions, GPT2Config, LanguageModel, PrunableGroup } from './types.ts';
+import type { Family, ForwardOptions, GPT2Config, LanguageModel, LayerHeads, PrunableGroup } from './types.ts';
+import { GPT2_LAYOUT } from './checkpoint-layout.ts';
 import { linear } from './ops/linear.ts';
 import { embedding } from './ops/embedding.ts';
 import { layerNorm } from './ops/layer-norm.ts';
@@ -148,8 +149,17 @@ function groups(model: Model): PrunableGroup[] {
   return out;
 }
 
+/** Heads per layer from c_attn's columns (3 h D); GPT-2 has one key/value head per query head. */
+function layerHeads(c: GPT2Config, shapes: ReadonlyMap<string, readonly number[]>): LayerHeads[] {
+  return Array.from({ length: c.numLayers }, (_, i) => {
+    const h = (shapes.get(`h.${i}.attn.c_attn.weight`)?.[1] ?? 0) / (3 * headDim(c));
+    return { heads: h, kvHeads: h };
+  });
+}
+
 export const gpt2: Family<GPT2Config> = {
   name: 'gpt2',
+  layout: GPT2_LAYOUT,
   parseConfig: parseGpt2Config,
   toConfigJson: gpt2ConfigJson,
   paramShapes: gpt2ParamShapes,
@@ -159,4 +169,5 @@ export const gpt2: Family<GPT2Config> = {
   hidden,
   lmHead: (model) => param(model, 'wte.weight') as tf.Tensor2D,
   groups,
+  layerHeads,
 };

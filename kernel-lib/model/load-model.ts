@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import { backendInfo, initBackend } from '../runtime/backend.ts';
 import { isMiniModelId, miniModelDir, miniModelRecipe } from './mini-models.ts';
 import { familyOfConfig, getFamily } from './families.ts';
-import { checkpointLayout, paramNameOf } from './checkpoint-layout.ts';
+import { paramNameOf } from './checkpoint-layout.ts';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, openCheckpoint, type CheckpointReader } from './safetensors-index.ts';
 import type { BaseConfig, Family, LanguageModel } from './types.ts';
 import { listRepoFiles, snapshotDownload } from '../hub/snapshot-download.ts';
 import { ggufFileOf } from './gguf/gguf-path.ts';
 import { inspectGguf, loadGgufModel } from './gguf/gguf-llama.ts';
 import { readGguf } from './gguf/read-gguf.ts';
-import { llama } from './llama.ts';
 import { HostParams, type HostTensor } from './host-params.ts';
 import { readStoredFloat32 } from './read-stored.ts';
 import { isFloatDtype } from './safetensors-dtype.ts';
@@ -101,7 +100,7 @@ function equalArrays(a: Float32Array, b: Float32Array): boolean {
 
 /** Maps file keys to param names; drops buffers and notes a tied LM head (checked on load). */
 function paramKeys(reader: CheckpointReader, family: Family<any>, config: BaseConfig): { keys: Map<string, string>; tiedHead: string | null } {
-  const layout = checkpointLayout(family.name);
+  const layout = family.layout;
   const keys = new Map<string, string>();   // param name -> file key
   let tiedHead: string | null = null;
   for (const key of reader.entries.keys()) {
@@ -157,7 +156,7 @@ export function inspectCheckpoint(dir: string, familyOverride?: Family<any>): Ch
   const gguf = ggufSource(dir);
   if (gguf !== null) {
     const g = readGguf(gguf);
-    try { return { dir, family: llama, source: gguf, ...inspectGguf(g) }; } finally { g.close(); }
+    try { return { dir, family: getFamily('llama'), source: gguf, ...inspectGguf(g) }; } finally { g.close(); }
   }
   const { raw, file } = readConfigJson(dir);
   const reader = openCheckpoint(dir);
@@ -175,7 +174,7 @@ export async function loadModelFromDir(dir: string, familyOverride?: Family<any>
   const reader = openCheckpoint(dir);
   try {
     const info = inspectOpen(dir, reader, raw, file, familyOverride);
-    const layout = checkpointLayout(info.family.name);
+    const layout = info.family.layout;
     if (info.tiedHead !== null && !equalArrays(reader.readFloat32(info.tiedHead), reader.readFloat32(info.fileKeys.get(layout.tiedTo)!))) {
       throw new Error(`${reader.source}: tensor '${info.tiedHead}' differs from '${info.fileKeys.get(layout.tiedTo)}' but config.json says tie_word_embeddings=true`);
     }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { basename, join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
 import { getFamily } from './families.ts';
-import { LAB_PER_LAYER_WIDTHS, checkpointLayout, fileKeyOf } from './checkpoint-layout.ts';
+import { LAB_PER_LAYER_WIDTHS, fileKeyOf } from './checkpoint-layout.ts';
 import { SAFETENSORS_FILE } from './safetensors-index.ts';
 import { writeSafetensors, type TensorToWrite } from './safetensors-write.ts';
 import type { BaseConfig, Family, LanguageModel } from './types.ts';
@@ -85,7 +85,7 @@ export function saveModelWith(family: Family<any>, model: LanguageModel, dir: st
   }
   for (const f of opts.tokenizerFiles ?? []) if (!existsSync(f)) throw new Error(`saveModel: tokenizer file ${f} not found`);
 
-  const layout = checkpointLayout(family.name);
+  const layout = family.layout;
   const tensors: TensorToWrite[] = [...model.params].map(([name, v]) => ({
     name: fileKeyOf(layout, name), shape: v.shape,
     data: () => (o.dtype === 'float16' ? checkHalfRange(name, v.dataSync() as Float32Array, dir) : v.dataSync() as Float32Array),

@@ -7,8 +7,11 @@
  *   H heads, D head dim, F MLP width, V vocabulary, L layers, K kv heads.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { CheckpointLayout } from './checkpoint-layout.ts';
 
-export type FamilyName = 'gpt2' | 'olmo' | 'llama';
+/** A family's name: the config.json `model_type` it is registered under in model/families.ts
+ *  ('gpt2', 'olmo', 'llama', 'qwen2', 'mistral', ...). */
+export type FamilyName = string;
 
 /** Fields every family's typed config has (canonical camelCase, parsed at the boundary). */
 export interface BaseConfig {
@@ -37,31 +40,48 @@ export interface GPT2Config extends BaseConfig {
   readonly prunedHeads: Readonly<Record<number, readonly number[]>>;
 }
 
-/** OlmoConfig (transformers `OlmoConfig`, OlmoForCausalLM) in canonical form. */
-export interface OlmoConfig extends BaseConfig {
-  readonly family: 'olmo';
-  readonly intermediateSize: number;          // F of an unpruned layer: intermediate_size
-  readonly numKeyValueHeads: number;          // K of an unpruned layer: num_key_value_heads ?? num_attention_heads
-  readonly headDim: number;                   // D: head_dim ?? hidden_size / num_attention_heads
-  readonly ropeTheta: number;                 // rope_theta (or rope_parameters.rope_theta), 10000
-  readonly clipQkv: number | null;            // clip_qkv: clamp q, k, v to +-clipQkv after projection
-  readonly initializerRange: number;          // initializer_range: std of the normal init (0.02)
-  readonly attentionDropout: number;          // attention_dropout (0 for OLMo-1B)
-  readonly hiddenAct: 'silu';                 // hidden_act; others are refused at parse time
+/** Llama-3 `rope_scaling` (rope_type "llama3"): low frequencies divided by `factor`, high ones
+ *  kept, a smooth ramp between (transformers' _compute_llama3_parameters). */
+export interface Llama3RopeScaling {
+  readonly ropeType: 'llama3';
+  readonly factor: number;                        // factor: how much longer than the original context
+  readonly lowFreqFactor: number;                 // low_freq_factor (1 in Llama 3.1)
+  readonly highFreqFactor: number;                // high_freq_factor (4 in Llama 3.1)
+  readonly originalMaxPositions: number;          // original_max_position_embeddings (8192)
 }
 
-/** LlamaConfig (transformers `LlamaConfig`, LlamaForCausalLM) in canonical form. */
-export interface LlamaConfig extends BaseConfig {
-  readonly family: 'llama';
+/** Rotary embedding parameters: base and optional Llama-3 scaling of the inverse frequencies. */
+export interface RopeSpec {
+  readonly theta: number;                         // rope_theta (or rope_parameters.rope_theta), 10000
+  readonly scaling: Llama3RopeScaling | null;     // rope_scaling / rope_parameters of type llama3, else null
+}
+
+/**
+ * The Llama-like decoder's config (model/llama-like.ts): OLMo, Llama and the model_types that
+ * are Llama plus switches (model/llama-like-types.ts). `family` is the config's model_type.
+ */
+export interface LlamaLikeConfig extends BaseConfig {
   readonly intermediateSize: number;          // F of an unpruned layer: intermediate_size
   readonly numKeyValueHeads: number;          // K of an unpruned layer: num_key_value_heads ?? num_attention_heads
   readonly headDim: number;                   // D: head_dim ?? hidden_size / num_attention_heads
-  readonly ropeTheta: number;                 // rope_theta (or rope_parameters.rope_theta), 10000
-  readonly rmsNormEps: number;                // rms_norm_eps (1e-6 in transformers, 1e-5 for llama2.c models)
+  readonly ropeTheta: number;                 // rope.theta, kept as a field of its own for readers of the config
+  readonly rope: RopeSpec;
+  /** 'layer-norm': LayerNorm without weight or bias (OLMo); 'rms-norm': RMSNorm with a weight per norm. */
+  readonly norm: 'layer-norm' | 'rms-norm';
+  readonly normEps: number;                   // 1e-5 for OLMo's LayerNorm; rms_norm_eps for RMSNorm
+  readonly clipQkv: number | null;            // clip_qkv (OLMo): clamp q, k, v to +-clipQkv after projection
+  readonly qkvBias: boolean;                  // q/k/v projections have biases (Qwen2 always; Llama attention_bias)
+  readonly oBias: boolean;                    // o_proj has a bias (Llama attention_bias)
+  readonly mlpBias: boolean;                  // gate/up/down projections have biases (Llama mlp_bias)
   readonly initializerRange: number;          // initializer_range: std of the normal init (0.02)
   readonly attentionDropout: number;          // attention_dropout (0)
   readonly hiddenAct: 'silu';                 // hidden_act; others are refused at parse time
 }
+
+/** OLMo's config: the Llama-like config with model_type "olmo". */
+export type OlmoConfig = LlamaLikeConfig;
+/** Llama's config: the Llama-like config with model_type "llama". */
+export type LlamaConfig = LlamaLikeConfig;
 
 /** Parameters keyed by the exact Hugging Face names (`h.0.attn.c_attn.weight`, ...). */
 export type Params = ReadonlyMap<string, tf.Variable>;
@@ -117,9 +137,17 @@ export interface UnitsKept {
   readonly keep: readonly number[];   // surviving unit indices (current numbering), ascending
 }
 
+/** Attention heads of one layer. */
+export interface LayerHeads {
+  readonly heads: number;     // H_l query heads
+  readonly kvHeads: number;   // K_l key/value heads
+}
+
 /** A model family: a table of pure functions over (config, params). */
 export interface Family<Cfg extends BaseConfig = BaseConfig> {
   readonly name: FamilyName;
+  /** How its parameter names appear in checkpoint files (model/checkpoint-layout.ts). */
+  readonly layout: CheckpointLayout;
   /** config.json object -> typed config; errors name `file` and the key. */
   parseConfig(raw: Record<string, unknown>, file: string): Cfg;
   /** Typed config + actual parameter shapes -> config.json object transformers reloads. */
@@ -139,6 +167,9 @@ export interface Family<Cfg extends BaseConfig = BaseConfig> {
   lmHead(model: LanguageModel<Cfg>): tf.Tensor2D;
   /** Prunable unit kinds per layer, read from the actual tensor shapes. */
   groups(model: LanguageModel<Cfg>): PrunableGroup[];
+  /** Query heads H_l and key/value heads K_l of every layer, read from tensor shapes (K_l = H_l
+   *  without grouped-query attention). */
+  layerHeads(config: Cfg, shapes: ReadonlyMap<string, readonly number[]>): LayerHeads[];
   /** The config after units were removed, for families whose config records them (GPT-2's
    *  `pruned_heads` with ORIGINAL head ids); omitted when the shapes alone say it all. */
   withPrunedUnits?(config: Cfg, kept: readonly UnitsKept[]): Cfg;

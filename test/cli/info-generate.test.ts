@@ -38,8 +38,9 @@ test('lab info: per-layer heads from the tensors when pruned_heads left n_head a
   const config = r.stdout.split('\n').find((l) => l.startsWith('config '))!;
   assert.match(config, / H=3 per layer \(from the tensors; config\.json says 4 of head size 2\)$/);
   assert.doesNotMatch(config, /H=4(?! of)/);
-  const rows = r.stdout.split('\n').filter((l) => /^ +[01] +[\d,]+ +\d+ +\d+$/.test(l)).map((l) => l.trim().split(/ +/));
-  assert.deepEqual(rows.map((x) => [x[0], x[2], x[3]]), [['0', '3', '20'], ['1', '3', '20']]);
+  // columns: layer, parameters, heads, kv heads (= heads: GPT-2 has no grouped-query attention), mlp width
+  const rows = r.stdout.split('\n').filter((l) => /^ +[01] +[\d,]+ +\d+ +\d+ +\d+$/.test(l)).map((l) => l.trim().split(/ +/));
+  assert.deepEqual(rows.map((x) => [x[0], x[2], x[3], x[4]]), [['0', '3', '3', '20'], ['1', '3', '3', '20']]);
   // an unpruned checkpoint keeps the plain H=4
   const plain = labSync(['info', 'mini'], { LAB_QUIET: '1' });
   assert.match(plain.stdout, /^config .* L=4 H=4$/m);

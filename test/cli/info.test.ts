@@ -28,8 +28,8 @@ test('info: family, counts, per-layer heads and MLP width, dtypes, from headers 
   assert.equal(info.family, 'gpt2');
   assert.deepEqual(info.dtypes, ['F16']);
   assert.deepEqual(info.layers, [
-    { layer: 0, parameters: layer(4), heads: 4, mlpWidth: 20 },
-    { layer: 1, parameters: layer(2), heads: 2, mlpWidth: 20 },
+    { layer: 0, parameters: layer(4), heads: 4, kvHeads: 4, mlpWidth: 20 },
+    { layer: 1, parameters: layer(2), heads: 2, kvHeads: 2, mlpWidth: 20 },
   ]);
   assert.equal(info.parameters.embeddings, 23 * 8 + 16 * 8);
   assert.equal(info.parameters.total, 23 * 8 + 16 * 8 + layer(4) + layer(2) + 2 * C);
@@ -55,5 +55,26 @@ test('lab info MODEL --json prints the stable JSON shape', async () => {
   // mlp.c_proj 32x8), attention 2 x 2 x mean causal context ((T+1)/2 at T = n_positions 4) x h*D (8), head 2 V C.
   assert.deepEqual(out.flopsPerToken, { blocks: 2 * (8 * 24 + 8 * 8 + 8 * 32 + 32 * 8), attention: 2 * 2 * 2.5 * 8, head: 2 * 5 * 8, total: 2 * 768 + 80 + 80 });
   assert.equal(out.parameters.total, 5 * 8 + 4 * 8 + (4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8) + 16);
-  assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, mlpWidth: 32 }]);
+  assert.deepEqual(out.layers, [{ layer: 0, parameters: 4 * 8 + 8 * 24 + 24 + 8 * 8 + 8 + 8 * 32 + 32 + 32 * 8 + 8, heads: 2, kvHeads: 2, mlpWidth: 32 }]);
+});
+
+test('info on a GQA Llama: query heads H and key/value heads K per layer, pruned unevenly', async () => {
+  const { headsText } = await import('../../kernel-lib/cli/info.ts');
+  const { getFamily } = await import('../../kernel-lib/model/families.ts');
+  // 6 q heads share 2 kv heads (D = 4); layer 1 lost one kv group: 3 q heads, 1 kv head.
+  const raw = { model_type: 'llama', hidden_size: 24, num_attention_heads: 6, num_key_value_heads: 2, head_dim: 4, intermediate_size: 10, num_hidden_layers: 2, vocab_size: 7, max_position_embeddings: 8 };
+  const llama = getFamily('llama');
+  const shapes = llama.paramShapes(llama.parseConfig(raw, 'x'));
+  shapes.set('model.layers.1.self_attn.q_proj.weight', [12, 24]);
+  shapes.set('model.layers.1.self_attn.k_proj.weight', [4, 24]);
+  shapes.set('model.layers.1.self_attn.v_proj.weight', [4, 24]);
+  shapes.set('model.layers.1.self_attn.o_proj.weight', [24, 12]);
+  const dir = mkdtempSync(join(tmpdir(), 'info-gqa-'));
+  writeSafetensors(join(dir, 'model.safetensors'), [...shapes].map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, d) => a * d, 1)) })));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(raw));
+  const info = describeCheckpoint('gqa', inspectCheckpoint(dir), { choice: 'wasm', reason: 'test' });
+  assert.deepEqual(info.layers.map((l) => [l.heads, l.kvHeads, l.mlpWidth]), [[6, 2, 10], [3, 1, 10]]);
+  assert.deepEqual([info.config.numHeads, info.config.numKeyValueHeads, info.config.headDim], [6, 2, 4]);
+  assert.equal(headsText(info), 'H=6/3 K=2/1 per layer (from the tensors; config.json says 6 (K=2) of head size 4)');
+  assert.equal(headsText({ ...info, layers: info.layers.map((l) => ({ ...l, heads: 6, kvHeads: 2 })) }), 'H=6 K=2');
 });

@@ -52,7 +52,9 @@ for (const [shape, dtype, files] of [[OLMO_TWIN, 'BF16', 3], [TINYLLAMA_TWIN, 'F
       assert.equal(info.family, shape.family);
       assert.deepEqual(info.dtypes, [dtype]);
       assert.equal(info.parameters.total, expectedParameters(shape));
-      assert.deepEqual(info.config, { vocabSize: shape.V, maxPositions: shape.P, hiddenSize: shape.C, numLayers: shape.L, numHeads: shape.H });
+      const gqa = { numKeyValueHeads: shape.K, headDim: shape.C / shape.H };
+      assert.deepEqual(info.config, { vocabSize: shape.V, maxPositions: shape.P, hiddenSize: shape.C, numLayers: shape.L, numHeads: shape.H, ...gqa });
+      assert.deepEqual(info.layers.map((l: { heads: number; kvHeads?: number }) => [l.heads, l.kvHeads ?? l.heads]), Array.from({ length: shape.L }, () => [shape.H, shape.K]));
     });
 
     let engineLine = '';
@@ -73,10 +75,8 @@ for (const [shape, dtype, files] of [[OLMO_TWIN, 'BF16', 3], [TINYLLAMA_TWIN, 'F
       assert.ok(spread > 1, `log-probabilities spread over ${spread.toFixed(2)} nats`);
     });
 
-    // Llama has no ONNX description yet (kernel-lib/engine/onnx-families.ts): --engine ort falls back to tfjs
-    // with a printed line, which TinyLlama at real size cannot afford. Remove the todo when it has one.
-    const todo = shape.family === 'llama' ? 'Llama has no ONNX family description yet: --engine ort falls back to tfjs' : false;
-    test('the score ran on ONNX Runtime, not a tfjs fallback', { todo }, () => {
+    // a tfjs fallback would print its own engine line (and could not hold a real-size model)
+    test('the score ran on ONNX Runtime, not a tfjs fallback', () => {
       assert.match(engineLine, /engine: ort/, engineLine);
     });
   });

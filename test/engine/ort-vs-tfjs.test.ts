@@ -4,7 +4,9 @@
  * PIQA and 50 real HellaSwag documents, with identical accuracies, for three random models:
  * GPT-2 small's widths (C768, H12, V50257; 2 layers instead of 12 to keep the tfjs side of the
  * suite short: the engine code is the same per layer), the same pruned unevenly (7 and 3 heads,
- * MLP 1600 and 900 neurons), and an OLMo-family model (GQA, clip_qkv, untied head).
+ * MLP 1600 and 900 neurons), an OLMo-family model (GQA, clip_qkv, untied head), a GQA Llama
+ * (8 q / 2 kv heads, untied head, RMSNorm weights moved away from 1) and a Qwen2 (q/k/v biases
+ * moved away from 0), both through the one Llama-like ONNX description.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,10 +23,16 @@ const skip = REAL ? false : 'LAB_REAL_DATA unset: needs the real PIQA and HellaS
 
 before(async () => { await initBackend({ quiet: true }); });
 
-function randomModel(raw: Record<string, unknown>, seed: number): LanguageModel {
+/** transformers' initialisation; with `move1d`, every 1-D tensor (norm weights, biases) gets
+ *  normal(0, 0.3) added, so a norm weight or bias one engine ignored would show. */
+function randomModel(raw: Record<string, unknown>, seed: number, move1d = false): LanguageModel {
   const fam = getFamily(raw.model_type as string);
   const config = fam.parseConfig(raw, 'test config');
-  const params = new Map([...fam.initParams(config, seed)].map(([n, t]) => [n, tf.variable(t, false, `ort-vs-tfjs/${seed}/${n}`)]));
+  const params = new Map([...fam.initParams(config, seed)].map(([n, t], k) => {
+    const moved = move1d && t.rank === 1 ? tf.tidy(() => tf.add(t, tf.randomNormal(t.shape, 0, 0.3, 'float32', seed * 7919 + k))) : t;
+    if (moved !== t) t.dispose();
+    return [n, tf.variable(moved, false, `ort-vs-tfjs/${seed}/${n}`)];
+  }));
   return { family: fam.name, config, params };
 }
 
@@ -34,6 +42,12 @@ const olmoRaw = {
   intermediate_size: 1376, max_position_embeddings: 1024, clip_qkv: 8, tie_word_embeddings: false,
   eos_token_id: 50256, pad_token_id: 1,
 };
+
+const llamaRaw = {
+  model_type: 'llama', vocab_size: 50257, hidden_size: 256, num_hidden_layers: 2, num_attention_heads: 8, num_key_value_heads: 2,
+  intermediate_size: 688, max_position_embeddings: 1024, tie_word_embeddings: false, rms_norm_eps: 1e-5, eos_token_id: 50256, bos_token_id: 50256,
+};
+const qwen2Raw = { ...llamaRaw, model_type: 'qwen2', num_attention_heads: 4, rope_theta: 1000000, use_sliding_window: false };
 
 async function compare(name: string, model: LanguageModel): Promise<void> {
   const tok = loadTokenizer('gpt2');
@@ -86,5 +100,18 @@ test('ort = tfjs on real PIQA + HellaSwag: pruned GPT-2 (uneven heads, narrower 
 test('ort = tfjs on real PIQA + HellaSwag: OLMo family (GQA, clip_qkv, untied head)', { skip }, async () => {
   const m = randomModel(olmoRaw, 3);
   await compare('olmo', m);
+  for (const v of m.params.values()) v.dispose();
+});
+
+test('ort = tfjs on real PIQA + HellaSwag: GQA Llama (8 q / 2 kv heads, untied head, RMSNorm weights)', { skip }, async () => {
+  const m = randomModel(llamaRaw, 4, true);
+  await compare('llama', m);
+  for (const v of m.params.values()) v.dispose();
+});
+
+test('ort = tfjs on real PIQA + HellaSwag: Qwen2 (q/k/v biases)', { skip }, async () => {
+  const m = randomModel(qwen2Raw, 5, true);
+  assert.ok(m.params.has('model.layers.0.self_attn.q_proj.bias'));
+  await compare('qwen2', m);
   for (const v of m.params.values()) v.dispose();
 });

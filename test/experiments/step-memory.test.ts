@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
-import { olmo } from '../../kernel-lib/model/olmo.ts';
+import { getFamily } from '../../kernel-lib/model/families.ts';
 import { parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
-import { parseOlmoConfig } from '../../kernel-lib/model/olmo-config.ts';
 import { lmLoss } from '../../kernel-lib/model/lm.ts';
 import type { BaseConfig, Family, LanguageModel } from '../../kernel-lib/model/types.ts';
 import { forwardBytes, trainingBytes, type ModelShape } from '../../kernel-lib/experiments/step-memory.ts';
@@ -85,7 +84,7 @@ test('the activation constants match the buffers a real tfjs training forward ke
   const models: [LanguageModel, ModelShape][] = [
     [build(gpt2, parseGpt2Config({ model_type: 'gpt2', vocab_size: V, n_positions: 64, n_embd: C, n_layer: L, n_head: H, resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0 }, 'tiny-gpt2'), 'gpt2'),
       { family: 'gpt2', params: 0, layers: L, hidden: C, mlp: 4 * C, heads: H, vocab: V, maxPositions: 64 }],
-    [build(olmo, parseOlmoConfig({ model_type: 'olmo', vocab_size: V, max_position_embeddings: 64, hidden_size: C, intermediate_size: 4 * C, num_hidden_layers: L, num_attention_heads: H, num_key_value_heads: H, tie_word_embeddings: true }, 'tiny-olmo'), 'olmo'),
+    [build(getFamily('olmo'), getFamily('olmo').parseConfig({ model_type: 'olmo', vocab_size: V, max_position_embeddings: 64, hidden_size: C, intermediate_size: 4 * C, num_hidden_layers: L, num_attention_heads: H, num_key_value_heads: H, tie_word_embeddings: true }, 'tiny-olmo'), 'olmo'),
       { family: 'olmo', params: 0, layers: L, hidden: C, mlp: 4 * C, heads: H, vocab: V, maxPositions: 64 }],
   ];
   for (const [model, shape] of models) {

@@ -47,6 +47,10 @@ test('lab info on the GGUF file and on its HF export: llama, same parameter tabl
   assert.equal(a.parameters.total, 260032);   // 512*64 embedding (tied) + 5 layers + final norm
   assert.deepEqual(a.parameters, b.parameters);
   assert.deepEqual(a.layers, b.layers);
+  // stories260K: 8 query heads sharing 4 key/value heads (GGUF llama.attention.head_count 8, head_count_kv 4).
+  assert.deepEqual([a.config.numHeads, a.config.numKeyValueHeads, a.config.headDim], [8, 4, 8]);
+  assert.deepEqual(a.layers.map((l: { heads: number; kvHeads: number }) => [l.heads, l.kvHeads]), Array(5).fill([8, 4]));
+  assert.match(lab(['info', GGUF]), /^config {5}V=512 positions=2048 C=64 L=5 H=8 K=4$/m);
 });
 
 test('lab score: the GGUF file and its HF export give the same log-probabilities', { skip }, () => {

@@ -1,5 +1,7 @@
 // Acceptance 1 of issue 16: the real stories260K checkpoint (llama2.c, via llama.cpp's GGUF
-// conversion) generates, greedily from BOS, exactly the sample llama2.c publishes for it.
+// conversion) generates, greedily from BOS, exactly the sample llama2.c publishes for it: on tfjs,
+// on ONNX Runtime (the Llama-like ONNX description, with its key/value cache), and from the
+// folder `lab export` writes (model.onnx run with its transformers.js inputs, step by step).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -11,10 +13,17 @@ import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
 import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import { generate } from '../../kernel-lib/generate/generate.ts';
 import { PUBLISHED } from '../helpers/stories260k-sample.ts';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
+import { openOnnxDecoder } from '../../kernel-lib/engine/onnx-file.ts';
 
 const REAL = process.env.LAB_REAL_DATA;
 const skip = REAL ? false : 'LAB_REAL_DATA unset: needs the real stories260K GGUF';
 const GGUF = REAL ? join(REAL, 'stories260K', 'stories260K.gguf') : '';
+const skipOrt = skip || (loadOrt().ort ? false : `onnxruntime-node does not load here: ${loadOrt().reason}`);
 
 
 
@@ -47,4 +56,41 @@ test('stories260K: greedy generation from BOS equals llama2.c\'s published sampl
   } finally {
     disposeModel(model);
   }
+});
+
+test('stories260K on ONNX Runtime: the same greedy sample from BOS, byte for byte', { skip: skipOrt }, async () => {
+  const model = await loadModel(GGUF);
+  const tok = loadTokenizer(GGUF);
+  try {
+    const g = generate(model, tok, '<s>', { maxNewTokens: 256, topK: 1, stopAtEos: false, engine: 'ort' });
+    assert.equal(g.ids.length, 256);
+    assert.equal(g.text, PUBLISHED);
+  } finally {
+    disposeModel(model);
+  }
+});
+
+test('lab export stories260K.gguf: a LlamaForCausalLM folder (8 q / 4 kv heads) whose model.onnx generates the published sample', { skip: skipOrt }, () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'stories-export-')), 'onnx');
+  const lab = fileURLToPath(new URL('../../bin/lab.js', import.meta.url));
+  execFileSync(process.execPath, [lab, 'export', GGUF, '--format', 'onnx', '--out', out], { encoding: 'utf8', env: { ...process.env, LAB_QUIET: '1' } });
+  const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([cfg.model_type, cfg.architectures, cfg.num_attention_heads, cfg.num_key_value_heads, cfg.hidden_size, cfg.tie_word_embeddings, cfg.use_cache],
+    ['llama', ['LlamaForCausalLM'], 8, 4, 64, true, true]);
+  assert.ok(existsSync(join(out, 'tokenizer.gguf')), 'the GGUF vocabulary is copied as tokenizer.gguf');
+  // Greedy decoding as run.c does it, one position per step through the exported cache.
+  const d = openOnnxDecoder(join(out, 'onnx', 'model.onnx'));
+  const ids: number[] = [];
+  try {
+    let past = null, next = 1;
+    for (let step = 0; step < 256; step++) {
+      const r = d.run([next], past);
+      past = r.present;
+      let best = 0;
+      for (let v = 1; v < d.vocabSize; v++) if (r.logits[v]! > r.logits[best]!) best = v;
+      ids.push(best); next = best;
+    }
+  } finally { d.dispose(); }
+  const tok = loadTokenizer(out);
+  assert.equal(tok.decode([1, ...ids]).slice(tok.decode([1]).length), PUBLISHED);
 });

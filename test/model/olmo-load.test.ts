@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { olmo } from '../../kernel-lib/model/olmo.ts';
+import { getFamily } from '../../kernel-lib/model/families.ts';
 import { loadModel } from '../../kernel-lib/model/load-model.ts';
 import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
 import { startHubServer } from '../helpers/hub-server.ts';
 import { formulaMatrix, referenceLogits, type RefConfig, type RefWeights } from './olmo-reference.ts';
+
+const olmo = getFamily<OlmoConfig>('olmo');
 
 let memoryLimit: number | null = null;
 before(async () => { memoryLimit = (await initBackend({ quiet: true })).memoryLimitBytes; });

@@ -2,12 +2,13 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { olmo } from '../../kernel-lib/model/olmo.ts';
-import { applyRotary } from '../../kernel-lib/model/olmo-rope.ts';
+import { applyRotary } from '../../kernel-lib/model/rotary.ts';
 import { getFamily } from '../../kernel-lib/model/families.ts';
 import { lossAndGrads } from '../../kernel-lib/model/lm.ts';
 import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
 import { formulaMatrix, referenceLogits, type RefConfig, type RefWeights } from './olmo-reference.ts';
+
+const olmo = getFamily<OlmoConfig>('olmo');
 
 before(async () => { await initBackend({ quiet: true }); });
 
@@ -78,7 +79,7 @@ test('RoPE equals hand-computed rotations at positions 0, 1 and 7 (pairs i, i+D/
   // position p rotates (x0, x2) by p rad and (x1, x3) by 0.01 p rad:
   //   out0 = x0 cos a - x2 sin a, out2 = x2 cos a + x0 sin a (a = p), same for (1, 3) with b = 0.01 p.
   const x = tf.tensor2d([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4], [8, 4]);
-  const out = applyRotary(x, 1, 8, 1, 4, 10000).arraySync() as number[][];
+  const out = applyRotary(x, 1, 8, 1, 4, { theta: 10000, scaling: null }).arraySync() as number[][];
   const expected = (p: number) => {
     const a = p, b = 0.01 * p;
     return [1 * Math.cos(a) - 3 * Math.sin(a), 2 * Math.cos(b) - 4 * Math.sin(b), 3 * Math.cos(a) + 1 * Math.sin(a), 4 * Math.cos(b) + 2 * Math.sin(b)];

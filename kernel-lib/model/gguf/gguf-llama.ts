@@ -14,7 +14,7 @@
  * permuted back (row h*D + 2i + j of the file becomes row h*D + j*D/2 + i), so the model runs with
  * transformers' RoPE and exports as LlamaForCausalLM.
  */
-import { llama } from '../llama.ts';
+import { getFamily } from '../families.ts';
 import type { LanguageModel, LlamaConfig } from '../types.ts';
 import { readGguf, type GgufFile, type GgufValue } from './read-gguf.ts';
 import { HostParams, type HostTensor } from '../host-params.ts';
@@ -133,6 +133,7 @@ export function inspectGguf(g: GgufFile): { config: LlamaConfig; shapes: Map<str
     tied = true; tiedHead = 'output.weight';
     shapes.delete('lm_head.weight'); dtypes.delete('lm_head.weight'); fileKeys.delete('lm_head.weight');
   }
+  const llama = getFamily<LlamaConfig>('llama');
   const config = llama.parseConfig(llamaConfigOfGguf(g, tied), `${g.file} (metadata)`);
   llama.checkShapes(config, shapes, g.file);
   return { config, shapes, dtypes, fileKeys, tiedHead };
