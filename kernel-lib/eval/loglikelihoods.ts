@@ -9,6 +9,9 @@
  *  - rows right-padded to the longest in the batch, pads never scored (causal attention makes
  *    right padding exact up to float rounding);
  *  - progress with rate and ETA.
+ * On ONNX Runtime the default is shared-context scoring instead (eval/shared-context-plan.ts):
+ * each context is run once per row with all its continuations after it, so a document's context
+ * is not recomputed per choice; `sharedContext: false` keeps the per-request rows above.
  */
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
@@ -21,6 +24,8 @@ import { createProgress } from '../runtime/progress.ts';
 import type { EngineName } from '../runtime/engine-env.ts';
 import { selectEngine } from '../engine/select-engine.ts';
 import { ortScorePositions } from '../engine/ort-score-positions.ts';
+import { planSharedContext } from './shared-context-plan.ts';
+import { scoreSharedContext } from './score-shared-context.ts';
 
 export interface LoglikelihoodOptions {
   /** Rows per forward pass (lm-eval's batch_size; default 1). */
@@ -35,6 +40,9 @@ export interface LoglikelihoodOptions {
   readonly quiet?: boolean;
   /** Forward engine: 'ort' (ONNX Runtime, default when it loads) or 'tfjs' (engine/select-engine.ts). */
   readonly engine?: EngineName;
+  /** Score each context once with all its continuations (ONNX Runtime only; default true);
+   *  false: one row per distinct request input, as lm-eval runs them. */
+  readonly sharedContext?: boolean;
 }
 
 const defaults: LoglikelihoodOptions = { batchSize: 1 };
@@ -74,6 +82,18 @@ export function loglikelihoodTokens(
     const hit = o.cache?.get(keys[i]!);
     if (hit) out[i] = hit; else todo.push(i);
   });
+  const ort = todo.length > 0 && selectEngine(model, o.engine) === 'ort';
+  if (ort && o.sharedContext !== false) {
+    const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
+    scoreSharedContext(model, planSharedContext(requests, todo, L), o.batchSize, (i, res) => {
+      out[i] = res;
+      o.cache?.put(keys[i]!, res);
+      progress?.tick(1);
+    });
+    o.cache?.flush();
+    progress?.done();
+    return out as LoglikelihoodResult[];
+  }
   // rows: truncated inputs, shared when identical with equal continuation length
   const rows = new Map<string, Row>();
   for (const i of todo) {
@@ -86,7 +106,7 @@ export function loglikelihoodTokens(
   // lm-eval order: longest (ctx + cont) first, ties by the tokens
   const full = new Map([...rows.values()].map((r) => [r, [...r.input, r.members[0]!.continuation.at(-1)!]]));
   const sorted = [...rows.values()].sort((a, b) => compareTokens(full.get(a)!, full.get(b)!));
-  const score = todo.length > 0 && selectEngine(model, o.engine) === 'ort' ? ortScorePositions : scorePositions;
+  const score = ort ? ortScorePositions : scorePositions;
   const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
   for (let s = 0; s < sorted.length; s += o.batchSize) {
     const batch = sorted.slice(s, s + o.batchSize);
