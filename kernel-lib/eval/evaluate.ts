@@ -41,6 +41,9 @@ export interface EvalConfig {
   readonly quiet: boolean;
   /** Forward engine: 'ort' (ONNX Runtime) or 'tfjs'; default 'ort' when it loads (engine/select-engine.ts). */
   readonly engine?: EngineName;
+  /** false: score each request's whole input (lm-eval's rows) instead of each context once with all
+   *  its continuations (eval/shared-context-plan.ts; ONNX Runtime only). Equal up to float rounding. */
+  readonly sharedContext?: boolean;
 }
 
 export const defaults: EvalConfig = {
@@ -75,7 +78,7 @@ function runMultipleChoice(
   c: EvalConfig, cache: RequestCache | undefined,
 ): Omit<TaskOutcome, 'original'> {
   const reqs = buildRequests(task, docs);
-  const res = loglikelihoods(model, tokenizer, reqs, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}) });
+  const res = loglikelihoods(model, tokenizer, reqs, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}), ...(c.sharedContext === false ? { sharedContext: false } : {}) });
   const byDoc: number[][] = docs.map(() => []);
   reqs.forEach((r, i) => { byDoc[r.docId]![r.index] = i; });
   const items: Record<string, MetricItem[]> = Object.fromEntries(task.metrics.map((m) => [m, []]));
@@ -111,7 +114,7 @@ function runRolling(
   c: EvalConfig, cache: RequestCache | undefined,
 ): Omit<TaskOutcome, 'original'> {
   const texts = docs.map((d) => task.docToTarget(d));
-  const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}) });
+  const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}), ...(c.sharedContext === false ? { sharedContext: false } : {}) });
   const per = docs.map((d, i) => task.processResults(d, lls[i]!.loglikelihood));
   const row: ResultRow = { alias: task.alias ?? task.name };
   for (const m of task.metrics) {

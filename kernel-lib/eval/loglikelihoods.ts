@@ -43,6 +43,9 @@ export interface LoglikelihoodOptions {
   /** Score each context once with all its continuations (ONNX Runtime only; default true);
    *  false: one row per distinct request input, as lm-eval runs them. */
   readonly sharedContext?: boolean;
+  /** Shared-context passes add rows beyond batchSize while B x T stays within this many tokens
+   *  (default 2048; eval/score-shared-context.ts). */
+  readonly passTokens?: number;
 }
 
 const defaults: LoglikelihoodOptions = { batchSize: 1 };
@@ -51,6 +54,9 @@ function checkOptions(o: LoglikelihoodOptions): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`loglikelihoods: batchSize must be a positive integer, got ${o.batchSize}`);
   if (o.maxLength !== undefined && (!Number.isInteger(o.maxLength) || o.maxLength < 1)) {
     throw new Error(`loglikelihoods: maxLength must be a positive integer, got ${o.maxLength}`);
+  }
+  if (o.passTokens !== undefined && (!Number.isInteger(o.passTokens) || o.passTokens < 1)) {
+    throw new Error(`loglikelihoods: passTokens must be a positive integer, got ${o.passTokens}`);
   }
 }
 
@@ -85,7 +91,7 @@ export function loglikelihoodTokens(
   const ort = todo.length > 0 && selectEngine(model, o.engine) === 'ort';
   if (ort && o.sharedContext !== false) {
     const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
-    scoreSharedContext(model, planSharedContext(requests, todo, L), o.batchSize, (i, res) => {
+    scoreSharedContext(model, planSharedContext(requests, todo, L), { batchSize: o.batchSize, passTokens: o.passTokens ?? 2048 }, (i, res) => {
       out[i] = res;
       o.cache?.put(keys[i]!, res);
       progress?.tick(1);

@@ -1,7 +1,10 @@
 /**
  * Runs planned shared-context rows (eval/shared-context-plan.ts) through the shared-context
- * graph, `batchSize` rows per forward pass, right-padded to the longest row of the batch
- * (padding is segment -1, never attended by real tokens, never scored). Per request: the sum of
+ * graph. A forward pass takes at least `batchSize` rows and, beyond that, further rows while the
+ * padded batch stays within `passTokens` tokens (rows are sorted longest first, so a pass of short
+ * rows holds more of them: fewer, fuller passes; results do not depend on the grouping beyond
+ * float rounding). Rows are right-padded to the longest of the pass (padding is segment -1,
+ * never attended by real tokens, never scored). Per request: the sum of
  * the log-probabilities of its continuation tokens (float64 sum of float32 values, as the
  * per-request path) and whether every one is the greedy token.
  */
@@ -14,12 +17,16 @@ interface Pair { readonly pos: number; readonly target: number }
 
 /** Calls `done(requestIndex, result)` for every member of every row. */
 export function scoreSharedContext(
-  model: LanguageModel, rows: readonly PlanRow[], batchSize: number,
+  model: LanguageModel, rows: readonly PlanRow[], pass: { readonly batchSize: number; readonly passTokens: number },
   done: (index: number, result: LoglikelihoodResult) => void,
 ): void {
-  for (let s = 0; s < rows.length; s += batchSize) {
-    const batch = rows.slice(s, s + batchSize);
-    const B = batch.length, T = Math.max(...batch.map((r) => r.length));
+  for (let s = 0; s < rows.length;) {
+    const T = rows[s]!.length;                   // longest first: the pass's first row sets T
+    let e = Math.min(rows.length, s + pass.batchSize);
+    while (e < rows.length && (e - s + 1) * T <= pass.passTokens) e++;
+    const batch = rows.slice(s, e);
+    s = e;
+    const B = batch.length;
     const ids = new Int32Array(B * T), positions = new Int32Array(B * T), segment = new Int32Array(B * T).fill(-1);
     const pairs: Pair[] = [];
     const owner: { seg: number; request: number }[] = [];     // request -1: a token shared by a segment's members
