@@ -8,6 +8,7 @@ import type { LanguageModel } from '../model/types.ts';
 import { modelFingerprint } from '../model/fingerprint.ts';
 import { ortThreads } from '../runtime/engine-env.ts';
 import { loadOrt, type NativeSession, type OrtRuntime } from './ort-runtime.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 const MAX_MODELS = 2;
 const cache = new Map<string, Map<string, NativeSession>>();   // fingerprint -> kind -> session
@@ -44,7 +45,7 @@ export function openSession(ort: OrtRuntime, bytes: Uint8Array): NativeSession {
 export function modelSession(model: LanguageModel, kind: string, build: () => Uint8Array): { ort: OrtRuntime; session: NativeSession } {
   const { ort, reason } = loadOrt();
   if (!ort) throw new Error(`onnx engine: ${reason}`);
-  const fp = fingerprintOf(model);
+  const fp = inPhase('fingerprint', () => fingerprintOf(model));
   let kinds = cache.get(fp);
   if (kinds) { cache.delete(fp); cache.set(fp, kinds); }   // most recent last
   else {
@@ -57,7 +58,7 @@ export function modelSession(model: LanguageModel, kind: string, build: () => Ui
     }
   }
   let s = kinds.get(kind);
-  if (!s) { s = openSession(ort, build()); kinds.set(kind, s); }
+  if (!s) { s = inPhase('session build', () => openSession(ort, build())); kinds.set(kind, s); }
   return { ort, session: s };
 }
 

@@ -26,6 +26,7 @@ import { selectEngine } from '../engine/select-engine.ts';
 import { ortScorePositions } from '../engine/ort-score-positions.ts';
 import { planSharedContext } from './shared-context-plan.ts';
 import { scoreSharedContext } from './score-shared-context.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 export interface LoglikelihoodOptions {
   /** Rows per forward pass (lm-eval's batch_size; default 1). */
@@ -166,7 +167,8 @@ export function loglikelihoods(
   model: LanguageModel, tokenizer: Tokenizer, requests: readonly Pick<LoglikelihoodRequest, 'context' | 'continuation'>[],
   options: Partial<LoglikelihoodOptions> = {},
 ): LoglikelihoodResult[] {
-  return loglikelihoodTokens(model, requests.map((r) => encodeRequest(tokenizer, r.context, r.continuation)), options);
+  const tokens = inPhase('tokenise', () => requests.map((r) => encodeRequest(tokenizer, r.context, r.continuation)));
+  return inPhase('forward', () => loglikelihoodTokens(model, tokens, options));
 }
 
 /**
@@ -181,11 +183,11 @@ export function loglikelihoodRolling(
   const windows: TokenRequest[] = [];
   const owner: number[] = [];
   const counts = texts.map((t, i) => {
-    const toks = tokenizer.encode(t);
+    const toks = inPhase('tokenise', () => tokenizer.encode(t));
     for (const w of rollingWindows(toks, P, L)) { windows.push(w); owner.push(i); }
     return toks.length;
   });
-  const res = loglikelihoodTokens(model, windows, { ...options, label: options.label ?? 'rolling windows' });
+  const res = inPhase('forward', () => loglikelihoodTokens(model, windows, { ...options, label: options.label ?? 'rolling windows' }));
   const sums = texts.map(() => 0);
   res.forEach((r, k) => { sums[owner[k]!]! += r.loglikelihood; });
   return sums.map((ll, i) => ({ loglikelihood: ll, tokens: counts[i]! }));
