@@ -2,7 +2,8 @@
  * Shared-context scoring against the per-request path on real documents (LAB_REAL_DATA: 50 each
  * of PIQA, HellaSwag, MMLU and the GLUE tasks RTE and MRPC) and on every task of the generated
  * mini data (the study's tasks plus MMLU, the first documents of each), with the shipped mini
- * GPT-2 (models/mini-bpe): every request's log-likelihood within 1e-4 relative, every document's
+ * GPT-2 (models/mini-bpe), and on a few mini tasks with the mini OLMo (rotary positions, grouped
+ * kv heads: models/mini-olmo-bpe): every request's log-likelihood within 1e-4 relative, every document's
  * metrics (acc, acc_norm, f1 / mcc items) identical.
  */
 import { test, before } from 'node:test';
@@ -26,14 +27,17 @@ import { studyDataDir } from '../../kernel-lib/experiments/study-inputs.ts';
 
 const ort = ortAvailable();
 const REAL = process.env.LAB_REAL_DATA;
-const dir = join(projectRoot, 'models', 'mini-bpe');
 let model: LanguageModel, tokenizer: Tokenizer;
+
+async function open(name: string): Promise<void> {
+  const dir = join(projectRoot, 'models', name);
+  model = await loadModel(dir);
+  tokenizer = loadTokenizer(dir);
+}
 
 before(async () => {
   await initBackend({ quiet: true });
-  if (!ort.ok) return;
-  model = await loadModel(dir);
-  tokenizer = loadTokenizer(dir);
+  if (ort.ok) await open('mini-bpe');
 });
 
 /** Both paths on the first `limit` documents of each leaf task of `names`; returns requests compared. */
@@ -74,4 +78,15 @@ test('shared context = per-request scoring on 50 real documents of PIQA, HellaSw
 test('shared context = per-request scoring on every mini task (first 4 documents each)', { skip: ort.ok ? false : `onnxruntime-node does not load: ${ort.reason}` }, async () => {
   const n = await compare(['piqa', 'openbookqa', 'mmlu', 'mmlu_continuation', 'hellaswag', 'glue'], studyDataDir(getProfile('mini')), 4);
   assert.ok(n > 1000, `${n} requests`);
+});
+
+test('shared context = per-request scoring with the mini OLMo (rotary positions from the position ids)', { skip: ort.ok ? false : `onnxruntime-node does not load: ${ort.reason}` }, async () => {
+  const gpt2 = { model, tokenizer };
+  await open('mini-olmo-bpe');
+  try {
+    const n = await compare(['piqa', 'hellaswag', 'mmlu_continuation_anatomy', 'rte', 'mnli'], studyDataDir(getProfile('mini')), 8);
+    assert.ok(n > 80, `${n} requests`);
+  } finally {
+    ({ model, tokenizer } = gpt2);
+  }
 });
