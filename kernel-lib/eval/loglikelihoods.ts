@@ -18,6 +18,7 @@ import type { Tokenizer } from '../tokenizer/types.ts';
 import type { LoglikelihoodRequest, LoglikelihoodResult } from './types.ts';
 import { encodeRequest, prefixTokenId, truncateForModel, type TokenRequest } from './encode-request.ts';
 import { rollingWindows } from './rolling-windows.ts';
+import { memoEncode } from './encode-memo.ts';
 import { scorePositions, type ScorePair } from './score-positions.ts';
 import { requestKey, type RequestCache } from './request-cache.ts';
 import { createProgress } from '../runtime/progress.ts';
@@ -167,7 +168,8 @@ export function loglikelihoods(
   model: LanguageModel, tokenizer: Tokenizer, requests: readonly Pick<LoglikelihoodRequest, 'context' | 'continuation'>[],
   options: Partial<LoglikelihoodOptions> = {},
 ): LoglikelihoodResult[] {
-  const tokens = inPhase('tokenise', () => requests.map((r) => encodeRequest(tokenizer, r.context, r.continuation)));
+  const encode = memoEncode(tokenizer);
+  const tokens = inPhase('tokenise', () => requests.map((r) => encodeRequest(tokenizer, r.context, r.continuation, encode)));
   return inPhase('forward', () => loglikelihoodTokens(model, tokens, options));
 }
 

@@ -1,7 +1,7 @@
 /**
  * The wall-clock profile of a study run (runtime/wall-profile.ts) as a markdown table: one row per
- * step (cached steps in the order they ran, then the study's own work), one column per phase
- * (largest total first), seconds; a last row of phase totals. `largestPhases` names the biggest.
+ * step (the study's own work included), largest total first, one column per phase (largest total
+ * first), seconds; a last row of phase totals. `phases` lists the phases' totals, largest first.
  */
 import type { WallProfileRow } from '../runtime/wall-profile.ts';
 
@@ -25,10 +25,10 @@ export function profileTable(rows: readonly WallProfileRow[]): ProfileTable {
   const totalSeconds = phases.reduce((t, p) => t + p.seconds, 0);
   const cell = (v: number | undefined) => (v === undefined ? '' : v.toFixed(1));
   const line = (xs: readonly string[]) => `| ${xs.join(' | ')} |`;
-  const out = [line(['step', 'total s', ...phases.map((p) => p.phase)]), line(['---', ...phases.map(() => '---:'), '---:'])];
-  for (const [step, s] of steps) {
-    const total = [...s.values()].reduce((t, v) => t + v, 0);
-    out.push(line([step, cell(total), ...phases.map((p) => cell(s.get(p.phase)))]));
+  const out = [line(['step', 'total s', ...phases.map((p) => p.phase)]), line(['---', '---:', ...phases.map(() => '---:')])];
+  const totalOf = (s: Map<string, number>) => [...s.values()].reduce((t, v) => t + v, 0);
+  for (const [step, s] of [...steps].sort((a, b) => totalOf(b[1]) - totalOf(a[1]))) {
+    out.push(line([step, cell(totalOf(s)), ...phases.map((p) => cell(s.get(p.phase)))]));
   }
   out.push(line(['**all**', cell(totalSeconds), ...phases.map((p) => cell(p.seconds))]));
   return { markdown: out.join('\n') + '\n', phases, totalSeconds };
