@@ -1,6 +1,6 @@
 /**
  * `lab eval MODEL --tasks piqa,openbookqa,... [--limit N] [--batch-size N] [--profile mini|paper]
- *   [--data-dir DIR] [--output FILE] [--log-samples FILE] [--bootstrap-iters N] [--no-cache] [--revision R]`
+ *   [--data-dir DIR] [--output FILE] [--log-samples FILE] [--bootstrap-iters N] [--no-cache] [--no-shared-context] [--revision R]`
  * LM Evaluation Harness numbers (v0.4.9.1 behaviour) for a model folder, hub id or `mini`.
  * Prints lm-eval's table; --output writes the results JSON (lm-eval's shape); --log-samples
  * writes one JSON line per document ({"task", "doc_id", "doc", "target", "arguments", "resps",
@@ -47,6 +47,7 @@ export const spec = {
     'cache-flush-ms': { type: 'string', value: 'MS', help: 'milliseconds between request-cache writes (default 2000)' },
     revision: { type: 'string', value: 'R', help: 'hub revision of MODEL' },
     list: { type: 'boolean', help: 'list the task and group names and exit' },
+    'no-shared-context': { type: 'boolean', help: 'run every request\'s whole input (lm-eval\'s rows) instead of each context once with its continuations' },
     engine: { type: 'string', value: 'ort|tfjs', help: 'forward-pass engine (default ort when onnxruntime-node loads, else tfjs)' },
     'ort-providers': ortProvidersFlag,
   },
@@ -127,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     logSamples: samplesFile !== undefined,
     modelName: model0,
     ...(values.engine === undefined ? {} : { engine: parseEngine(values.engine, '--engine') }),
+    ...(values['no-shared-context'] ? { sharedContext: false } : {}),
   }).catch(hint);
   const { samples, ...summaryJson } = result;
   console.log(formatResultsTable(result));

@@ -20,6 +20,7 @@ import { settings } from '../runtime/settings.ts';
 import { loadOrt, type NativeSession, type OrtRuntime } from './ort-runtime.ts';
 import { ortProviderStatus, requestedOrtProviders, selectOrtProviders, type OrtProviderName } from './ort-providers.ts';
 import type { OnnxGraph } from './onnx-graph.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 const MAX_MODELS = 2;
 const cache = new Map<string, Map<string, NativeSession>>();   // fingerprint -> kind -> session
@@ -123,7 +124,7 @@ export function openGraphSession(ort: OrtRuntime, g: OnnxGraph, meta: Record<str
 export function modelSession(model: LanguageModel, kind: string, build: () => OnnxGraph): { ort: OrtRuntime; session: NativeSession } {
   const { ort, reason } = loadOrt();
   if (!ort) throw new Error(`onnx engine: ${reason}`);
-  const fp = fingerprintOf(model);
+  const fp = inPhase('fingerprint', () => fingerprintOf(model));
   let kinds = cache.get(fp);
   if (kinds) { cache.delete(fp); cache.set(fp, kinds); }   // most recent last
   else {
@@ -139,7 +140,7 @@ export function modelSession(model: LanguageModel, kind: string, build: () => On
   if (!s) {
     const g = build();
     makeRoom(fp, g.initializerBytes(), model);
-    s = openGraphSession(ort, g, { graph: kind });
+    s = inPhase('session build', () => openGraphSession(ort, g, { graph: kind }));
     kinds.set(kind, s);
     sessionBytes.set(s, g.initializerBytes());
   }

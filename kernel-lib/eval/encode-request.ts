@@ -18,16 +18,20 @@ export function prefixTokenId(tokenizer: Tokenizer): number {
   return tokenizer.bosTokenId ?? tokenizer.eosTokenId;
 }
 
-/** _encode_pair / the empty-context branch of TemplateLM.loglikelihood (v0.4.9.1). */
-export function encodeRequest(tokenizer: Tokenizer, context: string, continuation: string): TokenRequest {
+/** _encode_pair / the empty-context branch of TemplateLM.loglikelihood (v0.4.9.1). `encode`: the
+ *  tokenizer's, or a memoised one (eval/encode-memo.ts). */
+export function encodeRequest(
+  tokenizer: Tokenizer, context: string, continuation: string,
+  encode: (text: string) => readonly number[] = (t) => tokenizer.encode(t),
+): TokenRequest {
   if (context === '') {
-    return { context: [prefixTokenId(tokenizer)], continuation: tokenizer.encode(continuation) };
+    return { context: [prefixTokenId(tokenizer)], continuation: encode(continuation) };
   }
   const stripped = pyRstrip(context);
   const ctx = stripped;
   const cont = context.slice(stripped.length) + continuation;
-  const whole = tokenizer.encode(ctx + cont);
-  const ctxEnc = tokenizer.encode(ctx);
+  const whole = encode(ctx + cont);
+  const ctxEnc = encode(ctx);
   return { context: ctxEnc, continuation: whole.slice(ctxEnc.length) };
 }
 

@@ -18,6 +18,7 @@ import { aggregateGroup, aggregateMetric, aggregateRolling, type LeafResult, typ
 import { modelFingerprint } from '../model/fingerprint.ts';
 import { labCacheDir } from '../runtime/files.ts';
 import type { EngineName } from '../runtime/engine-env.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 export interface EvalConfig {
   /** Folder with one sub-folder per dataset (layout of the real-data folder (LAB_REAL_DATA)); null = the hub's parquet
@@ -41,6 +42,9 @@ export interface EvalConfig {
   readonly quiet: boolean;
   /** Forward engine: 'ort' (ONNX Runtime) or 'tfjs'; default 'ort' when it loads (engine/select-engine.ts). */
   readonly engine?: EngineName;
+  /** false: score each request's whole input (lm-eval's rows) instead of each context once with all
+   *  its continuations (eval/shared-context-plan.ts; ONNX Runtime only). Equal up to float rounding. */
+  readonly sharedContext?: boolean;
 }
 
 export const defaults: EvalConfig = {
@@ -75,7 +79,7 @@ function runMultipleChoice(
   c: EvalConfig, cache: RequestCache | undefined,
 ): Omit<TaskOutcome, 'original'> {
   const reqs = buildRequests(task, docs);
-  const res = loglikelihoods(model, tokenizer, reqs, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}) });
+  const res = loglikelihoods(model, tokenizer, reqs, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}), ...(c.sharedContext === false ? { sharedContext: false } : {}) });
   const byDoc: number[][] = docs.map(() => []);
   reqs.forEach((r, i) => { byDoc[r.docId]![r.index] = i; });
   const items: Record<string, MetricItem[]> = Object.fromEntries(task.metrics.map((m) => [m, []]));
@@ -99,7 +103,7 @@ function runMultipleChoice(
   });
   const row: ResultRow = { alias: task.alias ?? task.name };
   for (const m of task.metrics) {
-    const { value, stderr } = aggregateMetric(m, items[m]!, c.bootstrapIters);
+    const { value, stderr } = inPhase('statistics', () => aggregateMetric(m, items[m]!, c.bootstrapIters));
     row[`${m},none`] = value;
     row[`${m}_stderr,none`] = stderr;
   }
@@ -111,7 +115,7 @@ function runRolling(
   c: EvalConfig, cache: RequestCache | undefined,
 ): Omit<TaskOutcome, 'original'> {
   const texts = docs.map((d) => task.docToTarget(d));
-  const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}) });
+  const lls = loglikelihoodRolling(model, tokenizer, texts, { batchSize: c.batchSize, cache, label: task.name, quiet: c.quiet, ...(c.engine ? { engine: c.engine } : {}), ...(c.sharedContext === false ? { sharedContext: false } : {}) });
   const per = docs.map((d, i) => task.processResults(d, lls[i]!.loglikelihood));
   const row: ResultRow = { alias: task.alias ?? task.name };
   for (const m of task.metrics) {
@@ -143,11 +147,11 @@ export async function evaluate(
   const date = Date.now() / 1000;                 // lm-eval's `date`: time.time() at the start (Unix seconds)
   const startTime = performance.now() / 1000;     // lm-eval's start_time / end_time: a monotonic clock (seconds, arbitrary origin)
   const { tasks: leaves, groups } = expandTasks(tasks);
-  const fingerprint = modelFingerprint(model);
+  const fingerprint = inPhase('fingerprint', () => modelFingerprint(model));
   const cacheRoot = c.cacheDir === null ? null : c.cacheDir ?? join(labCacheDir(), 'eval');
   const outcomes = new Map<string, TaskOutcome>();
   for (const task of leaves as TaskDef<unknown>[]) {
-    const all = c.dataDir ? await task.data.load(c.dataDir) : await task.data.loadHub();
+    const all = await inPhase('load', () => (c.dataDir ? task.data.load(c.dataDir) : task.data.loadHub()));
     const docs = applyLimit(all, c.limit);
     const cache = cacheRoot === null ? undefined
       : openRequestCache(cacheRoot, fingerprint, `${task.name}@${task.version}-h${HARNESS_VERSION}`, c.cacheFlushMs);

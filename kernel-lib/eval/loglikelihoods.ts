@@ -9,18 +9,25 @@
  *  - rows right-padded to the longest in the batch, pads never scored (causal attention makes
  *    right padding exact up to float rounding);
  *  - progress with rate and ETA.
+ * On ONNX Runtime the default is shared-context scoring instead (eval/shared-context-plan.ts):
+ * each context is run once per row with all its continuations after it, so a document's context
+ * is not recomputed per choice; `sharedContext: false` keeps the per-request rows above.
  */
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import type { LoglikelihoodRequest, LoglikelihoodResult } from './types.ts';
 import { encodeRequest, prefixTokenId, truncateForModel, type TokenRequest } from './encode-request.ts';
 import { rollingWindows } from './rolling-windows.ts';
+import { memoEncode } from './encode-memo.ts';
 import { scorePositions, type ScorePair } from './score-positions.ts';
 import { requestKey, type RequestCache } from './request-cache.ts';
 import { createProgress } from '../runtime/progress.ts';
 import type { EngineName } from '../runtime/engine-env.ts';
 import { selectEngine } from '../engine/select-engine.ts';
 import { ortScorePositions } from '../engine/ort-score-positions.ts';
+import { planSharedContext } from './shared-context-plan.ts';
+import { scoreSharedContext } from './score-shared-context.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 export interface LoglikelihoodOptions {
   /** Rows per forward pass (lm-eval's batch_size; default 1). */
@@ -35,6 +42,12 @@ export interface LoglikelihoodOptions {
   readonly quiet?: boolean;
   /** Forward engine: 'ort' (ONNX Runtime, default when it loads) or 'tfjs' (engine/select-engine.ts). */
   readonly engine?: EngineName;
+  /** Score each context once with all its continuations (ONNX Runtime only; default true);
+   *  false: one row per distinct request input, as lm-eval runs them. */
+  readonly sharedContext?: boolean;
+  /** Shared-context passes add rows beyond batchSize while B x T stays within this many tokens
+   *  (default 2048; eval/score-shared-context.ts). */
+  readonly passTokens?: number;
 }
 
 const defaults: LoglikelihoodOptions = { batchSize: 1 };
@@ -43,6 +56,9 @@ function checkOptions(o: LoglikelihoodOptions): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`loglikelihoods: batchSize must be a positive integer, got ${o.batchSize}`);
   if (o.maxLength !== undefined && (!Number.isInteger(o.maxLength) || o.maxLength < 1)) {
     throw new Error(`loglikelihoods: maxLength must be a positive integer, got ${o.maxLength}`);
+  }
+  if (o.passTokens !== undefined && (!Number.isInteger(o.passTokens) || o.passTokens < 1)) {
+    throw new Error(`loglikelihoods: passTokens must be a positive integer, got ${o.passTokens}`);
   }
 }
 
@@ -74,6 +90,18 @@ export function loglikelihoodTokens(
     const hit = o.cache?.get(keys[i]!);
     if (hit) out[i] = hit; else todo.push(i);
   });
+  const ort = todo.length > 0 && selectEngine(model, o.engine) === 'ort';
+  if (ort && o.sharedContext !== false) {
+    const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
+    scoreSharedContext(model, planSharedContext(requests, todo, L), { batchSize: o.batchSize, passTokens: o.passTokens ?? 2048 }, (i, res) => {
+      out[i] = res;
+      o.cache?.put(keys[i]!, res);
+      progress?.tick(1);
+    });
+    o.cache?.flush();
+    progress?.done();
+    return out as LoglikelihoodResult[];
+  }
   // rows: truncated inputs, shared when identical with equal continuation length
   const rows = new Map<string, Row>();
   for (const i of todo) {
@@ -86,7 +114,7 @@ export function loglikelihoodTokens(
   // lm-eval order: longest (ctx + cont) first, ties by the tokens
   const full = new Map([...rows.values()].map((r) => [r, [...r.input, r.members[0]!.continuation.at(-1)!]]));
   const sorted = [...rows.values()].sort((a, b) => compareTokens(full.get(a)!, full.get(b)!));
-  const score = todo.length > 0 && selectEngine(model, o.engine) === 'ort' ? ortScorePositions : scorePositions;
+  const score = ort ? ortScorePositions : scorePositions;
   const progress = o.quiet ? undefined : createProgress({ label: o.label ?? 'loglikelihood', total: todo.length, unit: 'req' });
   for (let s = 0; s < sorted.length; s += o.batchSize) {
     const batch = sorted.slice(s, s + o.batchSize);
@@ -140,7 +168,9 @@ export function loglikelihoods(
   model: LanguageModel, tokenizer: Tokenizer, requests: readonly Pick<LoglikelihoodRequest, 'context' | 'continuation'>[],
   options: Partial<LoglikelihoodOptions> = {},
 ): LoglikelihoodResult[] {
-  return loglikelihoodTokens(model, requests.map((r) => encodeRequest(tokenizer, r.context, r.continuation)), options);
+  const encode = memoEncode(tokenizer);
+  const tokens = inPhase('tokenise', () => requests.map((r) => encodeRequest(tokenizer, r.context, r.continuation, encode)));
+  return inPhase('forward', () => loglikelihoodTokens(model, tokens, options));
 }
 
 /**
@@ -155,11 +185,11 @@ export function loglikelihoodRolling(
   const windows: TokenRequest[] = [];
   const owner: number[] = [];
   const counts = texts.map((t, i) => {
-    const toks = tokenizer.encode(t);
+    const toks = inPhase('tokenise', () => tokenizer.encode(t));
     for (const w of rollingWindows(toks, P, L)) { windows.push(w); owner.push(i); }
     return toks.length;
   });
-  const res = loglikelihoodTokens(model, windows, { ...options, label: options.label ?? 'rolling windows' });
+  const res = inPhase('forward', () => loglikelihoodTokens(model, windows, { ...options, label: options.label ?? 'rolling windows' }));
   const sums = texts.map(() => 0);
   res.forEach((r, k) => { sums[owner[k]!]! += r.loglikelihood; });
   return sums.map((ll, i) => ({ loglikelihood: ll, tokens: counts[i]! }));

@@ -1,18 +1,25 @@
 /**
  * `npm run reproduce` (= `lab reproduce --profile mini`): the whole study end to end, printing each
  * table as it completes and the paths of what it wrote. Every step is cached, so a second run only
- * reads results back.
+ * reads results back. At the end it prints where the wall time went, per step and phase
+ * (runtime/wall-profile.ts), and writes that profile to results/profile/reproduce-profile.{json,md}.
  */
+import { join } from 'node:path';
 import { tableMarkdown } from '../report/table-format.ts';
 import { initBackend } from '../runtime/backend.ts';
 import { setEnv } from '../runtime/settings.ts';
 import { table1, table2, table3, perplexityTable, studyPlots, type StudyTable } from './study-tables.ts';
 import type { Profile } from './profiles.ts';
+import { inPhase, resetWallProfile, wallProfile, type WallProfileRow } from '../runtime/wall-profile.ts';
+import { resultsDir, writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
+import { profileTable } from './profile-table.ts';
 
 export interface ReproduceResult {
   readonly tables: readonly StudyTable[];
   readonly plots: Readonly<Record<string, { html: string; png: string | null; note: string | null }>>;
   readonly seconds: number;
+  /** Wall seconds per (step, phase), largest first. */
+  readonly profile: readonly WallProfileRow[];
 }
 
 /** How the study uses the cores. `wasmThreads`: threads of the wasm build's XNNPACK pool (the
@@ -22,6 +29,7 @@ export interface ReproduceCores { readonly wasmThreads?: number; readonly trainR
 
 export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l), cores: ReproduceCores = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
+  resetWallProfile();
   if (cores.trainReplicas !== undefined) setEnv('LAB_TRAIN_REPLICAS', String(cores.trainReplicas));
   const backend = await initBackend(cores.wasmThreads === undefined ? {} : { wasmThreads: cores.wasmThreads });
   log(`Pruning Lab: profile '${profile.name}' on ${backend.choice}; ${profile.description}`);
@@ -32,9 +40,15 @@ export async function reproduce(profile: Profile, log: (line: string) => void = 
     tables.push(t);
     log(`\n### ${t.title}\n\n${tableMarkdown(t.table)}\n${t.notes.map((n) => `${n}\n`).join('')}wrote ${t.files.csv}, ${t.files.md}, ${t.files.html}`);
   }
-  const { saved } = await studyPlots(profile);
+  const { saved } = await inPhase('plots', () => studyPlots(profile));
   for (const [name, s] of Object.entries(saved)) log(`plot ${name}: ${s.html}${s.png ? `, ${s.png}` : ''}${s.note ? ` (${s.note})` : ''}`);
   const seconds = (Date.now() - t0) / 1000;
+  const rows = wallProfile();
+  const t = profileTable(rows);
+  const dir = join(resultsDir(), 'profile');
+  writeJsonAtomic(join(dir, 'reproduce-profile.json'), { profile: profile.name, seconds, phases: t.phases, rows });
+  writeFileAtomic(join(dir, 'reproduce-profile.md'), `### Wall time of lab reproduce --profile ${profile.name} by step and phase (s)\n\n${t.markdown}`);
+  log(`\nwall time by step and phase (s):\n\n${t.markdown}\nlargest: ${t.phases.slice(0, 4).map((p) => `${p.phase} ${p.seconds.toFixed(0)} s`).join(', ')}; wrote ${join(dir, 'reproduce-profile.md')}`);
   log(`\ndone in ${seconds.toFixed(0)} s`);
-  return { tables, plots: saved, seconds };
+  return { tables, plots: saved, seconds, profile: rows };
 }

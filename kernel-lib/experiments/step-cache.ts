@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, resultsDir, writeJsonAtomic } from '../runtime/files.ts';
 import { provenance, type Provenance } from '../runtime/provenance.ts';
+import { inStep } from '../runtime/wall-profile.ts';
 
 export interface StepRecord<T> {
   readonly step: string;
@@ -70,7 +71,7 @@ export async function cachedStep<T>(step: string, keyInput: unknown, run: (dir: 
   mkdirSync(dir, { recursive: true });
   log(`[step] ${step} ${key}: ${resuming ? 'resuming' : 'running'} (${dir})`);
   const t0 = Date.now();
-  const result = await run(dir);
+  const result = await inStep(`${step}-${key}`, () => run(dir));
   const record: StepRecord<T> = { step, key, keyInput, result, seconds: (Date.now() - t0) / 1000, provenance: provenance() };
   writeJsonAtomic(join(dir, 'step.json'), record);
   return { result, dir, key, cached: false };

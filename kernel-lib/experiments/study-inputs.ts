@@ -15,6 +15,7 @@ import { fileHash } from './input-manifest.ts';
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
 import type { Profile } from './profiles.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 /** The folder holding the evaluation and fine-tuning files for a profile (generated for mini). */
 export function studyDataDir(profile: Profile): string {
@@ -46,6 +47,6 @@ export function checkpointKey(dir: string): string {
 export async function openStudyModel(idOrDir: string): Promise<OpenedModel> {
   await initBackend();
   const dir = await resolveModelDir(idOrDir);
-  return { model: await loadModel(dir), tokenizer: loadTokenizer(dir), dir };
+  return inPhase('load', async () => ({ model: await loadModel(dir), tokenizer: loadTokenizer(dir), dir }));
 }
 

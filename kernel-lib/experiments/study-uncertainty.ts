@@ -11,6 +11,7 @@ import { perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.t
 import { zCritical } from '../stats/normal-cdf.ts';
 import { columnChance, columnN, columnStderr, pairedColumnDelta } from './column-stats.ts';
 import type { EvaluateStepResult } from './steps/evaluate-step.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 type PerTask<T> = Partial<Record<PaperTask, T>>;
 
@@ -28,7 +29,7 @@ export function chanceRow(e: EvaluateStepResult, tasks: readonly PaperTask[] = P
 
 /** One paired comparison row: column(A) - column(B) on the same documents, per task. */
 export function comparisonRow(label: string, a: EvaluateStepResult, b: EvaluateStepResult, tasks: readonly PaperTask[] = PAPER_TASKS): ComparisonRow {
-  return { label, cells: Object.fromEntries(tasks.map((t) => [t, pairedColumnDelta(a, b, t)])) };
+  return inPhase('statistics', () => ({ label, cells: Object.fromEntries(tasks.map((t) => [t, pairedColumnDelta(a, b, t)])) }));
 }
 
 /** The notes that say what the ± and the delta rows mean. */

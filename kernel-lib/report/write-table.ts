@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { resultsDir, writeFileAtomic } from '../runtime/files.ts';
 import { escapeHtml, tableCsv, tableHtml, tableMarkdown, TABLE_CSS, type TableFormatOptions } from './table-format.ts';
+import { inPhase } from '../runtime/wall-profile.ts';
 
 export interface WriteTableOptions extends TableFormatOptions {
   readonly title: string;      // heading for md/html ('' for none)
@@ -17,6 +18,10 @@ export interface WrittenTable { readonly csv: string; readonly md: string; reado
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function writeTable(t: ColumnTable, name: string, opts: Partial<WriteTableOptions> = {}): WrittenTable {
+  return inPhase('tables', () => writeTableFiles(t, name, opts));
+}
+
+function writeTableFiles(t: ColumnTable, name: string, opts: Partial<WriteTableOptions>): WrittenTable {
   if (!NAME.test(name)) throw new Error(`writeTable: name '${name}' must be letters, digits, '.', '_' or '-' (no folders)`);
   const dir = opts.dir ?? join(resultsDir(), 'tables');
   const title = opts.title ?? '';

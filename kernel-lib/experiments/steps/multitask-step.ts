@@ -16,6 +16,7 @@ import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts'
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { MixturePlanRow } from '../../data/mixture.ts';
 import type { Profile } from '../profiles.ts';
+import { inPhase } from '../../runtime/wall-profile.ts';
 
 export interface MultitaskStepResult {
   readonly base: string;
@@ -42,9 +43,9 @@ export async function multitaskStep(profile: Profile, baseDir: string): Promise<
     const base = await openStudyModel(baseDir);
     try {
       const train = { ...profile.multitask.train, runDir: join(dir, 'run'), resume: true, saveEvery: profile.multitask.train?.saveEvery ?? 20 };
-      const { model, log, plan } = await multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true });
+      const { model, log, plan } = await inPhase('train', () => multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true }));
       const modelDir = join(dir, 'model');
-      await saveModel(model, modelDir);
+      await inPhase('save', () => saveModel(model, modelDir));
       saveTokenizer(base.dir, modelDir);
       disposeModel(model);
       const tr = log.records.filter((r) => r.loss !== null);

@@ -24,6 +24,7 @@ import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { PrunePlanConfig, Profile } from '../profiles.ts';
+import { inPhase } from '../../runtime/wall-profile.ts';
 
 export interface PruneStepResult {
   readonly schedule: ScheduleName;
@@ -87,14 +88,14 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
     const start = await openStudyModel(startDir);
     try {
       const measure = recover && profile.measureLatency;
-      const before = await latencyMs(start.model, measure);
-      const res = await pruneAndRecover(start.model, start.tokenizer, {
+      const before = await inPhase('latency', () => latencyMs(start.model, measure));
+      const res = await inPhase('prune + recover', () => pruneAndRecover(start.model, start.tokenizer, {
         prune: pcfg, recovery: plan.recovery, recover, run: STUDY_RECOVERY_RUN,
-      }, join(dir, 'prune'), dataDir);
-      const saved = await saveModel(res.model, join(dir, 'model'), { layout: 'auto' });
+      }, join(dir, 'prune'), dataDir));
+      const saved = await inPhase('save', () => saveModel(res.model, join(dir, 'model'), { layout: 'auto' }));
       saveTokenizer(start.dir, saved.dir);
-      const after = await latencyMs(res.model, measure);
-      const blockLosses = { base: await heldOutBlockLosses(start.model, res.data.validation), final: await heldOutBlockLosses(res.model, res.data.validation) };
+      const after = await inPhase('latency', () => latencyMs(res.model, measure));
+      const blockLosses = await inPhase('forward', async () => ({ base: await heldOutBlockLosses(start.model, res.data.validation), final: await heldOutBlockLosses(res.model, res.data.validation) }));
       disposeModel(res.model);
       return {
         schedule, modelDir: saved.dir, layout: saved.layout, layoutReason: saved.reason, log: res.log,
