@@ -3,18 +3,7 @@
 // model in memory. `npm run test:slow` runs this; `.ci/run` runs it after `npm test`.
 // LAB_REAL_SIZE=twin runs the same checks on small twins. Extra args go to node --test.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-
-function findTests(dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findTests(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+import { findTests } from './find-tests.mjs';
 
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('-'));

@@ -2,18 +2,7 @@
 // `npm test` runs this; `.ci/run` calls `npm test`. Extra args are passed to node --test
 // (e.g. `npm test -- --test-name-pattern=safetensors`).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-
-function findTests(dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findTests(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+import { findTests } from './find-tests.mjs';
 
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('-'));
