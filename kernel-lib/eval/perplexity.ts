@@ -5,7 +5,7 @@
  * chunks of `stride` predicted tokens, and each chunk is scored with the `contextLength` tokens
  * that precede its last prediction as input, so every token is predicted exactly once with at
  * least contextLength - stride tokens of context (less only near the start of a text).
- * With stride = contextLength the chunks are disjoint (lm-eval's rolling scheme, spec 1.9).
+ * With stride = contextLength the chunks are disjoint (lm-eval's rolling scheme).
  *   perplexity = exp(-sum log p / tokens)
  */
 import type { LanguageModel } from '../model/types.ts';

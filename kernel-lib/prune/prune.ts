@@ -2,7 +2,7 @@
  * prune(model, config): the schedule loop. For each target of the schedule
  * (one-shot: [target]; iterative: Zhu & Gupta's cubic curve over `iterations`), plan on the
  * current model relative to the ORIGINAL parameter counts, apply, then recover (a callback, e.g.
- * H-train's finetune on a corpus). Returns a new model and a JSON-serialisable log; the input
+ * a finetune on a corpus). Returns a new model and a JSON-serialisable log; the input
  * model is untouched.
  *
  * Resumable: with `outDir`, every finished iteration writes iter-<k>/plan.json and iter-<k>/model
