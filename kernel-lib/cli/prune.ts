@@ -161,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
     ...[1, 8].map((b) => { const l = c.latency.find((x) => x.batch === b); return l ? `${l.ms.toFixed(1)} ms` : '-'; }),
     ...[c.latency.at(-1)].map((l) => (l ? `${(l.peakBytes / 2 ** 20).toFixed(1)} MiB` : '-'))];
   console.log(textTable(['model', 'params', 'MFLOP/token', 'fwd b1', 'fwd b8', 'peak act. mem'], [row('before', before), row('after', after)]));
-  console.log(`saved ${out} (${saved.layout} layout, ${saved.reason}; ${dtype.note}${o['keep-iterations'] ? `; iterations in ${work}` : ''})`);
+  console.log(`saved ${o.out} (${saved.layout} layout, ${saved.reason}; ${dtype.note}${o['keep-iterations'] ? `; iterations in ${join(o.out!, 'iterations')}` : ''})`);   // paths as typed
   return 0;
 }
 
