@@ -90,15 +90,12 @@ export { recoveryData } from './prune/recovery-data.ts';
 export type { RecoveryData } from './prune/recovery-data.ts';
 export type { ModelCost } from './prune/measure-cost.ts';
 export { importanceTable } from './prune/importance-table.ts';
-export { heldOutPerplexity } from './prune/study/held-out-perplexity.ts';
 export { ITERATIVE_BUDGETS, iterativeRecoveryPlan, iterativeRecoveryPlans, budgetLabel } from './prune/iterative-budget.ts';
 export type { IterativeBudget } from './prune/iterative-budget.ts';
 
 // ---- eval ------------------------------------------------------------------------------
 export { evaluate } from './eval/evaluate.ts';
 export type { EvalConfig } from './eval/evaluate.ts';
-export { perplexity } from './eval/perplexity.ts';
-export type { PerplexityConfig, PerplexityResult } from './eval/perplexity.ts';
 export { buildRequests } from './eval/build-requests.ts';
 export { loglikelihoods, loglikelihoodRolling } from './eval/loglikelihoods.ts';
 export { listTasks, getTask } from './eval/tasks/index.ts';
@@ -179,8 +176,8 @@ export { perDocOutcomes } from './experiments/per-doc-outcomes.ts';
 export type { DocOutcomes } from './experiments/per-doc-outcomes.ts';
 export { columnN, columnStderr, columnChance, columnValue, pairedColumnDelta } from './experiments/column-stats.ts';
 export { scoreUncertainty, chanceRow, comparisonRow, statisticsNotes, perplexityInterval, perplexityPairsTable } from './experiments/study-uncertainty.ts';
-export { heldOutBlockLosses } from './prune/study/held-out-block-losses.ts';
-export { intervalColumns, perplexityIntervalColumns } from './prune/study/perplexity-interval-columns.ts';
+export { heldOutBlockLosses, pooledPerplexity } from './prune/held-out-block-losses.ts';
+export { intervalColumns, perplexityIntervalColumns } from './experiments/perplexity-interval-columns.ts';
 export { accuracyStderrTable, prunePlanOf, scheduleTable, recoveryLossPlot, sourceExamples } from './experiments/study-views.ts';
 export { studyDataDir, openStudyModel } from './experiments/study-inputs.ts';
 export type { OpenedModel } from './experiments/study-inputs.ts';

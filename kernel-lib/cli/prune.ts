@@ -8,7 +8,8 @@
  * why) plus DIR/prune_summary.json (log + cost before/after). While running, iterations live in
  * DIR/iterations/ (rerun the same command to resume); they are kept only with --keep-iterations.
  * `lab prune MODEL --study schedules|criteria [options]` runs the mini-profile studies instead
- * (prune/study/: one-shot vs iterative at equal recovery tokens; criteria without recovery) and
+ * (experiments/compare-schedules.ts: one-shot vs iterative at equal recovery tokens;
+ * experiments/rank-criteria.ts: criteria without recovery) and
  * writes the prune-schedules / prune-criteria tables under results/tables and their run.json under results/runs.
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
@@ -26,11 +27,11 @@ import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/pr
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
 import { pruneAndRecover } from '../prune/prune-recover.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
-import { compareSchedules } from '../prune/study/compare-schedules.ts';
-import { rankCriteria } from '../prune/study/rank-criteria.ts';
+import { compareSchedules } from '../experiments/compare-schedules.ts';
+import { rankCriteria } from '../experiments/rank-criteria.ts';
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
-import type { PruneStudyConfig } from '../prune/study/prune-study-config.ts';
+import type { PruneStudyConfig } from '../experiments/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
 import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
