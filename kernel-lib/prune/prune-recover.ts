@@ -18,6 +18,7 @@ import { prune, type EvaluationPoint, type PruneLog } from './prune.ts';
 import type { PruneConfig } from './prune-config.ts';
 import { recoveryData, type RecoveryData, type RecoveryPlan } from './recovery-data.ts';
 import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
+import { scheduledTargets } from './schedules.ts';
 
 /** How the recovery runs are executed (not what they compute, except `seed`). */
 export interface RecoveryRunOptions {
@@ -100,7 +101,7 @@ export async function pruneAndRecover(
   dataDir: string | null, data?: RecoveryData,
 ): Promise<PruneRecoverResult> {
   const d = data ?? await recoveryData(spec.recovery, tokenizer, model.config.maxPositions, spec.prune.calibrationSamples, dataDir);
-  const iterations = spec.prune.schedule === 'one-shot' ? 1 : spec.prune.iterations;
+  const iterations = scheduledTargets(spec.prune).length;
   const steps = spec.recover ? spec.steps ?? recoveryStepsPerIteration(spec.recovery, iterations, d.train.length, d.blockSize) : 0;
   const curve = { steps: [] as number[], losses: [] as number[] };
   let tokens = 0;
