@@ -36,7 +36,7 @@ async function usage(): Promise<string> {
   const width = Math.max(...names.map((n) => n.length));
   const lines = names.map((c, i) => `  ${c.padEnd(width)}  ${summaries[i]}`);
   return ['usage: lab <command> [options]', '', 'commands:', ...lines, '',
-    'MODEL is a model folder (Hugging Face layout), a hub id (gpt2, allenai/OLMo-1B-hf), or a mini id (mini-bpe, mini-olmo-bpe: the study\'s; mini, mini-olmo: the first, GPT-2-vocabulary ones).',
+    'MODEL is a model folder (Hugging Face layout), a GGUF file (llama.cpp\'s format; or a folder holding one), a hub id (gpt2, allenai/OLMo-1B-hf), or a mini id (mini-bpe, mini-olmo-bpe: the study\'s; mini, mini-olmo: the first, GPT-2-vocabulary ones).',
     '`lab <command> --help` lists its options; `lab --version` prints the version.'].join('\n');
 }
 

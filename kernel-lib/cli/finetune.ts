@@ -12,7 +12,7 @@
  */
 import { openModel } from './open-model.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
-import { corpusBlocks } from '../prune/study/corpus-blocks.ts';
+import { corpusBlocks } from '../data/corpus-blocks.ts';
 import { generateMiniData } from '../mini/generate-mini-data.ts';
 import { saveModel } from '../model/save-model.ts';
 import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';

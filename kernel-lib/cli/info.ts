@@ -28,7 +28,7 @@ export const spec = {
   name: 'lab info',
   usage: 'MODEL [--json] [--cost] [--revision R]',
   description: 'What a checkpoint holds, from config.json and the safetensors headers only (no tensor data is read).\n'
-    + 'MODEL: a folder (config.json + model.safetensors), a hub id (gpt2, allenai/OLMo-1B-hf), or a mini id (mini-bpe, mini-olmo-bpe, mini, mini-olmo).',
+    + 'MODEL: a folder (config.json + model.safetensors), a GGUF file, a hub id (gpt2, allenai/OLMo-1B-hf), or a mini id (mini-bpe, mini-olmo-bpe, mini, mini-olmo).',
   positionals: { min: 1, max: 1, names: ['MODEL'] },
   flags: {
     json: { type: 'boolean', help: 'print the JSON shape documented in kernel-lib/cli/info.ts' },

@@ -8,14 +8,15 @@
  * why) plus DIR/prune_summary.json (log + cost before/after). While running, iterations live in
  * DIR/iterations/ (rerun the same command to resume); they are kept only with --keep-iterations.
  * `lab prune MODEL --study schedules|criteria [options]` runs the mini-profile studies instead
- * (prune/study/: one-shot vs iterative at equal recovery tokens; criteria without recovery) and
+ * (experiments/compare-schedules.ts: one-shot vs iterative at equal recovery tokens;
+ * experiments/rank-criteria.ts: criteria without recovery) and
  * writes the prune-schedules / prune-criteria tables under results/tables and their run.json under results/runs.
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from '../runtime/files.ts';
 import { createProgress } from '../runtime/progress.ts';
-import { saveModel } from '../model/save-model.ts';
+import { saveLayouts, saveModel, type SaveLayout } from '../model/save-model.ts';
 import { openCheckpoint } from '../model/safetensors-index.ts';
 import { saveTokenizer } from '../tokenizer/save-tokenizer.ts';
 import { saveGgufTokenizer } from '../tokenizer/save-gguf-tokenizer.ts';
@@ -23,14 +24,18 @@ import { ggufFileOf } from '../model/gguf/gguf-path.ts';
 import { readGguf } from '../model/gguf/read-gguf.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
 import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
+import { scheduleNames, scheduledTargets } from '../prune/schedules.ts';
+import { sparsityOfNames } from '../prune/sparsity.ts';
+import { selectionNames } from '../prune/select-units.ts';
+import { unitKinds } from '../prune/pruning-plan.ts';
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
 import { pruneAndRecover } from '../prune/prune-recover.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
-import { compareSchedules } from '../prune/study/compare-schedules.ts';
-import { rankCriteria } from '../prune/study/rank-criteria.ts';
+import { compareSchedules } from '../experiments/compare-schedules.ts';
+import { rankCriteria } from '../experiments/rank-criteria.ts';
 import type { LanguageModel } from '../model/types.ts';
 import type { Tokenizer } from '../tokenizer/types.ts';
-import type { PruneStudyConfig } from '../prune/study/prune-study-config.ts';
+import type { PruneStudyConfig } from '../experiments/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
 import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
@@ -38,20 +43,40 @@ import { importanceCriteria } from '../prune/importance/index.ts';
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
+type StudyRunner = (model: LanguageModel, tokenizer: Tokenizer, cfg: Partial<PruneStudyConfig>, name: string | undefined) => Promise<void>;
+
+/** The studies `--study` runs, by name (its help and validation come from here). */
+const studies: Readonly<Record<string, StudyRunner>> = {
+  schedules: async (model, tokenizer, cfg, name) => {
+    const r = await compareSchedules(model, tokenizer, cfg, { name });
+    console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? fmt(v) : String(v))))));
+    console.log(textTable(['schedule', 'iteration', 'sparsity', 'ppl pruned', 'ppl recovered'], r.series.map((p) => [p.schedule, p.iteration, fmt(p.sparsity), fmt(p.ppl_pruned), p.ppl_recovered === null ? '-' : fmt(p.ppl_recovered)])));
+  },
+  criteria: async (model, tokenizer, cfg) => {
+    const r = await rankCriteria(model, tokenizer, cfg);
+    console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? fmt(v) : String(v))))));
+  },
+};
+const studyNames = Object.keys(studies);
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3);
+}
+
 const d = pruneDefaults;
 export const spec = {
   name: 'lab prune',
-  usage: 'MODEL --out DIR [options]   |   lab prune MODEL --study schedules|criteria [options]',
+  usage: `MODEL --out DIR [options]   |   lab prune MODEL --study ${studyNames.join('|')} [options]`,
   description: 'Structured pruning (attention heads / MLP neurons), one-shot or iterative with recovery fine-tuning;\n'
     + 'resumable between iterations (rerun the same command). --study runs the mini-profile studies instead.',
   positionals: { min: 1, max: 1, names: ['MODEL'] },
   flags: {
     target: { type: 'string', value: 'F', help: `fraction of parameters to remove, in (0, 1) (default ${d.target})` },
-    of: { type: 'string', value: 'total|non-embedding|pruned', help: `what the fraction counts (default ${d.of})` },
-    groups: { type: 'string', value: 'heads,mlp', help: `unit kinds to prune (default ${d.groups.join(',')})` },
-    criterion: { type: 'string', value: 'NAME', help: `magnitude-l1 | magnitude-l2 | taylor | activation | random (default ${d.criterion})` },
-    selection: { type: 'string', value: 'uniform|global', help: `default ${d.selection}; global gives per-layer MLP widths transformers cannot load` },
-    schedule: { type: 'string', value: 'one-shot|iterative', help: `(default ${d.schedule})` },
+    of: { type: 'string', value: sparsityOfNames.join('|'), help: `what the fraction counts (default ${d.of})` },
+    groups: { type: 'string', value: unitKinds.join(','), help: `unit kinds to prune (default ${d.groups.join(',')})` },
+    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion})` },
+    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; global gives per-layer MLP widths transformers cannot load` },
+    schedule: { type: 'string', value: scheduleNames.join('|'), help: `(default ${d.schedule})` },
     iterations: { type: 'string', value: 'K', help: `prune+recover steps of the iterative schedule (default ${d.iterations})` },
     'min-heads': { type: 'string', value: 'N', help: `heads kept per layer at least (default ${d.minHeads})` },
     'min-mlp-width': { type: 'string', value: 'N', help: `MLP neurons kept per layer at least (default ${d.minMlpWidth})` },
@@ -66,10 +91,10 @@ export const spec = {
     'block-size': { type: 'string', value: 'T', default: '64', help: 'tokens per block (default 64)' },
     'eval-blocks': { type: 'string', value: 'N', default: '48', help: 'validation blocks for perplexity (default 48; 0 = no perplexity)' },
     data: { type: 'string', value: 'corpus:NAME', default: 'corpus:all', help: 'calibration / perplexity corpus when --recover none (default corpus:all)' },
-    layout: { type: 'string', value: 'hf|lab|auto', default: 'auto', help: 'layout of the saved model (default auto)' },
+    layout: { type: 'string', value: saveLayouts.join('|'), default: 'auto', help: 'layout of the saved model (default auto)' },
     'no-cost': { type: 'boolean', help: 'skip the latency measurement' },
     out: { type: 'string', value: 'DIR', help: 'output folder (required unless --study)' },
-    study: { type: 'string', value: 'schedules|criteria', help: 'run a study instead (no --out needed; the criteria ranking uses --target, default 0.3; --seed also seeds recovery)' },
+    study: { type: 'string', value: studyNames.join('|'), help: 'run a study instead (no --out needed; the criteria ranking uses --target, default 0.3; --seed also seeds recovery)' },
     'recover-tokens': { type: 'string', value: 'N', default: '16384', help: 'study: total recovery budget per schedule (default 16384)' },
     'study-name': { type: 'string', value: 'NAME', help: 'study: name of its table' },
     'keep-iterations': { type: 'boolean', help: 'keep each iteration\'s plan and checkpoint under DIR/iterations/' },
@@ -89,14 +114,15 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) { console.log(helpText(spec)); return 0; }
   const { values: o, positionals } = parsed;
-  if (!o.out && !o.study) throw new UsageError('--out DIR is required (or --study schedules|criteria)');
+  if (!o.out && !o.study) throw new UsageError(`--out DIR is required (or --study ${studyNames.join('|')})`);
   if (o.out) outDirArg(o.out, 'out');
   choiceArg(o.criterion, 'criterion', [...importanceCriteria.keys()]);
-  choiceArg(o.of, 'of', ['total', 'non-embedding', 'pruned']);
-  choiceArg(o.selection, 'selection', ['uniform', 'global']);
-  choiceArg(o.schedule, 'schedule', ['one-shot', 'iterative']);
-  choiceArg(o.layout, 'layout', ['hf', 'lab', 'auto']);
-  choiceArg(o.study, 'study', ['schedules', 'criteria']);
+  choiceArg(o.of, 'of', sparsityOfNames);
+  for (const g of o.groups?.split(',') ?? []) choiceArg(g, 'groups', unitKinds);
+  choiceArg(o.selection, 'selection', selectionNames);
+  choiceArg(o.schedule, 'schedule', scheduleNames);
+  const layout = choiceArg(o.layout, 'layout', saveLayouts) as SaveLayout;
+  choiceArg(o.study, 'study', studyNames);
   const overrides: Partial<Record<keyof PruneConfig, unknown>> = {
     target: num(o.target, 'target'), of: o.of, groups: o.groups?.split(','), criterion: o.criterion,
     selection: o.selection, schedule: o.schedule, iterations: num(o.iterations, 'iterations'),
@@ -107,7 +133,6 @@ export async function run(argv: string[]): Promise<number> {
   const cfg = resolvePruneConfig(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
   const recoverCorpora = o.recover === 'none' ? null : corpora(o.recover!, 'recover');
   const dataCorpora = recoverCorpora ?? corpora(o.data!, 'data');
-  if (!['hf', 'lab', 'auto'].includes(o.layout!)) throw new Error(`--layout: expected hf, lab or auto, got '${o.layout}'`);
   const batch = num(o['batch-size'], 'batch-size')!, lr = num(o.lr, 'lr')!, evalBlocks = num(o['eval-blocks'], 'eval-blocks')!;
 
   const { model, tokenizer, dir: inputDir } = await openModel(positionals[0]!);
@@ -128,7 +153,7 @@ export async function run(argv: string[]): Promise<number> {
   const steps = recovery.epochsPerIteration === null ? num(o['recover-steps'], 'recover-steps') ?? 50 : undefined;
   const costOpts = o['no-cost'] ? { repeats: 0 } : {};
   const before: ModelCost = await measureCost(model, costOpts);
-  const iterations = cfg.schedule === 'one-shot' ? 1 : cfg.iterations;
+  const iterations = scheduledTargets(cfg).length;
   const progress = createProgress({ label: `prune ${positionals[0]}`, total: iterations, unit: 'iteration', intervalMs: 0 });
   const res = await pruneAndRecover(model, tokenizer, {
     prune: cfg, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
@@ -144,7 +169,7 @@ export async function run(argv: string[]): Promise<number> {
   const gguf = ggufFileOf(inputDir);
   const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
   const tokenizerFiles = gguf ? [] : TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p));
-  const saved = await saveModel(pruned, out, { layout: o.layout as 'hf' | 'lab' | 'auto', dtype: dtype.save, tokenizerFiles });
+  const saved = await saveModel(pruned, out, { layout, dtype: dtype.save, tokenizerFiles });
   if (gguf) saveGgufTokenizer(gguf, out);        // the GGUF's sentencepiece vocabulary, as tokenizer.gguf
   else if (!tokenizerFiles.length) saveTokenizer(inputDir, out);
   writeJsonAtomic(join(out, 'prune_summary.json'), {
@@ -161,7 +186,7 @@ export async function run(argv: string[]): Promise<number> {
     ...[1, 8].map((b) => { const l = c.latency.find((x) => x.batch === b); return l ? `${l.ms.toFixed(1)} ms` : '-'; }),
     ...[c.latency.at(-1)].map((l) => (l ? `${(l.peakBytes / 2 ** 20).toFixed(1)} MiB` : '-'))];
   console.log(textTable(['model', 'params', 'MFLOP/token', 'fwd b1', 'fwd b8', 'peak act. mem'], [row('before', before), row('after', after)]));
-  console.log(`saved ${out} (${saved.layout} layout, ${saved.reason}; ${dtype.note}${o['keep-iterations'] ? `; iterations in ${work}` : ''})`);
+  console.log(`saved ${o.out} (${saved.layout} layout, ${saved.reason}; ${dtype.note}${o['keep-iterations'] ? `; iterations in ${join(o.out!, 'iterations')}` : ''})`);   // paths as typed
   return 0;
 }
 
@@ -190,17 +215,6 @@ async function runStudy(
   cfg: Partial<PruneStudyConfig>, name?: string,
 ): Promise<number> {
   const prune = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>;
-  const f = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3));
-  if (study === 'schedules') {
-    const r = await compareSchedules(model, tokenizer, { ...cfg, prune }, { name });
-    console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? f(v) : String(v))))));
-    console.log(textTable(['schedule', 'iteration', 'sparsity', 'ppl pruned', 'ppl recovered'], r.series.map((p) => [p.schedule, p.iteration, f(p.sparsity), f(p.ppl_pruned), p.ppl_recovered === null ? '-' : f(p.ppl_recovered)])));
-    return 0;
-  }
-  if (study === 'criteria') {
-    const r = await rankCriteria(model, tokenizer, { ...cfg, prune });
-    console.log(textTable(Object.keys(r.rows[0]!), r.rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? f(v) : String(v))))));
-    return 0;
-  }
-  throw new Error(`--study: expected schedules or criteria, got '${study}'`);
+  await studies[study]!(model, tokenizer, { ...cfg, prune }, name);
+  return 0;
 }

@@ -1,5 +1,5 @@
 /**
- * Task-level and group-level aggregation into lm-eval's result rows (spec 1.5, 1.6, 2.5, 2.6).
+ * Task-level and group-level aggregation into lm-eval's result rows.
  * A row maps "<metric>,none" to the value and "<metric>_stderr,none" to its stderr or "N/A".
  */
 import type { MetricValue, RollingMetric, TaskGroup } from './types.ts';

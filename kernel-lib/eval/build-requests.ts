@@ -1,5 +1,5 @@
 /**
- * Task + documents -> plain requests (lm-eval's construct_requests for 0-shot; spec 1.3):
+ * Task + documents -> plain requests (lm-eval's construct_requests for 0-shot):
  *   multiple_choice: for each choice, (description + doc_to_text(doc), target_delimiter + choice);
  *   loglikelihood_rolling: ("", doc_to_target(doc)), i.e. the whole text with no context.
  */

@@ -1,6 +1,6 @@
 /**
- * Request strings -> tokens as lm-eval v0.4.9.1's TemplateLM/HFLM do for a causal model
- * (spec 1.7): no special tokens added; the context's trailing whitespace (Python rstrip) is moved
+ * Request strings -> tokens as lm-eval v0.4.9.1's TemplateLM/HFLM do for a causal
+ * model: no special tokens added; the context's trailing whitespace (Python rstrip) is moved
  * to the continuation; continuation tokens are the tail of the JOINT encoding after the context's
  * own encoding; an empty context becomes [prefix token] (BOS if the tokenizer has one, else EOS).
  */
@@ -36,7 +36,7 @@ export function encodeRequest(
 }
 
 /**
- * The model input and scored span after left truncation (spec 1.7):
+ * The model input and scored span after left truncation:
  *   inp = (ctx + cont)[-(maxLength + 1):][:-1]; the last len(cont) positions of inp are scored.
  * Throws when the continuation alone is longer than maxLength (lm-eval asserts this).
  */

@@ -174,7 +174,7 @@ export function loglikelihoods(
 }
 
 /**
- * Rolling loglikelihood of whole texts with no context (lm-eval loglikelihood_rolling, spec 1.9):
+ * Rolling loglikelihood of whole texts with no context (lm-eval loglikelihood_rolling):
  * the sum over disjoint maxLength-token windows; the first token is conditioned on the prefix token.
  */
 export function loglikelihoodRolling(

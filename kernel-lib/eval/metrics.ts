@@ -1,5 +1,5 @@
 /**
- * lm-eval's metric and aggregation definitions (lm_eval/api/metrics.py; spec 1.4-1.6):
+ * lm-eval's metric and aggregation definitions (lm_eval/api/metrics.py):
  * mean with stderr = sample_stddev / sqrt(n) (Bessel-corrected), sklearn's binary F1 of label 1
  * and Matthews correlation (0 when undefined), bootstrap stderr with 1000-replicate chunks seeded
  * Random(chunk index), and the pooled stderr of a size-weighted group.
@@ -75,7 +75,7 @@ export function bootstrapStderr<T>(f: (xs: readonly T[]) => number, xs: readonly
   return sampleStddev(reps);
 }
 
-/** lm-eval pooled_sample_stderr(stderrs, sizes) of a size-weighted group (spec 1.6). */
+/** lm-eval pooled_sample_stderr(stderrs, sizes) of a size-weighted group. */
 export function pooledStderr(stderrs: readonly number[], sizes: readonly number[]): number {
   let num = 0, total = 0;
   stderrs.forEach((se, i) => { num += (sizes[i]! - 1) * se * se * sizes[i]!; total += sizes[i]!; });

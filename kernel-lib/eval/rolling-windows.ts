@@ -1,6 +1,6 @@
 /**
  * lm-eval's rolling loglikelihood windows (utils.get_rolling_token_windows with context_len=1,
- * then make_disjoint_window; spec 1.9): disjoint chunks of maxLength predicted tokens; the first
+ * then make_disjoint_window): disjoint chunks of maxLength predicted tokens; the first
  * chunk is conditioned on the prefix token, each later full chunk sees one token of context, and
  * the final partial chunk is back-filled with preceding tokens up to maxLength inputs.
  */

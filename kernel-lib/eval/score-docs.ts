@@ -1,5 +1,5 @@
 /**
- * Per-document scoring of multiple-choice answers (lm-eval process_results; spec 1.4):
+ * Per-document scoring of multiple-choice answers (lm-eval process_results):
  * pred = first argmax of the loglikelihoods, pred_norm = first argmax of ll / len(choice) with
  * len = Unicode code points of the raw choice (no delimiter); acc / acc_norm are 0/1 items;
  * f1 and mcc items are (gold, pred) pairs reduced at aggregation time.

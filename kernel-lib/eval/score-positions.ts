@@ -2,7 +2,7 @@
  * One forward pass, many (position, target) log-probabilities: like model/lm.ts scoreTokens, but
  * a position may be scored against several targets. lm-eval's logits cache needs this: MMLU's
  * " A" / " B" / " C" / " D" share the whole input and differ only in the last target, so they
- * cost one forward pass (spec 1.8). The head runs on the scored positions only, in chunks of
+ * cost one forward pass. The head runs on the scored positions only, in chunks of
  * about 16 Mi logits so long rolling windows never build a [B*T, V] tensor.
  * (model/lm.ts scoreTokens takes one target per position, hence this variant; a test checks
  * that both agree.) Numerics: log p = z_target - logsumexp(z) in float32 as lm-eval's float32

@@ -4,7 +4,7 @@
  * that aggregation reduces to the table value. Metric names are lm-eval's.
  */
 
-/** The version of LM Evaluation Harness whose behaviour this harness reproduces (spec 0, 1.7). */
+/** The version of LM Evaluation Harness whose behaviour this harness reproduces. */
 export const LM_EVAL_VERSION = '0.4.9.1';
 /** Our harness version: bump when a change would change any number (it is in every cache key). */
 export const HARNESS_VERSION = '1';
@@ -34,7 +34,7 @@ interface TaskBase<Doc> {
   /** The lm-eval file this definition mirrors (provenance). */
   readonly mirrors: string;
   readonly data: TaskData<Doc>;
-  /** Few-shot examples: always 0 here (all six tasks default to 0-shot; spec 1.1). */
+  /** Few-shot examples: always 0 here (all six tasks default to 0-shot). */
   readonly numFewshot: 0;
 }
 
@@ -73,7 +73,7 @@ export interface TaskGroup {
   readonly members: readonly string[];
   /**
    * 'weighted-acc': lm-eval aggregate_metric_list [{metric: acc, weight_by_size: True}] over the
-   *   leaf tasks, stderr pooled (spec 1.6);
+   *   leaf tasks, stderr pooled;
    * 'glue-mean': our GLUE score, the unweighted mean of each member's headline metric.
    */
   readonly aggregate: 'weighted-acc' | 'glue-mean';

@@ -16,7 +16,7 @@ import { settings } from '../runtime/settings.ts';
 import { pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
 import type { MultitaskConfig } from '../train/multitask.ts';
 import type { RecoveryPlan } from '../prune/recovery-data.ts';
-import { pruneStudyDefaults, studyRecoveryPlan } from '../prune/study/prune-study-config.ts';
+import { pruneStudyDefaults, studyRecoveryPlan } from './prune-study-config.ts';
 import { iterativeRecoveryPlans, type IterativeBudget } from '../prune/iterative-budget.ts';
 import type { EngineName } from '../runtime/engine-env.ts';
 
@@ -87,7 +87,7 @@ const COMMON_CHOICES = [
   'Evaluation: 0-shot, lm-eval v0.4.9.1 request encoding (no BOS), acc as the headline metric.',
 ];
 
-/** The mini GPT-2 plan: the pruning studies' defaults (prune/study/prune-study-config.ts), one definition for both. */
+/** The mini GPT-2 plan: the pruning studies' defaults (experiments/prune-study-config.ts), one definition for both. */
 const MINI_GPT2_PRUNE = gpt2PrunePlan(STUDY_PRUNE, studyRecoveryPlan(pruneStudyDefaults));
 
 export const miniProfile: Profile = {

@@ -52,5 +52,5 @@ export function perplexityInterval(value: number, blocks: readonly BlockLoss[] |
   return { stderr: value * est.stderrNll, ciLow: Math.exp(L - z * est.stderrNll), ciHigh: Math.exp(L + z * est.stderrNll), tokens: est.tokens, blocks: est.blocks };
 }
 
-/** Paired perplexity ratios A / B on the same blocks (lives in prune/study, where the prune studies use it too). */
-export { perplexityPairsTable } from '../prune/study/perplexity-pairs-table.ts';
+/** Paired perplexity ratios A / B on the same blocks (its own file: the prune studies use it too). */
+export { perplexityPairsTable } from './perplexity-pairs-table.ts';

@@ -22,8 +22,12 @@ export interface SaveModelOptions {
   readonly tokenizerFiles?: readonly string[];
   /** 'hf' (default): refuse shapes transformers cannot load. 'lab': allow per-layer MLP widths.
    *  'auto': 'hf' when transformers can express the shapes, else 'lab' (the result says why). */
-  readonly layout?: 'hf' | 'lab' | 'auto';
+  readonly layout?: SaveLayout;
 }
+
+/** The layouts saveModel writes (`lab prune --layout` and its help come from here). */
+export const saveLayouts = ['hf', 'lab', 'auto'] as const;
+export type SaveLayout = typeof saveLayouts[number];
 
 /** What saveModel wrote: the layout and why that one. */
 export interface SavedModel {

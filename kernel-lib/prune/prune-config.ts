@@ -2,12 +2,14 @@
  * PruneConfig: what to prune, by which criterion, how to allocate, on which schedule.
  * Resolved by spreading over `pruneDefaults`, validated once here with errors naming the key.
  */
-import type { UnitKind } from './pruning-plan.ts';
+import { unitKinds, type UnitKind } from './pruning-plan.ts';
+import { sparsityOfNames, type SparsityOf } from './sparsity.ts';
+import { scheduleNames, type ScheduleName } from './schedules.ts';
+import { selectionNames, type SelectionName } from './select-units.ts';
+import { importanceCriteria } from './importance/index.ts';
 
 /** How the sparsity target is counted (docs/pruning-facts.md section 3). */
-export type SparsityOf = 'total' | 'non-embedding' | 'pruned';
-export type SelectionName = 'uniform' | 'global';
-export type ScheduleName = 'one-shot' | 'iterative';
+export type { SparsityOf, SelectionName, ScheduleName };
 
 export interface PruneConfig {
   /** Fraction of parameters to remove, in (0, 1), counted as `of` says, relative to the model given to prune(). */
@@ -54,14 +56,15 @@ export const pruneDefaults: PruneConfig = {
   iterations: 4,
 };
 
-const KINDS: readonly UnitKind[] = ['heads', 'mlp'];
-
 function positiveInt(key: string, v: unknown, min = 1): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
     throw new Error(`PruneConfig.${key}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
   }
   return v;
 }
+
+/** "'a', 'b' or 'c'" */
+const either = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
 
 /** Defaults + overrides, validated; errors name the key and what was expected. */
 export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneConfig {
@@ -72,19 +75,15 @@ export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneC
   if (typeof c.target !== 'number' || !(c.target > 0 && c.target < 1)) {
     throw new Error(`PruneConfig.target: expected a fraction in (0, 1), got ${JSON.stringify(c.target)}`);
   }
-  if (!['total', 'non-embedding', 'pruned'].includes(c.of)) {
-    throw new Error(`PruneConfig.of: expected 'total', 'non-embedding' or 'pruned', got ${JSON.stringify(c.of)}`);
+  if (!sparsityOfNames.includes(c.of)) throw new Error(`PruneConfig.of: expected ${either(sparsityOfNames)}, got ${JSON.stringify(c.of)}`);
+  if (!Array.isArray(c.groups) || c.groups.length === 0 || c.groups.some((g) => !unitKinds.includes(g))) {
+    throw new Error(`PruneConfig.groups: expected a non-empty list of ${unitKinds.join('|')}, got ${JSON.stringify(c.groups)}`);
   }
-  if (!Array.isArray(c.groups) || c.groups.length === 0 || c.groups.some((g) => !KINDS.includes(g))) {
-    throw new Error(`PruneConfig.groups: expected a non-empty list of ${KINDS.join('|')}, got ${JSON.stringify(c.groups)}`);
+  if (typeof c.criterion !== 'string' || !importanceCriteria.has(c.criterion)) {
+    throw new Error(`PruneConfig.criterion: expected ${either([...importanceCriteria.keys()])}, got ${JSON.stringify(c.criterion)}`);
   }
-  if (typeof c.criterion !== 'string' || !c.criterion) throw new Error(`PruneConfig.criterion: expected a criterion name, got ${JSON.stringify(c.criterion)}`);
-  if (!['uniform', 'global'].includes(c.selection)) {
-    throw new Error(`PruneConfig.selection: expected 'uniform' or 'global', got ${JSON.stringify(c.selection)}`);
-  }
-  if (!['one-shot', 'iterative'].includes(c.schedule)) {
-    throw new Error(`PruneConfig.schedule: expected 'one-shot' or 'iterative', got ${JSON.stringify(c.schedule)}`);
-  }
+  if (!selectionNames.includes(c.selection)) throw new Error(`PruneConfig.selection: expected ${either(selectionNames)}, got ${JSON.stringify(c.selection)}`);
+  if (!scheduleNames.includes(c.schedule)) throw new Error(`PruneConfig.schedule: expected ${either(scheduleNames)}, got ${JSON.stringify(c.schedule)}`);
   positiveInt('minHeads', c.minHeads);
   positiveInt('minMlpWidth', c.minMlpWidth);
   positiveInt('roundMlpTo', c.roundMlpTo);

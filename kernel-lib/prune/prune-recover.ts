@@ -17,7 +17,8 @@ import type { Tokenizer } from '../tokenizer/types.ts';
 import { prune, type EvaluationPoint, type PruneLog } from './prune.ts';
 import type { PruneConfig } from './prune-config.ts';
 import { recoveryData, type RecoveryData, type RecoveryPlan } from './recovery-data.ts';
-import { heldOutPerplexity } from './study/held-out-perplexity.ts';
+import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
+import { scheduledTargets } from './schedules.ts';
 
 /** How the recovery runs are executed (not what they compute, except `seed`). */
 export interface RecoveryRunOptions {
@@ -71,7 +72,7 @@ export interface PruneRecoverSpec {
   readonly steps?: number;
   /** Measure held-out perplexity (default true). */
   readonly measure?: boolean;
-  /** The measurement itself (default: heldOutPerplexity on the validation blocks); the schedule study passes one
+  /** The measurement itself (default: the pooled perplexity of heldOutBlockLosses on the validation blocks); the schedule study passes one
    *  that also keeps each model's per-block losses. */
   readonly evaluate?: (model: LanguageModel, at: EvaluationPoint) => Promise<number>;
   /** Extra identity folded into prune()'s resume hash. */
@@ -100,7 +101,7 @@ export async function pruneAndRecover(
   dataDir: string | null, data?: RecoveryData,
 ): Promise<PruneRecoverResult> {
   const d = data ?? await recoveryData(spec.recovery, tokenizer, model.config.maxPositions, spec.prune.calibrationSamples, dataDir);
-  const iterations = spec.prune.schedule === 'one-shot' ? 1 : spec.prune.iterations;
+  const iterations = scheduledTargets(spec.prune).length;
   const steps = spec.recover ? spec.steps ?? recoveryStepsPerIteration(spec.recovery, iterations, d.train.length, d.blockSize) : 0;
   const curve = { steps: [] as number[], losses: [] as number[] };
   let tokens = 0;
@@ -114,7 +115,7 @@ export async function pruneAndRecover(
   } : undefined;
   const res = await prune(model, spec.prune, {
     calibration: d.calibration, recover, outDir,
-    evaluate: spec.measure === false ? undefined : spec.evaluate ?? ((m) => heldOutPerplexity(m, d.validation)),
+    evaluate: spec.measure === false ? undefined : spec.evaluate ?? (async (m) => pooledPerplexity(await heldOutBlockLosses(m, d.validation))),
     recipe: spec.recipe ?? { recovery: spec.recovery, steps }, onIteration: spec.onIteration,
   });
   return { model: res.model, log: res.log, steps, recoveryTokens: tokens, recoveryCurve: curve, data: d };

@@ -2,7 +2,7 @@
  * prune(model, config): the schedule loop. For each target of the schedule
  * (one-shot: [target]; iterative: Zhu & Gupta's cubic curve over `iterations`), plan on the
  * current model relative to the ORIGINAL parameter counts, apply, then recover (a callback, e.g.
- * H-train's finetune on a corpus). Returns a new model and a JSON-serialisable log; the input
+ * a finetune on a corpus). Returns a new model and a JSON-serialisable log; the input
  * model is untouched.
  *
  * Resumable: with `outDir`, every finished iteration writes iter-<k>/plan.json and iter-<k>/model
@@ -20,7 +20,7 @@ import { sparsity, type Sparsity } from './sparsity.ts';
 import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
 import { planPruning } from './plan-pruning.ts';
 import { applyPlan } from './apply-plan.ts';
-import { schedules } from './schedules.ts';
+import { scheduledTargets } from './schedules.ts';
 import type { PruningPlan } from './pruning-plan.ts';
 import type { Calibration } from './importance/importance-context.ts';
 import { disposeModel } from '../model/dispose-model.ts';
@@ -78,7 +78,7 @@ export async function prune(
   model: LanguageModel, config: Partial<PruneConfig> = {}, opts: PruneRunOptions = {},
 ): Promise<{ model: LanguageModel; log: PruneLog }> {
   const cfg = resolvePruneConfig(config);
-  const targets = schedules.get(cfg.schedule)!(cfg.target, cfg.iterations);
+  const targets = scheduledTargets(cfg);
   const base = countParameters(model);
   // The input model's identity: a run folder made from another model must not be resumed.
   const configHash = hashKey({ cfg, recipe: opts.recipe ?? null, model: modelFingerprint(model) });

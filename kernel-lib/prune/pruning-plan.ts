@@ -6,7 +6,9 @@
 import * as aq from 'arquero';
 import type { FamilyName } from '../model/types.ts';
 
-export type UnitKind = 'heads' | 'mlp';
+/** The prunable unit kinds (PruneConfig.groups, `lab prune --groups`). */
+export const unitKinds = ['heads', 'mlp'] as const;
+export type UnitKind = typeof unitKinds[number];
 
 export interface PlanGroup {
   readonly kind: UnitKind;

@@ -4,7 +4,7 @@
  *   mini:  the embedded corpora's train / validation documents (the WikiText-103 role);
  *   paper: WikiText-103 (document level) or a seeded N-row Wikipedia subset, through data/sources.
  */
-import { corpusBlocks, calibrationFrom } from './study/corpus-blocks.ts';
+import { corpusBlocks, calibrationFrom } from '../data/corpus-blocks.ts';
 import { packBlocks, type Block } from '../data/packing.ts';
 import { getDataSource, sourceRecords } from '../data/data-sources.ts';
 import type { CorpusName } from '../data/corpora.ts';

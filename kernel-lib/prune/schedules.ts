@@ -16,7 +16,13 @@ export const cubic: Schedule = (target, iterations) => {
   return [...Array(iterations).keys()].map((i) => target * (1 - (1 - (i + 1) / iterations) ** 3));
 };
 
-export const schedules: ReadonlyMap<string, Schedule> = new Map<string, Schedule>([
-  ['one-shot', oneShot],
-  ['iterative', cubic],
-]);
+/** The schedules by name: PruneConfig.schedule, `lab prune --schedule` and its help come from here. */
+const registry = { 'one-shot': oneShot, iterative: cubic } as const satisfies Record<string, Schedule>;
+export type ScheduleName = keyof typeof registry;
+export const schedules: ReadonlyMap<ScheduleName, Schedule> = new Map(Object.entries(registry) as [ScheduleName, Schedule][]);
+export const scheduleNames: readonly ScheduleName[] = [...schedules.keys()];
+
+/** The sparsity targets, one per prune+recover iteration, of a resolved config's schedule. */
+export function scheduledTargets(cfg: { readonly schedule: ScheduleName; readonly target: number; readonly iterations: number }): number[] {
+  return schedules.get(cfg.schedule)!(cfg.target, cfg.iterations);
+}

@@ -18,6 +18,10 @@ export interface ScoredGroup {
   readonly unitParams: number;     // parameters one unit owns
 }
 
+/** The two strategies above (PruneConfig.selection, `lab prune --selection` and its help come from here). */
+export const selectionNames = ['uniform', 'global'] as const;
+export type SelectionName = typeof selectionNames[number];
+
 type SelectOptions = Pick<PruneConfig, 'selection' | 'minHeads' | 'minMlpWidth' | 'roundMlpTo'>;
 
 /** Units ordered from least to most important (ties: higher index first, so lower ids survive). */

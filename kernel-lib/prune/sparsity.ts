@@ -5,8 +5,7 @@
  */
 import type { LanguageModel } from '../model/types.ts';
 import { countParameters, type ParameterCounts } from './count-parameters.ts';
-import type { SparsityOf } from './prune-config.ts';
-import type { UnitKind } from './pruning-plan.ts';
+import { unitKinds, type UnitKind } from './pruning-plan.ts';
 
 export interface Sparsity {
   /** removed / total parameters of the base. */
@@ -19,18 +18,25 @@ export interface Sparsity {
   readonly removed: number;
 }
 
+/** What a sparsity target can be counted of, by name (PruneConfig.of, `lab prune --of` and its help come from here). */
+const denominators = {
+  'total': (counts: ParameterCounts) => counts.total,
+  'non-embedding': (counts: ParameterCounts) => counts.nonEmbedding,
+  'pruned': (counts: ParameterCounts, kinds: readonly UnitKind[]) => kinds.reduce((a, k) => a + counts.prunable[k], 0),
+} as const;
+export type SparsityOf = keyof typeof denominators;
+export const sparsityOfNames = Object.keys(denominators) as SparsityOf[];
+
 /** Denominator (parameter count) of a target counted `of` this way, for the given unit kinds. */
 export function sparsityDenominator(counts: ParameterCounts, of: SparsityOf, kinds: readonly UnitKind[]): number {
-  if (of === 'total') return counts.total;
-  if (of === 'non-embedding') return counts.nonEmbedding;
-  return kinds.reduce((a, k) => a + counts.prunable[k], 0);
+  return denominators[of](counts, kinds);
 }
 
 /** Sparsity of `pruned` relative to `base` (counts or models); `kinds` = the kinds pruned (default both). */
 export function sparsity(
   base: LanguageModel | ParameterCounts,
   pruned: LanguageModel | ParameterCounts,
-  kinds: readonly UnitKind[] = ['heads', 'mlp'],
+  kinds: readonly UnitKind[] = unitKinds,
 ): Sparsity {
   const b = 'params' in base ? countParameters(base) : base;
   const p = 'params' in pruned ? countParameters(pruned) : pruned;

@@ -2,8 +2,9 @@
  * The library's folders form layers (docs/architecture.md states the same order): a folder imports
  * only from itself and from folders of LOWER layers, so there is no cycle between folders, data/
  * imports nothing from eval/ (the mini benchmark factory, which needs both, sits above them in
- * mini/), and no lower layer imports experiments/. The environment is read only in runtime/ and
- * the CLI entry. Imports are read from the source text with comments removed.
+ * mini/), and no lower layer imports experiments/; in particular the pruning core (prune/) imports no
+ * study driver and writes no result table (those live in experiments/). The environment is read only
+ * in runtime/ and the CLI entry. Imports are read from the source text with comments removed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,5 +88,18 @@ test('the environment is read only in runtime/ and the CLI entry', () => {
   const allowed = (file: string) => file.startsWith(join(lib, 'runtime') + sep) || file === join(lib, 'cli.ts') || file === join(root, 'scripts', 'test.mjs');
   const files = [...tsFiles(lib), ...tsFiles(join(root, 'scripts')), ...tsFiles(join(root, 'bench'))];
   const bad = files.filter((f) => !allowed(f) && /\bprocess\.env\b/.test(stripComments(readFileSync(f, 'utf8')))).map((f) => relative(root, f));
+  assert.deepEqual(bad, []);
+});
+
+test('the pruning core imports no study driver: prune/ imports nothing from experiments/ and writes no result table', () => {
+  const prune = join(lib, 'prune') + sep;
+  const bad: string[] = [];
+  for (const file of tsFiles(lib).filter((f) => f.startsWith(prune))) {
+    for (const target of imports(file)) {
+      const to = target.startsWith(lib + sep) ? folderOf(target) : '';
+      if (to === 'experiments' || to === 'cli' || to === 'entry') bad.push(`${relative(root, file)} imports ${relative(root, target)}`);
+      if (target === join(lib, 'report', 'write-table.ts')) bad.push(`${relative(root, file)} writes result tables (a study driver: it belongs in experiments/)`);
+    }
+  }
   assert.deepEqual(bad, []);
 });

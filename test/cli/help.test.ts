@@ -20,6 +20,7 @@ test('lab --help names every command with its one-line summary; lab --version', 
     const mod = await import(`../../kernel-lib/cli/${c}.ts`) as { summary: string };
     assert.match(h.stdout, new RegExp(`^  ${c} +${mod.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), `${c} listed with its summary`);
   }
+  assert.match(h.stdout, /MODEL is .*a GGUF file/, 'the help says a MODEL may be a GGUF file');
   const v = labSync(['--version']);
   assert.equal(v.status, 0, v.stderr);
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };

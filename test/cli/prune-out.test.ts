@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-const lab = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'lab.js'), ...args], { encoding: 'utf8', env: { ...process.env, LAB_QUIET: '' } });
+const lab = (args: string[], cwd?: string) => {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'lab.js'), ...args], { encoding: 'utf8', cwd, env: { ...process.env, LAB_QUIET: '' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -54,8 +54,11 @@ test('lab prune --out D writes a Hugging Face model folder that info, score and 
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.out, /piqa/);
 
-  const K = join(mkdtempSync(join(tmpdir(), 'lab-prune-keep-')), 'pruned');
-  const k = lab(['prune', 'mini', '--target', '0.3', '--out', K, '--no-cost', '--eval-blocks', '4', '--keep-iterations']);
+  // A relative --out is written under the working folder and printed as typed.
+  const parent = mkdtempSync(join(tmpdir(), 'lab-prune-keep-'));
+  const K = join(parent, 'pruned');
+  const k = lab(['prune', 'mini', '--target', '0.3', '--out', 'pruned', '--no-cost', '--eval-blocks', '4', '--keep-iterations'], parent);
   assert.equal(k.code, 0, k.err);
+  assert.match(k.out, /^saved pruned \(.*; iterations in pruned\/iterations\)$/m, 'the saved line names the folder as typed');
   assert.ok(existsSync(join(K, 'iterations', 'iter-1', 'plan.json')), 'iterations kept when asked');
 });

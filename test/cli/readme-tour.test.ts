@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
@@ -21,10 +22,20 @@ test('README points to no file outside the repository, and the paths it names ex
   for (const m of readme.matchAll(/`([\w.-]+\/[^`\s]*)`/g)) {
     const p = m[1]!;
     if (!TOP.includes(p.split('/')[0]!) || /[*{}<>]/.test(p)) continue;   // globs and templates name families of files
-    if (p.startsWith('results/steps') || p.startsWith('results/runs/')) continue;   // written by runs (git-ignored)
+    if (p.startsWith('results/steps') || p.startsWith('results/runs/') || p.startsWith('results/tour/')) continue;   // written by runs (git-ignored)
     if (!existsSync(join(projectRoot, p)) && !existsSync(join(projectRoot, `${p}.ipynb`))) missing.push(p);   // notebooks are named without .ipynb
   }
   assert.deepEqual(missing, []);
+});
+
+test('every folder the tour writes is one .gitignore covers, so the tour leaves git status clean', () => {
+  const block = readme.slice(readme.indexOf('### Five-minute tour'));
+  const outs = [...block.slice(0, block.indexOf('\n```\n', block.indexOf('```console'))).matchAll(/^\$ npx lab .*--out (\S+)/gm)].map((m) => m[1]!);
+  assert.ok(outs.length >= 1, 'the tour writes a pruned model');
+  for (const out of outs) {
+    const r = spawnSync('git', ['check-ignore', '-q', '--no-index', `${out}/model.safetensors`], { cwd: projectRoot });
+    assert.equal(r.status, 0, `${out} is covered by .gitignore`);
+  }
 });
 
 /** The lines of the tour block that follow `$ npx lab <args>` up to the next `$` line. */

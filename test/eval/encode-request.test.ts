@@ -1,5 +1,5 @@
 /**
- * Request encoding (spec 1.7) on hand-worked cases with the real GPT-2 tokenizer; expected ids
+ * Request encoding on hand-worked cases with the real GPT-2 tokenizer; expected ids
  * come from js-tiktoken's r50k_base (OpenAI's GPT-2 BPE, an independent encoder).
  */
 import { test } from 'node:test';

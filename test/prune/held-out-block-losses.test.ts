@@ -1,44 +1,58 @@
 /**
- * Per-block held-out losses: summed over blocks they give exactly the batched heldOutPerplexity
- * (same objective, batch 8 vs one block at a time), block tokens are the masked targets, and the
- * interval columns of the prune studies contain the perplexity they are centred on.
+ * The library's one perplexity: per-block held-out losses of a tiny random GPT-2 equal, block by
+ * block, a float64 reference forward (test/helpers/gpt2-reference.ts: the masked next-token
+ * cross-entropy written out in plain loops); masked targets are not counted; pooledPerplexity is
+ * exp(sum nll / sum tokens) of them; no tensor is leaked. The interval columns the studies print
+ * around that perplexity contain it and count the same tokens and blocks.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { heldOutBlockLosses } from '../../kernel-lib/prune/study/held-out-block-losses.ts';
-import { heldOutPerplexity } from '../../kernel-lib/prune/study/held-out-perplexity.ts';
-import { perplexityIntervalColumns } from '../../kernel-lib/prune/study/perplexity-interval-columns.ts';
+import { heldOutBlockLosses, pooledPerplexity } from '../../kernel-lib/prune/held-out-block-losses.ts';
+import { perplexityIntervalColumns } from '../../kernel-lib/experiments/perplexity-interval-columns.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
-import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
 import type { Block } from '../../kernel-lib/data/packing.ts';
-import { tinyGpt2 } from './tiny-gpt2.ts';
+import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
+import { referenceLoss } from '../helpers/gpt2-reference.ts';
 
 before(async () => { await initBackend({ quiet: true }); });
 
-function blocks(n: number, T: number): Block[] {
+const SPEC = { V: 50, P: 16, C: 16, L: 2, H: 4 };
+const T = 12;
+
+/** n blocks of T + 1 random ids; every third block leaves its first 4 targets out (mask [T], 0). */
+function blocks(n: number): Block[] {
   const rng = createRng(3);
   return Array.from({ length: n }, (_, b) => {
-    const mask = new Uint8Array(T + 1).fill(1);
-    if (b % 3 === 0) mask.fill(0, 0, 5);   // some blocks score fewer targets
-    return { ids: Int32Array.from({ length: T + 1 }, () => rng.int(50)), mask };
+    const mask = new Uint8Array(T).fill(1);
+    if (b % 3 === 0) mask.fill(0, 0, 4);
+    return { ids: Int32Array.from({ length: T + 1 }, () => rng.int(SPEC.V)), mask };
   });
 }
 
-test('per-block NLL sums to the batched held-out perplexity; intervals contain it', async () => {
-  const model = tinyGpt2(2);
-  const bs = blocks(10, 12);
+test('per-block NLL = a float64 reference forward per block; the pooled perplexity and its interval', async () => {
+  const { model, ref } = tinyModel(SPEC, 11);
+  const bs = blocks(7);
   const n0 = tf.memory().numTensors;
   const per = await heldOutBlockLosses(model, bs);
   assert.equal(tf.memory().numTensors, n0, 'no tensor leak');
-  const ppl = await heldOutPerplexity(model, bs, 8);
-  const tokens = per.reduce((a, b) => a + b.tokens, 0);
-  const pooled = Math.exp(per.reduce((a, b) => a + b.nll, 0) / tokens);
-  assert.ok(Math.abs(pooled / ppl - 1) < 1e-5, `per-block ${pooled} vs batched ${ppl}`);
-  assert.ok(per.some((b) => b.tokens < per[1]!.tokens), 'masked blocks count fewer tokens');
+  assert.equal(per.length, 7);
+  let nll = 0, tokens = 0;
+  for (const [i, b] of bs.entries()) {
+    const ids = [...b.ids.subarray(0, T)], targets = [...b.ids.subarray(1)], mask = [...b.mask];
+    const want = referenceLoss(ref, ids, targets, mask, 1, T, { L: SPEC.L, H: SPEC.H, eps: 1e-5 });
+    const n = mask.reduce((a, m) => a + m, 0);
+    assert.equal(per[i]!.tokens, n, `block ${i}: ${n} scored targets`);
+    assert.ok(Math.abs(per[i]!.nll / n - want) < 1e-4, `block ${i}: mean NLL ${per[i]!.nll / n} vs reference ${want}`);
+    nll += want * n; tokens += n;
+  }
+  assert.equal(tokens, 7 * T - 3 * 4);
+  const ppl = pooledPerplexity(per);
+  assert.ok(Math.abs(ppl / Math.exp(nll / tokens) - 1) < 1e-4, `pooled ${ppl} vs reference ${Math.exp(nll / tokens)}`);
   const cols = await perplexityIntervalColumns(model, bs, 'ppl', ppl);
   assert.ok(cols.ppl_ci_low! < ppl && ppl < cols.ppl_ci_high!);
-  assert.deepEqual([cols.eval_tokens, cols.eval_blocks], [tokens, 10]);
+  assert.deepEqual([cols.eval_tokens, cols.eval_blocks], [tokens, 7]);
+  assert.throws(() => pooledPerplexity([]), /no target tokens/);
   disposeModel(model);
 });

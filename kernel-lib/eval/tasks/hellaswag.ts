@@ -1,6 +1,6 @@
 /**
  * HellaSwag, mirroring lm_eval/tasks/hellaswag/hellaswag.yaml + utils.py (version 1.0;
- * Rowan/hellaswag, validation split) including its process_docs (spec 2.3).
+ * Rowan/hellaswag, validation split) including its process_docs.
  */
 import type { MultipleChoiceTask } from '../types.ts';
 import { readHellaSwag, readHellaSwagHub, type HellaSwagRow } from '../../data/sources/hellaswag.ts';

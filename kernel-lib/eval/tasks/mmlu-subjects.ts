@@ -1,6 +1,6 @@
 /**
  * MMLU's 57 subjects by lm-eval category (lm_eval/tasks/mmlu/default/*.yaml `tag`), with the
- * final release's test-set sizes (cais/mmlu; spec 2.4) for documentation and checks.
+ * final release's test-set sizes (cais/mmlu) for documentation and checks.
  */
 export type MmluCategory = 'stem' | 'other' | 'social_sciences' | 'humanities';
 

@@ -3,7 +3,7 @@
  * mmlu_<subject>.yaml (subject tasks version 1.0; cais/mmlu, test split), the four category
  * groups (_mmlu_<category>.yaml) and the `mmlu` group (_mmlu.yaml), all version 2 with
  * aggregate_metric_list [{metric: acc, weight_by_size: True}]: the headline `mmlu` acc is the
- * micro-average over all questions (spec 2.4).
+ * micro-average over all questions.
  * Also the continuation variant (lm_eval/tasks/mmlu/continuation/: group `mmlu_continuation`,
  * subject tasks `mmlu_continuation_<subject>` version 1.0): the same questions without the lettered
  * options, "Question: <q>\nAnswer:", scored on each option's own text, so a model that cannot yet

@@ -2,7 +2,7 @@
  * WikiText-2 document-level perplexity, mirroring lm_eval/tasks/wikitext/wikitext.yaml and
  * preprocess_wikitext.py (version 2.0; EleutherAI/wikitext_document_level wikitext-2-raw-v1,
  * test split, 62 articles): each article is detokenized and scored with rolling windows and no
- * context (spec 1.9); words and bytes are counted on the ORIGINAL page (spec 2.6).
+ * context; words and bytes are counted on the ORIGINAL page.
  */
 import type { RollingMetric, RollingTask } from '../types.ts';
 import { readWikiText2, readWikiText2Hub, type WikiTextPage } from '../../data/sources/wikitext2.ts';

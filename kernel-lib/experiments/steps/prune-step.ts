@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { PruneLog } from '../../prune/prune.ts';
 import { resolvePruneConfig, type ScheduleName } from '../../prune/prune-config.ts';
 import { pruneAndRecover, recoveryStepsPerIteration } from '../../prune/prune-recover.ts';
-import { heldOutBlockLosses } from '../../prune/study/held-out-block-losses.ts';
+import { heldOutBlockLosses } from '../../prune/held-out-block-losses.ts';
 import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
 import { measureCost } from '../../prune/measure-cost.ts';
 import { saveModel } from '../../model/save-model.ts';

@@ -3,10 +3,10 @@
  * studies (H-data's corpora, token cache and packing; documents EOS-separated, remainder dropped).
  * Tokens come from the on-disk token cache: tokenizing the whole train split takes ~50 s once.
  */
-import type { Tokenizer } from '../../tokenizer/types.ts';
-import { loadCorpus, corpusSplitDefaults, type CorpusName, type CorpusSplit } from '../../data/corpora.ts';
-import { cachedTokens } from '../../data/token-cache.ts';
-import { packBlocks, type Block } from '../../data/packing.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import { loadCorpus, corpusSplitDefaults, type CorpusName, type CorpusSplit } from './corpora.ts';
+import { cachedTokens } from './token-cache.ts';
+import { packBlocks, type Block } from './packing.ts';
 
 export interface CorpusBlocksOptions {
   readonly corpora?: readonly CorpusName[];  // default: every embedded corpus

@@ -8,21 +8,21 @@
  */
 import { join } from 'node:path';
 import * as aq from 'arquero';
-import type { LanguageModel } from '../../model/types.ts';
-import type { Tokenizer } from '../../tokenizer/types.ts';
-import { resultsDir, writeJsonAtomic } from '../../runtime/files.ts';
-import { writeTable } from '../../report/write-table.ts';
-import { planPruning } from '../plan-pruning.ts';
-import { applyPlan } from '../apply-plan.ts';
-import { sparsity } from '../sparsity.ts';
-import { resolvePruneConfig } from '../prune-config.ts';
-import { recoveryData } from '../recovery-data.ts';
+import type { LanguageModel } from '../model/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import { resultsDir, writeJsonAtomic } from '../runtime/files.ts';
+import { writeTable } from '../report/write-table.ts';
+import { planPruning } from '../prune/plan-pruning.ts';
+import { applyPlan } from '../prune/apply-plan.ts';
+import { sparsity } from '../prune/sparsity.ts';
+import { resolvePruneConfig } from '../prune/prune-config.ts';
+import { recoveryData } from '../prune/recovery-data.ts';
 import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
-import { disposeModel } from '../../model/dispose-model.ts';
+import { disposeModel } from '../model/dispose-model.ts';
 import { INTERVAL_NOTE, intervalOnly } from './perplexity-interval-columns.ts';
-import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
+import { heldOutBlockLosses, pooledPerplexity } from '../prune/held-out-block-losses.ts';
 import { PAIRS_NOTE, perplexityPairsTable, type PerplexityPair } from './perplexity-pairs-table.ts';
-import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
+import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 
 export interface CriterionRow {
   readonly criterion: string;

@@ -2,9 +2,9 @@
  * Configuration shared by the pruning studies on the mini profile (schedule comparison and
  * criteria ranking). Plain, typed, with defaults; stored with every result.
  */
-import type { PruneConfig } from '../prune-config.ts';
-import type { CorpusName } from '../../data/corpora.ts';
-import type { RecoveryPlan } from '../recovery-data.ts';
+import type { PruneConfig } from '../prune/prune-config.ts';
+import type { CorpusName } from '../data/corpora.ts';
+import type { RecoveryPlan } from '../prune/recovery-data.ts';
 
 export interface PruneStudyConfig {
   /** Pruning settings (target, of, groups, criterion, selection, iterations, ...). */

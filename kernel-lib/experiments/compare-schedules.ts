@@ -3,7 +3,7 @@
  * compared by held-out perplexity (the study's Table 2 rows "Directly
  * Pruned + Fine-Tuned" vs "Pruned + Fine-Tuned (46%)"). One-shot spends the whole budget after its
  * single prune; iterative splits it evenly over its k cubic-schedule iterations.
- * Every perplexity comes from per-block losses on the same held-out blocks (held-out-block-losses.ts),
+ * Every perplexity comes from per-block losses on the same held-out blocks (prune/held-out-block-losses.ts),
  * so each carries a 95% interval over blocks and each comparison a paired ratio (-pairs table).
  * Writes results/tables/<name>.{csv,md,html} (rows), <name>-series.{csv,md,html} (sparsity vs
  * perplexity per iteration), <name>-pairs.{csv,md,html} (paired ratios) and results/runs/<name>/run.json
@@ -11,21 +11,21 @@
  */
 import { join } from 'node:path';
 import * as aq from 'arquero';
-import type { LanguageModel } from '../../model/types.ts';
-import type { Tokenizer } from '../../tokenizer/types.ts';
-import { resultsDir, writeJsonAtomic } from '../../runtime/files.ts';
-import { writeTable } from '../../report/write-table.ts';
-import type { PruneLog } from '../prune.ts';
-import { resolvePruneConfig, type ScheduleName } from '../prune-config.ts';
-import { pruneAndRecover, recoverModel, recoveryStepsPerIteration } from '../prune-recover.ts';
-import { recoveryData } from '../recovery-data.ts';
+import type { LanguageModel } from '../model/types.ts';
+import type { Tokenizer } from '../tokenizer/types.ts';
+import { resultsDir, writeJsonAtomic } from '../runtime/files.ts';
+import { writeTable } from '../report/write-table.ts';
+import type { PruneLog } from '../prune/prune.ts';
+import { resolvePruneConfig, type ScheduleName } from '../prune/prune-config.ts';
+import { pruneAndRecover, recoverModel, recoveryStepsPerIteration } from '../prune/prune-recover.ts';
+import { recoveryData } from '../prune/recovery-data.ts';
 import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
-import { disposeModel } from '../../model/dispose-model.ts';
+import { disposeModel } from '../model/dispose-model.ts';
 import { INTERVAL_NOTE, intervalOnly } from './perplexity-interval-columns.ts';
-import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
+import { heldOutBlockLosses, pooledPerplexity } from '../prune/held-out-block-losses.ts';
 import { PAIRS_NOTE, perplexityPairsTable, type PerplexityPair } from './perplexity-pairs-table.ts';
-import type { EvaluationPoint } from '../prune.ts';
-import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
+import type { EvaluationPoint } from '../prune/prune.ts';
+import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 
 export interface ScheduleRow {
   /** 'dense-control': the unpruned model fine-tuned with the same token budget (what recovery alone buys). */

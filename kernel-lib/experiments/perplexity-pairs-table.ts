@@ -5,7 +5,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { pairedPerplexity, type BlockLoss } from '../../stats/perplexity-stderr.ts';
+import { pairedPerplexity, type BlockLoss } from '../stats/perplexity-stderr.ts';
 
 export interface PerplexityPair { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }
 

@@ -6,11 +6,11 @@
  *   { [name]_stderr, [name]_ci_low, [name]_ci_high, eval_tokens, eval_blocks }
  * (`intervalOnly`: the same without the counts, for tables that list them once per row).
  */
-import type { LanguageModel } from '../../model/types.ts';
-import type { Block } from '../../data/packing.ts';
-import { heldOutBlockLosses } from './held-out-block-losses.ts';
-import { perplexityEstimate, type BlockLoss } from '../../stats/perplexity-stderr.ts';
-import { zCritical } from '../../stats/normal-cdf.ts';
+import type { LanguageModel } from '../model/types.ts';
+import type { Block } from '../data/packing.ts';
+import { heldOutBlockLosses } from '../prune/held-out-block-losses.ts';
+import { perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.ts';
+import { zCritical } from '../stats/normal-cdf.ts';
 
 export type IntervalColumns = Record<string, number | null>;
 
