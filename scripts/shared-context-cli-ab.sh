@@ -2,11 +2,11 @@
 # Interleaved wall-clock A/B of `lab eval` between a base checkout and this one:
 #   scripts/shared-context-cli-ab.sh BASE_DIR ROUNDS -- LAB_EVAL_ARGS...
 # runs base, this, base, this, ... and prints one line per run: which, seconds, exit status.
-# Each run's table goes to $AB_OUT/<which>-<round>.txt (default /tmp/lab-ab).
+# Each run's table goes to $AB_OUT/<which>-<round>.txt (default: lab-ab under the system temp directory).
 set -u
 base="$1"; rounds="$2"; shift 3
 here="$(cd "$(dirname "$0")/.." && pwd)"
-out="${AB_OUT:-/tmp/lab-ab}"; mkdir -p "$out"
+out="${AB_OUT:-${TMPDIR:-/tmp}/lab-ab}"; mkdir -p "$out"
 for r in $(seq 1 "$rounds"); do
   for which in base this; do
     dir="$base"; [ "$which" = this ] && dir="$here"
