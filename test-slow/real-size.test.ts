@@ -27,10 +27,11 @@ import { settings } from '../kernel-lib/runtime/settings.ts';
 import { createRng } from '../kernel-lib/runtime/random.ts';
 import { realSizeShapes, type HfShape } from '../test/helpers/hf-shapes.ts';
 import { writeHfCheckpoint, type WrittenCheckpoint } from '../test/helpers/write-hf-checkpoint.ts';
-import { hasGnuTime, labTimed, type TimedRun } from '../test/helpers/lab-timed.ts';
+import { hasGnuTime, labTimed, timedNode, type TimedRun } from '../test/helpers/lab-timed.ts';
 
 const PY = '/usr/bin/python3';
 const REFERENCE = join(import.meta.dirname, '..', 'test', 'helpers', 'hf-torch-reference.py');
+const TRANSFORMERS_JS = join(import.meta.dirname, '..', 'test', 'helpers', 'transformers-js-forward.mjs');
 const hasTorch = spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 const skip = !hasTorch ? `${PY} with torch is not installed (apt-get install python3-torch)` : !hasGnuTime ? '/usr/bin/time is missing (apt-get install time)' : false;
 const { realDataDir, realSize } = settings();
@@ -60,7 +61,7 @@ function run(t: TestContext, ckpt: WrittenCheckpoint, env: Record<string, string
   return r;
 }
 
-function checkScore(t: TestContext, ckpt: WrittenCheckpoint, env: Record<string, string>, shape: HfShape): void {
+function checkScore(t: TestContext, ckpt: WrittenCheckpoint, env: Record<string, string>, shape: HfShape): { ids: number[]; ours: (number | null)[] } {
   const rng = createRng(23);
   const ids = Array.from({ length: SCORE_TOKENS }, () => rng.int(shape.V));
   const r = run(t, ckpt, env, ['score', ckpt.dir, '--ids', ids.join(','), '--engine', 'ort', '--json']);
@@ -74,6 +75,7 @@ function checkScore(t: TestContext, ckpt: WrittenCheckpoint, env: Record<string,
   t.diagnostic(`PyTorch float32 reference ${((performance.now() - t0) / 1000).toFixed(1)} s; largest |ours - torch| ${worst.toExponential(2)} over ${ids.length - 1} tokens`);
   assert.equal(ours.length, ids.length);
   assert.ok(worst <= 2e-3, `largest |ours - torch| ${worst} > 2e-3`);
+  return { ids, ours };
 }
 
 function suite(shape: HfShape, full: boolean): void {
@@ -99,7 +101,8 @@ function suite(shape: HfShape, full: boolean): void {
       assert.deepEqual(info.dtypes, [shape.dtype]);
     });
 
-    test(`lab score (${SCORE_TOKENS} tokens) matches the PyTorch float32 reference within 2e-3`, (t) => checkScore(t, ckpt, env, shape));
+    let scored: { ids: number[]; ours: (number | null)[] } | null = null;
+    test(`lab score (${SCORE_TOKENS} tokens) matches the PyTorch float32 reference within 2e-3`, (t) => { scored = checkScore(t, ckpt, env, shape); });
 
     if (!full) return;
     test('lab eval --tasks piqa --limit 10', { skip: realDataDir ? false : 'LAB_REAL_DATA unset: needs the real PiQA files' }, (t) => {
@@ -125,6 +128,17 @@ function suite(shape: HfShape, full: boolean): void {
       // the graph file and any external-data files beside it (a > 2 GB model cannot be one protobuf)
       const bytes = folderBytes(dirname(e.modelFile));
       assert.ok(bytes >= 0.9 * ckpt.float32Bytes, `the export's onnx folder holds ${bytes} bytes, the float32 weights are ${ckpt.float32Bytes}`);
+      // transformers.js, the folder's real client, loads it (external data past 2 GB) and scores as lab score did
+      if (scored) {
+        const { ids, ours } = scored;
+        const tjs = timedNode([TRANSFORMERS_JS, out, ids.join(','), '0']);
+        assert.equal(tjs.status, 0, tjs.stderr.slice(-2000));
+        const theirs = (JSON.parse(tjs.stdout.trim().split('\n').at(-1)!) as { logprobs: number[] }).logprobs;
+        let worst = 0;
+        for (let k = 1; k < ids.length; k++) worst = Math.max(worst, Math.abs(theirs[k - 1]! - ours[k]!));
+        t.diagnostic(`transformers.js: ${tjs.wallSeconds.toFixed(1)} s, peak RSS ${(tjs.peakRssBytes / GiB).toFixed(2)} GiB; largest |transformers.js - lab score| ${worst.toExponential(2)}`);
+        assert.ok(worst <= 1e-4, `largest |transformers.js - lab score| ${worst} > 1e-4`);
+      }
       rmSync(out, { recursive: true, force: true });
     });
   });

@@ -35,9 +35,11 @@ export interface ExportOnnxOptions {
   /** Tokenizer to copy: 'gpt2', a folder with tokenizer.json (or vocab.json + merges.txt), or a GGUF
    *  file / folder holding one (default: none copied). */
   readonly tokenizer: string | null;
+  /** Weights in onnx/model.onnx_data: 'auto' (default) when they pass protobuf's 2 GB limit, or always. */
+  readonly externalData: 'auto' | 'always';
 }
 
-export const exportDefaults: ExportOnnxOptions = { quantize: 'none', tokenizer: null };
+export const exportDefaults: ExportOnnxOptions = { quantize: 'none', tokenizer: null, externalData: 'auto' };
 
 export interface ExportedOnnx {
   readonly dir: string;
@@ -55,7 +57,7 @@ export function exportOnnx(model: LanguageModel, dir: string, options: Partial<E
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const modelFile = join(dir, 'onnx', o.quantize === 'int8' ? 'model_quantized.onnx' : 'model.onnx');
   const meta = { producer: 'pruning-lab exportOnnx', quantize: o.quantize };
-  const external = g.initializerBytes() >= MAX_INLINE_BYTES;
+  const external = o.externalData === 'always' || g.initializerBytes() >= MAX_INLINE_BYTES;
   if (external) g.writeExternal(modelFile, undefined, meta);
   else writeFileAtomic(modelFile, g.toBytes(meta));
   const family = getFamily(model.family);
