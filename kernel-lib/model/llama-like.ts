@@ -57,10 +57,12 @@ function groups(model: Model): PrunableGroup[] {
     out.push({
       kind: 'heads', layer: i, count: kv,
       slices: [...rowSlices(model, rep * D, n.q), ...rowSlices(model, D, n.k, n.v), { param: n.o, axis: 1, offset: 0, width: rep * D }],
+      output: { weight: n.o, inAxis: 1, width: rep * D, bias: biasOf(n.o) },
     });
     out.push({
       kind: 'mlp', layer: i, count: p.get(n.gate)!.shape[0]!,
       slices: [...rowSlices(model, 1, n.gate, n.up), { param: n.down, axis: 1, offset: 0, width: 1 }],
+      output: { weight: n.down, inAxis: 1, width: 1, bias: biasOf(n.down) },
     });
   }
   return out;

@@ -127,6 +127,10 @@ export interface PrunableGroup {
   readonly layer: number;
   readonly count: number;            // units currently present in this layer
   readonly slices: readonly TensorSlice[];
+  /** The output projection whose input channels the units own (unit u: channels
+   *  [u*width, (u+1)*width) along `inAxis` of `weight`), and the name of its bias (present or not):
+   *  where forward-pass statistics are read and bias compensation goes. */
+  readonly output?: { readonly weight: string; readonly inAxis: number; readonly width: number; readonly bias: string };
 }
 
 /** Which units of one prunable group survive a structural edit (prune/pruning-plan.ts PlanGroup has these fields). */
