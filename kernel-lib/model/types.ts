@@ -177,4 +177,8 @@ export interface Family<Cfg extends BaseConfig = BaseConfig> {
   /** The config after units were removed, for families whose config records them (GPT-2's
    *  `pruned_heads` with ORIGINAL head ids); omitted when the shapes alone say it all. */
   withPrunedUnits?(config: Cfg, kept: readonly UnitsKept[]): Cfg;
+  /** The config once output-projection biases `added` were created (bias compensation), and the
+   *  zero tensors its flags imply beside them (shapes: every parameter's current shape); omitted
+   *  when the family cannot add biases. */
+  withAddedBiases?(config: Cfg, added: readonly string[], shapes: ReadonlyMap<string, readonly number[]>): { config: Cfg; zeros: [string, number[]][] };
 }

@@ -8,7 +8,8 @@ import { getFamily } from '../model/families.ts';
 import { countParameters, type ParameterCounts } from './count-parameters.ts';
 import { sparsityDenominator } from './sparsity.ts';
 import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
-import type { PruningPlan } from './pruning-plan.ts';
+import type { BiasShift, PlanGroup, PruningPlan } from './pruning-plan.ts';
+import { biasCompensation } from './bias-compensation.ts';
 import { getImportance } from './importance/index.ts';
 import type { Importance } from './importance/types.ts';
 import { createImportanceContext, type Calibration } from './importance/importance-context.ts';
@@ -40,6 +41,8 @@ export function planPruning(model: LanguageModel, config: Partial<PruneConfig> =
   const ctx = createImportanceContext(model, (opts.calibration ?? []).slice(0, cfg.calibrationSamples),
     { batch: cfg.calibrationBatch, seed: cfg.seed });
   let scored: ScoredGroup[];
+  let selected: PlanGroup[];
+  let biasShifts: BiasShift[] | undefined;
   try {
     scored = groups.map((group) => {
       const scores = importance(group, ctx);
@@ -48,12 +51,13 @@ export function planPruning(model: LanguageModel, config: Partial<PruneConfig> =
       }
       return { group, scores, unitParams: unitParamCount(model, group) };
     });
+    selected = remove <= 0
+      ? scored.map((s) => ({ kind: s.group.kind, layer: s.group.layer, count: s.group.count,
+        keep: [...Array(s.group.count).keys()], scores: Array.from(s.scores) }))
+      : selectUnits(scored, remove, cfg);
+    if (cfg.compensation === 'bias') biasShifts = biasCompensation(model, groups, selected, ctx.channelStats());
   } finally {
     ctx.dispose();
   }
-  const selected = remove <= 0
-    ? scored.map((s) => ({ kind: s.group.kind, layer: s.group.layer, count: s.group.count,
-      keep: [...Array(s.group.count).keys()], scores: Array.from(s.scores) }))
-    : selectUnits(scored, remove, cfg);
-  return { family: model.family, criterion: cfg.criterion, selection: cfg.selection, groups: selected };
+  return { family: model.family, criterion: cfg.criterion, selection: cfg.selection, groups: selected, ...(biasShifts ? { biasShifts } : {}) };
 }

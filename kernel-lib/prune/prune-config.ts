@@ -6,7 +6,8 @@ import type { UnitKind } from './pruning-plan.ts';
 
 /** How the sparsity target is counted (docs/pruning-facts.md section 3). */
 export type SparsityOf = 'total' | 'non-embedding' | 'pruned';
-export type SelectionName = 'uniform' | 'global';
+export type SelectionName = 'uniform' | 'global' | 'adaptive';
+export type CompensationName = 'bias' | 'none';
 export type ScheduleName = 'one-shot' | 'iterative';
 
 export interface PruneConfig {
@@ -18,8 +19,11 @@ export interface PruneConfig {
   readonly groups: readonly UnitKind[];
   /** Importance criterion, a name in the importance registry (magnitude-l1, magnitude-l2, taylor, activation, random). */
   readonly criterion: string;
-  /** 'uniform': the same fraction of units in every layer (LLM-Pruner default); 'global': ranked over layers after per-layer L2 normalisation (Michel et al. 2019). */
+  /** 'uniform': the same fraction of units in every layer (LLM-Pruner default); 'global': ranked over layers after per-layer L2 normalisation (Michel et al. 2019);
+   *  'adaptive': FLAP's one ranking over every layer and both kinds after per-(layer, kind) standardisation, cut at the parameter target. */
   readonly selection: SelectionName;
+  /** 'bias': fold the removed channels' calibration mean times their weight columns into the output projection's bias (FLAP); 'none': no compensation. */
+  readonly compensation: CompensationName;
   /** Floor: heads never fewer than this per layer (transformers cannot prune a layer to 0 heads, #17475). */
   readonly minHeads: number;
   /** Floor: MLP neurons never fewer than this per layer. */
@@ -44,6 +48,7 @@ export const pruneDefaults: PruneConfig = {
   groups: ['heads', 'mlp'],
   criterion: 'taylor',     // best without recovery in LLM-Pruner's ablation (19.1 vs random 27.5 PPL)
   selection: 'uniform',    // keeps HF-exportable shapes (uniform n_inner)
+  compensation: 'none',    // the study's criteria recover by fine-tuning instead
   minHeads: 1,
   minMlpWidth: 1,
   roundMlpTo: 1,
@@ -79,8 +84,11 @@ export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneC
     throw new Error(`PruneConfig.groups: expected a non-empty list of ${KINDS.join('|')}, got ${JSON.stringify(c.groups)}`);
   }
   if (typeof c.criterion !== 'string' || !c.criterion) throw new Error(`PruneConfig.criterion: expected a criterion name, got ${JSON.stringify(c.criterion)}`);
-  if (!['uniform', 'global'].includes(c.selection)) {
-    throw new Error(`PruneConfig.selection: expected 'uniform' or 'global', got ${JSON.stringify(c.selection)}`);
+  if (!['uniform', 'global', 'adaptive'].includes(c.selection)) {
+    throw new Error(`PruneConfig.selection: expected 'uniform', 'global' or 'adaptive', got ${JSON.stringify(c.selection)}`);
+  }
+  if (!['bias', 'none'].includes(c.compensation)) {
+    throw new Error(`PruneConfig.compensation: expected 'bias' or 'none', got ${JSON.stringify(c.compensation)}`);
   }
   if (!['one-shot', 'iterative'].includes(c.schedule)) {
     throw new Error(`PruneConfig.schedule: expected 'one-shot' or 'iterative', got ${JSON.stringify(c.schedule)}`);

@@ -6,11 +6,13 @@
  *    exportable to HF configs.
  *  - global: r of all units of a kind across layers, ranked by scores normalised per layer by their
  *    L2 norm (Michel, Levy & Neubig 2019): per-layer widths become non-uniform.
+ *  - adaptive: FLAP's standardised ranking over layers and kinds (prune/select-adaptive.ts).
  * Floors (minHeads, minMlpWidth) are never crossed; kept MLP widths round up to `roundMlpTo`.
  */
 import type { PrunableGroup } from '../model/types.ts';
 import type { PlanGroup, UnitKind } from './pruning-plan.ts';
 import type { PruneConfig } from './prune-config.ts';
+import { selectAdaptive } from './select-adaptive.ts';
 
 export interface ScoredGroup {
   readonly group: PrunableGroup;
@@ -75,6 +77,7 @@ function removedParams(groups: readonly ScoredGroup[], keep: readonly number[][]
  * Throws, before anything changes, when the floors make the target unreachable.
  */
 export function selectUnits(groups: readonly ScoredGroup[], removeParams: number, o: SelectOptions): PlanGroup[] {
+  if (o.selection === 'adaptive') return selectAdaptive(groups, removeParams, o);
   const orders = groups.map((s) => ascending(s.scores));
   const max = removedParams(groups, keepFor(groups, orders, 1, o));
   if (removeParams > max * (1 + 1e-9)) {
