@@ -3,7 +3,8 @@
  * equal the dense one's: checked at layer 0 (whose input pruning cannot change) by capturing the
  * projection's input on tfjs in both models and computing mean(x W + b) in float64 here. Without
  * compensation the means differ (so the check can fail). A Llama without o_proj / down_proj biases
- * gets them created, with attention_bias / mlp_bias in its config and zero q/k/v and gate/up biases.
+ * gets them created, with attention_bias / mlp_bias in its config and zero q/k/v and gate/up biases;
+ * saved, it is transformers' layout where the class has those switches and the lab layout otherwise.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,12 @@ import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
 import { planPruning } from '../../kernel-lib/prune/plan-pruning.ts';
 import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
 import type { UnitKind } from '../../kernel-lib/prune/pruning-plan.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { saveModel } from '../../kernel-lib/model/save-model.ts';
+import { loadModel } from '../../kernel-lib/model/load-model.ts';
+import { logits } from '../../kernel-lib/model/lm.ts';
 import { tinyGpt2 } from './tiny-gpt2.ts';
 import { randomLlamaLike } from '../helpers/random-llama-like.ts';
 
@@ -82,5 +89,42 @@ test('GQA Llama without biases: compensation creates o_proj / down_proj biases a
   const dense = meanOutput(m, 'heads');
   const d = maxDiff(meanOutput(p, 'heads'), dense);
   assert.ok(d <= 1e-5 * Math.max(1, ...dense.map(Math.abs)), `llama heads: ${d}`);
+  disposeModel(m); disposeModel(p);
+});
+
+/** Saved with layout 'auto' and loaded back: the layout, its reason, config.json and equal logits. */
+async function roundTrip(model: LanguageModel): Promise<{ layout: string; reason: string; json: Record<string, unknown>; diff: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-comp-'));
+  const saved = await saveModel(model, dir, { layout: 'auto' });
+  const back = await loadModel(dir);
+  const ids = tf.tensor2d(Int32Array.from(CAL.flatMap((s) => [...s.subarray(0, T)])), [CAL.length, T], 'int32');
+  const a = tf.tidy(() => logits(model, ids).dataSync() as Float32Array), b = tf.tidy(() => logits(back, ids).dataSync() as Float32Array);
+  ids.dispose(); disposeModel(back);
+  let diff = 0;
+  for (let k = 0; k < a.length; k++) diff = Math.max(diff, Math.abs(a[k]! - b[k]!));
+  return { layout: saved.layout, reason: saved.reason, json: JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')), diff };
+}
+
+const small = { vocab_size: 50, hidden_size: 24, num_hidden_layers: 2, intermediate_size: 40, max_position_embeddings: 64 };
+
+test('a compensated uniform Llama saves in transformers\' layout with attention_bias and mlp_bias, and reloads', { skip }, async () => {
+  const m = randomLlamaLike({ ...small, model_type: 'llama', num_attention_heads: 4, num_key_value_heads: 2 }, 6);
+  const p = applyPlan(m, planPruning(m, { groups: ['heads', 'mlp'], target: 0.5, criterion: 'flap', compensation: 'bias', calibrationSamples: CAL.length }, { calibration: CAL }));
+  const r = await roundTrip(p);
+  assert.equal(r.layout, 'hf', r.reason);
+  assert.equal(r.json.attention_bias, true);
+  assert.equal(r.json.mlp_bias, true);
+  assert.ok(r.diff <= 1e-5, `reloaded logits differ by ${r.diff}`);
+  disposeModel(m); disposeModel(p);
+});
+
+test('a compensated OLMo MLP prune saves in the lab layout (transformers\' OLMo has no MLP bias), saying why, and reloads', { skip }, async () => {
+  const m = randomLlamaLike({ ...small, model_type: 'olmo', num_attention_heads: 4 }, 7);
+  const p = applyPlan(m, planPruning(m, { groups: ['mlp'], target: 0.5, criterion: 'flap', compensation: 'bias', calibrationSamples: CAL.length }, { calibration: CAL }));
+  const r = await roundTrip(p);
+  assert.equal(r.layout, 'lab');
+  assert.match(r.reason, /has no MLP biases/);
+  assert.deepEqual(r.json.lab_projection_biases, { qkv: false, o: false, mlp: true });
+  assert.ok(r.diff <= 1e-5, `reloaded logits differ by ${r.diff}`);
   disposeModel(m); disposeModel(p);
 });
