@@ -5,6 +5,7 @@
  */
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
+import { forShapes } from '../model/param-values.ts';
 import { countParameters, type ParameterCounts } from './count-parameters.ts';
 import { sparsityDenominator } from './sparsity.ts';
 import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
@@ -34,7 +35,10 @@ export function paramsToRemove(counts: ParameterCounts, base: ParameterCounts, c
 export function planPruning(model: LanguageModel, config: Partial<PruneConfig> = {}, opts: PlanOptions = {}): PruningPlan {
   const cfg = resolvePruneConfig(config);
   const importance = opts.importance ?? getImportance(cfg.criterion);
-  const groups = getFamily(model.family).groups(model).filter((g) => cfg.groups.includes(g.kind));
+  // shapes through a stand-in, so a model whose weights are still in its files stays there
+  // (forward-statistics criteria read values through model/param-values.ts and ONNX Runtime)
+  const shaped = forShapes(model);
+  const groups = getFamily(model.family).groups(shaped).filter((g) => cfg.groups.includes(g.kind));
   if (!groups.length) throw new Error(`planPruning: the model declares no groups of kind ${cfg.groups.join(', ')}`);
   const counts = countParameters(model);
   const remove = paramsToRemove(counts, opts.base ?? counts, cfg);
@@ -49,7 +53,7 @@ export function planPruning(model: LanguageModel, config: Partial<PruneConfig> =
       if (scores.length !== group.count) {
         throw new Error(`importance '${cfg.criterion}' returned ${scores.length} scores for ${group.kind} layer ${group.layer}, expected ${group.count}`);
       }
-      return { group, scores, unitParams: unitParamCount(model, group) };
+      return { group, scores, unitParams: unitParamCount(shaped, group) };
     });
     selected = remove <= 0
       ? scored.map((s) => ({ kind: s.group.kind, layer: s.group.layer, count: s.group.count,
