@@ -93,6 +93,20 @@ export { importanceTable } from './prune/importance-table.ts';
 export { heldOutPerplexity } from './prune/study/held-out-perplexity.ts';
 export { ITERATIVE_BUDGETS, iterativeRecoveryPlan, iterativeRecoveryPlans, budgetLabel } from './prune/iterative-budget.ts';
 export type { IterativeBudget } from './prune/iterative-budget.ts';
+// retraining-free pruning: forward-pass statistics (flap, wanda-sp, activation), bias compensation, host-side apply
+export { criterionNeeds } from './prune/importance/index.ts';
+export { ortChannelStats } from './engine/ort-channel-stats.ts';
+export type { ChannelStats } from './engine/ort-channel-stats.ts';
+export type { ChannelMoments } from './engine/channel-moments.ts';
+export { biasCompensation } from './prune/bias-compensation.ts';
+export { applyPlanOnHost } from './prune/apply-plan-host.ts';
+export { pruneForwardOnly, perplexityOf } from './prune/prune-forward-only.ts';
+export type { ForwardOnlyResult } from './prune/prune-forward-only.ts';
+export { calibrationData, parseCalibrationSpec, selfSamples } from './prune/calibration-data.ts';
+export type { CalibrationSpec } from './prune/calibration-data.ts';
+export { planSummary } from './prune/plan-summary.ts';
+export type { PlanSummary } from './prune/plan-summary.ts';
+export { removalHeatmap } from './experiments/removal-heatmap.ts';
 
 // ---- eval ------------------------------------------------------------------------------
 export { evaluate } from './eval/evaluate.ts';
