@@ -22,8 +22,9 @@ export interface PruneConfig {
   /** 'uniform': the same fraction of units in every layer (LLM-Pruner default); 'global': ranked over layers after per-layer L2 normalisation (Michel et al. 2019);
    *  'adaptive': FLAP's one ranking over every layer and both kinds after per-(layer, kind) standardisation, cut at the parameter target. */
   readonly selection: SelectionName;
-  /** 'bias': fold the removed channels' calibration mean times their weight columns into the output projection's bias (FLAP); 'none': no compensation. */
-  readonly compensation: CompensationName;
+  /** 'bias': fold the removed channels' calibration mean times their weight columns into the output projection's bias (FLAP); 'none' or absent: no compensation.
+   *  Absent from the defaults (and from a resolved config unless 'bias'), so configs from before it existed resolve, and hash, as they did. */
+  readonly compensation?: CompensationName;
   /** Floor: heads never fewer than this per layer (transformers cannot prune a layer to 0 heads, #17475). */
   readonly minHeads: number;
   /** Floor: MLP neurons never fewer than this per layer. */
@@ -48,7 +49,6 @@ export const pruneDefaults: PruneConfig = {
   groups: ['heads', 'mlp'],
   criterion: 'taylor',     // best without recovery in LLM-Pruner's ablation (19.1 vs random 27.5 PPL)
   selection: 'uniform',    // keeps HF-exportable shapes (uniform n_inner)
-  compensation: 'none',    // the study's criteria recover by fine-tuning instead
   minHeads: 1,
   minMlpWidth: 1,
   roundMlpTo: 1,
@@ -72,7 +72,7 @@ function positiveInt(key: string, v: unknown, min = 1): number {
 export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneConfig {
   const c = { ...pruneDefaults, ...overrides };
   for (const k of Object.keys(overrides)) {
-    if (!(k in pruneDefaults)) throw new Error(`PruneConfig: unknown key '${k}' (known: ${Object.keys(pruneDefaults).join(', ')})`);
+    if (!(k in pruneDefaults) && k !== 'compensation') throw new Error(`PruneConfig: unknown key '${k}' (known: ${Object.keys(pruneDefaults).join(', ')}, compensation)`);
   }
   if (typeof c.target !== 'number' || !(c.target > 0 && c.target < 1)) {
     throw new Error(`PruneConfig.target: expected a fraction in (0, 1), got ${JSON.stringify(c.target)}`);
@@ -87,7 +87,7 @@ export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneC
   if (!['uniform', 'global', 'adaptive'].includes(c.selection)) {
     throw new Error(`PruneConfig.selection: expected 'uniform', 'global' or 'adaptive', got ${JSON.stringify(c.selection)}`);
   }
-  if (!['bias', 'none'].includes(c.compensation)) {
+  if (c.compensation !== undefined && !['bias', 'none'].includes(c.compensation)) {
     throw new Error(`PruneConfig.compensation: expected 'bias' or 'none', got ${JSON.stringify(c.compensation)}`);
   }
   if (!['one-shot', 'iterative'].includes(c.schedule)) {
@@ -100,5 +100,6 @@ export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneC
   positiveInt('calibrationBatch', c.calibrationBatch);
   positiveInt('iterations', c.iterations);
   if (!Number.isInteger(c.seed)) throw new Error(`PruneConfig.seed: expected an integer, got ${JSON.stringify(c.seed)}`);
-  return Object.freeze({ ...c, groups: Object.freeze([...new Set(c.groups)]) });
+  const { compensation, ...rest } = c;
+  return Object.freeze({ ...rest, ...(compensation === 'bias' ? { compensation } : {}), groups: Object.freeze([...new Set(c.groups)]) });
 }
