@@ -71,6 +71,13 @@ export type { Importance } from './prune/importance/types.ts';
 export type { Calibration } from './prune/importance/importance-context.ts';
 export type { PruneRecoverSpec, PruneRecoverResult } from './prune/prune-recover.ts';
 export type { RecoveryData, RecoveryPlan } from './prune/recovery-data.ts';
+export { pruneForwardOnly } from './prune/prune-forward-only.ts';
+export { applyPlanOnHost } from './prune/apply-plan-host.ts';
+export { planSummary } from './prune/plan-summary.ts';
+export type { ForwardOnlyResult } from './prune/prune-forward-only.ts';
+export type { PlanSummary } from './prune/plan-summary.ts';
+export type { CalibrationSpec } from './prune/calibration-data.ts';
+export type { CompensationName } from './prune/prune-config.ts';
 
 // ---- eval: LM Evaluation Harness tasks and scoring, and the statistics of their results ----
 export { evaluate } from './eval/evaluate.ts';

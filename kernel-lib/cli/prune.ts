@@ -40,6 +40,12 @@ import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
 import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 import { importanceCriteria } from '../prune/importance/index.ts';
+import { parseCalibrationSpec } from '../prune/calibration-data.ts';
+import { isMiniModelId } from '../model/mini-models.ts';
+import { pruneWithoutRecovery } from './prune-without-recovery.ts';
+
+/** Criteria that need forward passes only: without recovery they take the forward-only flow. */
+const FORWARD_ONLY: readonly string[] = ['flap', 'wanda-sp', 'activation'];
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
@@ -74,8 +80,9 @@ export const spec = {
     target: { type: 'string', value: 'F', help: `fraction of parameters to remove, in (0, 1) (default ${d.target})` },
     of: { type: 'string', value: sparsityOfNames.join('|'), help: `what the fraction counts (default ${d.of})` },
     groups: { type: 'string', value: unitKinds.join(','), help: `unit kinds to prune (default ${d.groups.join(',')})` },
-    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion})` },
-    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; global gives per-layer MLP widths transformers cannot load` },
+    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion}); without recovery flap, wanda-sp and activation run on forward passes only` },
+    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; global and adaptive (FLAP's standardised ranking over layers and kinds) give per-layer widths transformers cannot load` },
+    'no-compensation': { type: 'boolean', help: 'flap: no bias compensation (the ablation; keeps the model\'s own bias layout)' },
     schedule: { type: 'string', value: scheduleNames.join('|'), help: `(default ${d.schedule})` },
     iterations: { type: 'string', value: 'K', help: `prune+recover steps of the iterative schedule (default ${d.iterations})` },
     'min-heads': { type: 'string', value: 'N', help: `heads kept per layer at least (default ${d.minHeads})` },
@@ -90,7 +97,7 @@ export const spec = {
     lr: { type: 'string', value: 'F', default: '3e-4', help: 'recovery learning rate (default 3e-4)' },
     'block-size': { type: 'string', value: 'T', default: '64', help: 'tokens per block (default 64)' },
     'eval-blocks': { type: 'string', value: 'N', default: '48', help: 'validation blocks for perplexity (default 48; 0 = no perplexity)' },
-    data: { type: 'string', value: 'corpus:NAME', default: 'corpus:all', help: 'calibration / perplexity corpus when --recover none (default corpus:all)' },
+    data: { type: 'string', value: 'corpus:NAME|FILE|self', help: 'calibration / perplexity data when --recover none: a mini corpus, a .txt / .jsonl file, or samples of the model itself (default corpus:all for the mini models, self otherwise)' },
     layout: { type: 'string', value: saveLayouts.join('|'), default: 'auto', help: 'layout of the saved model (default auto)' },
     'no-cost': { type: 'boolean', help: 'skip the latency measurement' },
     out: { type: 'string', value: 'DIR', help: 'output folder (required unless --study)' },
@@ -128,11 +135,13 @@ export async function run(argv: string[]): Promise<number> {
     selection: o.selection, schedule: o.schedule, iterations: num(o.iterations, 'iterations'),
     minHeads: num(o['min-heads'], 'min-heads'), minMlpWidth: num(o['min-mlp-width'], 'min-mlp-width'),
     roundMlpTo: num(o['round-mlp-to'], 'round-mlp-to'), calibrationSamples: num(o['calibration-samples'], 'calibration-samples'),
-    seed: num(o.seed, 'seed'),
+    seed: num(o.seed, 'seed'), compensation: o.criterion === 'flap' && !o['no-compensation'] ? 'bias' : undefined,
   };
   const cfg = resolvePruneConfig(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
   const recoverCorpora = o.recover === 'none' ? null : corpora(o.recover!, 'recover');
-  const dataCorpora = recoverCorpora ?? corpora(o.data!, 'data');
+  const dataArg = o.data ?? (isMiniModelId(positionals[0]!) ? 'corpus:all' : 'self');
+  const dataSpec = parseCalibrationSpec(dataArg, '--data');
+  const dataCorpora = recoverCorpora ?? (dataSpec.kind === 'corpus' ? dataSpec.corpora : corpusNames);
   const batch = num(o['batch-size'], 'batch-size')!, lr = num(o.lr, 'lr')!, evalBlocks = num(o['eval-blocks'], 'eval-blocks')!;
 
   const { model, tokenizer, dir: inputDir } = await openModel(positionals[0]!);
@@ -142,6 +151,13 @@ export async function run(argv: string[]): Promise<number> {
   }, o['study-name']);
   const out = resolve(o.out!);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out ${o.out}: is a file; expected a folder (created when missing)`);
+  if (recoverCorpora === null && cfg.schedule === 'one-shot' && (FORWARD_ONLY.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
+    const gguf = ggufFileOf(inputDir);
+    const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
+    return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, cfg, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
+      evalBlocks, out, layout: o.layout as 'hf' | 'lab' | 'auto',
+      save: { dtype: dtype.save, note: dtype.note, gguf, inputDir, tokenizerFiles: gguf ? [] : TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p)) } });
+  }
   // Iterations (plans, checkpoints, recovery runs) live in OUT/iterations while the run is going, so
   // an interrupted run resumes from them; they are removed at the end unless --keep-iterations.
   const work = join(out, 'iterations');

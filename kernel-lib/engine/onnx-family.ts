@@ -17,6 +17,10 @@ export interface DecoderContext {
   past(layer: number): { readonly key: string; readonly value: string } | undefined;
   /** Records layer i's keys/values after this step ([B, K_i, S, D]); zero-head layers record none. */
   present(layer: number, key: string, value: string): void;
+  /** Optional: told the input of each output projection ([B, T, cols]: attention `c_proj` /
+   *  `o_proj` with head-major columns, MLP `c_proj` / `down_proj` with one column per neuron),
+   *  so a statistics graph can reduce it (engine/build-stats-graph.ts). */
+  tap?(site: { readonly kind: 'heads' | 'mlp'; readonly layer: number }, value: string): void;
 }
 
 export interface OnnxFamily {

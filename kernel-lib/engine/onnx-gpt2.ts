@@ -35,6 +35,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
         heads: h, kvHeads: h, headDim: D, bias: ctx.bias, past: ctx.past(l),
       });                                                                          // y [B, T, hD]
       ctx.present(l, att.presentKey, att.presentValue);
+      ctx.tap?.({ kind: 'heads', layer: l }, att.y);
       o = linear(g, att.y, w(p('attn.c_proj.weight')), w(p('attn.c_proj.bias'))); // [B, T, C]
     } else {
       o = w(p('attn.c_proj.bias'));                                               // [C]: no heads left
@@ -42,9 +43,12 @@ function decoder(model: Model, ctx: DecoderContext): string {
     const x1 = g.op('Add', [x, o]);                                               // [B, T, C]
     const m = layerNorm(g, x1, w(p('ln_2.weight')), w(p('ln_2.bias')), eps);     // [B, T, C]
     const F = requireShape(model, p('mlp.c_fc.weight'))[1]!;
-    const o2 = F > 0
-      ? linear(g, geluTanh(g, linear(g, m, w(p('mlp.c_fc.weight')), w(p('mlp.c_fc.bias')))), w(p('mlp.c_proj.weight')), w(p('mlp.c_proj.bias'))) // [B, T, C]
-      : w(p('mlp.c_proj.bias'));                                                  // [C]: no neurons left
+    let o2 = w(p('mlp.c_proj.bias'));                                             // [C]: no neurons left
+    if (F > 0) {
+      const act = geluTanh(g, linear(g, m, w(p('mlp.c_fc.weight')), w(p('mlp.c_fc.bias'))));   // [B, T, F]
+      ctx.tap?.({ kind: 'mlp', layer: l }, act);
+      o2 = linear(g, act, w(p('mlp.c_proj.weight')), o2);                         // [B, T, C]
+    }
     x = g.op('Add', [x1, o2]);                                                    // [B, T, C]
   }
   return layerNorm(g, x, w('ln_f.weight'), w('ln_f.bias'), eps);                 // [B, T, C]

@@ -59,6 +59,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       const v = splitHeads(g, clip(project(a, n.v)), kv, D);                      // [B, K, T, D]
       const att = causalAttention(g, { q: rope(q), k: rope(k), v, heads: h, kvHeads: kv, headDim: D, bias: ctx.bias, past: ctx.past(l) });
       ctx.present(l, att.presentKey, att.presentValue);
+      ctx.tap?.({ kind: 'heads', layer: l }, att.y);
       x = g.op('Add', [x, project(att.y, n.o)]);                                  // [B, T, C]
     } else if (bias(n.o)) x = g.op('Add', [x, bias(n.o)!]);                       // [B, T, C]: no heads left
     const F = requireShape(model, n.gate)[0]!;
@@ -66,6 +67,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       const m = norm(x, n.postNorm);                                              // [B, T, C]
       const gate = project(m, n.gate);                                            // [B, T, F]
       const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), project(m, n.up)]); // [B, T, F]
+      ctx.tap?.({ kind: 'mlp', layer: l }, act);
       x = g.op('Add', [x, project(act, n.down)]);                                 // [B, T, C]
     } else if (bias(n.down)) x = g.op('Add', [x, bias(n.down)!]);                 // [B, T, C]: no neurons left
   }

@@ -9,6 +9,9 @@
 
 /** config.json key marking our own layout: per-layer MLP widths read from the tensors (transformers cannot load it). */
 export const LAB_PER_LAYER_WIDTHS = 'lab_per_layer_widths';
+/** config.json key of the lab layout recording which projections have biases ({qkv, o, mlp}), for
+ *  biases transformers' class of the type cannot express (bias compensation adds them). */
+export const LAB_PROJECTION_BIASES = 'lab_projection_biases';
 
 export interface CheckpointLayout {
   /** Prefix save_pretrained puts before parameter names; stripped on load when present, added on save. */

@@ -135,6 +135,7 @@ function groups(model: Model): PrunableGroup[] {
         ...[0, 1, 2].map((j) => ({ param: qkvB, axis: 0, offset: j * h * D, width: D })),
         { param: `h.${i}.attn.c_proj.weight`, axis: 0, offset: 0, width: D },
       ],
+      output: { weight: `h.${i}.attn.c_proj.weight`, inAxis: 0, width: D, bias: `h.${i}.attn.c_proj.bias` },
     });
     const F = param(model, `h.${i}.mlp.c_fc.weight`).shape[1]!;
     out.push({
@@ -144,6 +145,7 @@ function groups(model: Model): PrunableGroup[] {
         { param: `h.${i}.mlp.c_fc.bias`, axis: 0, offset: 0, width: 1 },
         { param: `h.${i}.mlp.c_proj.weight`, axis: 0, offset: 0, width: 1 },
       ],
+      output: { weight: `h.${i}.mlp.c_proj.weight`, inAxis: 0, width: 1, bias: `h.${i}.mlp.c_proj.bias` },
     });
   }
   return out;

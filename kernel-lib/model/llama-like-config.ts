@@ -10,7 +10,7 @@
  */
 import type { Llama3RopeScaling, LlamaLikeConfig, RopeSpec } from './types.ts';
 import type { LlamaLikeType } from './llama-like-types.ts';
-import { LAB_PER_LAYER_WIDTHS } from './checkpoint-layout.ts';
+import { LAB_PER_LAYER_WIDTHS, LAB_PROJECTION_BIASES } from './checkpoint-layout.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -128,13 +128,26 @@ export function parseLlamaLikeConfig(t: LlamaLikeType, raw: Raw, file: string): 
     norm: t.norm,
     normEps: t.norm === 'rms-norm' ? finite(raw, 'rms_norm_eps', d.normEps, file, 0) : d.normEps,
     clipQkv: t.clipQkvKey && raw.clip_qkv != null ? finite(raw, 'clip_qkv', 0, file, Number.MIN_VALUE) : null,
-    qkvBias: t.attentionBias === 'qkv' || attentionBias,
-    oBias: attentionBias,
-    mlpBias: t.mlpBiasKey && flag(raw, 'mlp_bias', file),
+    ...labBiases(raw, file) ?? {
+      qkvBias: t.attentionBias === 'qkv' || attentionBias,
+      oBias: attentionBias,
+      mlpBias: t.mlpBiasKey && flag(raw, 'mlp_bias', file),
+    },
     initializerRange: finite(raw, 'initializer_range', d.initializerRange, file, 0),
     attentionDropout: finite(raw, 'attention_dropout', d.attentionDropout, file, 0),
     hiddenAct: 'silu',
   };
+}
+
+/** The lab layout's record of which projections have biases (bias compensation may add some that
+ *  transformers' class of the type cannot express), or undefined when the config has none. */
+function labBiases(raw: Raw, file: string): { qkvBias: boolean; oBias: boolean; mlpBias: boolean } | undefined {
+  const b = raw[LAB_PROJECTION_BIASES] as Record<string, unknown> | undefined;
+  if (b === undefined) return undefined;
+  if (typeof b !== 'object' || b === null || !['qkv', 'o', 'mlp'].every((k) => typeof b[k] === 'boolean')) {
+    throw new Error(`${file}: ${LAB_PROJECTION_BIASES} must be {"qkv": bool, "o": bool, "mlp": bool}, got ${JSON.stringify(b)}`);
+  }
+  return { qkvBias: b.qkv as boolean, oBias: b.o as boolean, mlpBias: b.mlp as boolean };
 }
 
 /** Per-layer widths read from tensor shapes (pruned layers are narrower). */
@@ -150,11 +163,26 @@ export interface LlamaLikeLayerWidths {
  * (refused otherwise, naming the widths); head-pruned exports carry an explicit head_dim (Llama-
  * style configs read `head_dim`; older transformers computed hidden_size // heads).
  */
+/** transformers' bias switches for the config's projection biases; throws when its class has none for them. */
+function hfBiasFlags(t: LlamaLikeType, c: LlamaLikeConfig, what: string): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (t.attentionBias === 'attention_bias') {
+    if (c.qkvBias !== c.oBias) throw new Error(`${what}: attention_bias covers q, k, v and o_proj together, but q/k/v bias ${c.qkvBias}, o_proj bias ${c.oBias}`);
+    out.attention_bias = c.oBias;
+  } else if (c.oBias || (t.attentionBias === 'none' && c.qkvBias)) {
+    throw new Error(`${what}: transformers' ${t.architecture} has no ${c.oBias ? 'o_proj' : 'q/k/v'} bias (bias compensation adds one; save with layout 'lab', or prune with --no-compensation)`);
+  }
+  if (t.mlpBiasKey) out.mlp_bias = c.mlpBias;
+  else if (c.mlpBias) throw new Error(`${what}: transformers' ${t.architecture} has no MLP biases (bias compensation adds a down_proj bias; save with layout 'lab', or prune with --no-compensation)`);
+  return out;
+}
+
 export function llamaLikeConfigJson(t: LlamaLikeType, config: LlamaLikeConfig, widths: readonly LlamaLikeLayerWidths[]): Record<string, unknown> {
   if (config.raw[LAB_PER_LAYER_WIDTHS] === true) {
     // Our own layout (saveModel layout 'lab'): the config keeps the unpruned widths as upper
     // bounds and the tensors decide per layer; transformers cannot load it.
-    return { ...config.raw, model_type: t.modelType, num_hidden_layers: widths.length, [LAB_PER_LAYER_WIDTHS]: true };
+    return { ...config.raw, model_type: t.modelType, num_hidden_layers: widths.length, [LAB_PER_LAYER_WIDTHS]: true,
+      [LAB_PROJECTION_BIASES]: { qkv: config.qkvBias, o: config.oBias, mlp: config.mlpBias } };
   }
   const uniq = (xs: number[]): number[] => [...new Set(xs)];
   const fs = uniq(widths.map((w) => w.mlp)), hs = uniq(widths.map((w) => w.heads)), ks = uniq(widths.map((w) => w.kvHeads));
@@ -185,6 +213,8 @@ export function llamaLikeConfigJson(t: LlamaLikeType, config: LlamaLikeConfig, w
     pad_token_id: config.padTokenId,
     tie_word_embeddings: config.tieWordEmbeddings,
   };
+  Object.assign(out, hfBiasFlags(t, config, what));
+  delete out[LAB_PROJECTION_BIASES];
   const heads = out.num_attention_heads as number;
   if (config.raw.head_dim != null || heads * config.headDim !== config.hiddenSize) out.head_dim = config.headDim;
   return out;

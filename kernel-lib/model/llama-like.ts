@@ -57,13 +57,35 @@ function groups(model: Model): PrunableGroup[] {
     out.push({
       kind: 'heads', layer: i, count: kv,
       slices: [...rowSlices(model, rep * D, n.q), ...rowSlices(model, D, n.k, n.v), { param: n.o, axis: 1, offset: 0, width: rep * D }],
+      output: { weight: n.o, inAxis: 1, width: rep * D, bias: biasOf(n.o) },
     });
     out.push({
       kind: 'mlp', layer: i, count: p.get(n.gate)!.shape[0]!,
       slices: [...rowSlices(model, 1, n.gate, n.up), { param: n.down, axis: 1, offset: 0, width: 1 }],
+      output: { weight: n.down, inAxis: 1, width: 1, bias: biasOf(n.down) },
     });
   }
   return out;
+}
+
+/**
+ * Bias compensation created o_proj / down_proj biases: the config gains the flag (o_proj bias
+ * with zero q/k/v biases, as Llama's attention_bias has all four; MLP biases with zero gate/up
+ * biases, as mlp_bias has all three), and every layer gets the biases the flag implies.
+ * Whether HF can express the result is the layout's question (OLMo and Qwen2 have no o_proj
+ * bias in transformers: the lab layout keeps them).
+ */
+function withAddedBiases(c: LlamaLikeConfig, added: readonly string[], shapes: ReadonlyMap<string, readonly number[]>): { config: LlamaLikeConfig; zeros: [string, number[]][] } {
+  const attn = added.some((a) => /self_attn\.o_proj\.bias$/.test(a)) || c.oBias;
+  const mlp = added.some((a) => /mlp\.down_proj\.bias$/.test(a)) || c.mlpBias;
+  const zeros: [string, number[]][] = [];
+  for (let i = 0; i < c.numLayers; i++) {
+    const n = layerNames(i);
+    const rows = (w: string): number[] => [shapes.get(w)![0]!];
+    if (attn) for (const w of [n.q, n.k, n.v, n.o]) zeros.push([biasOf(w), rows(w)]);
+    if (mlp) for (const w of [n.gate, n.up, n.down]) zeros.push([biasOf(w), rows(w)]);
+  }
+  return { config: { ...c, qkvBias: c.qkvBias || attn, oBias: attn, mlpBias: mlp }, zeros };
 }
 
 function layerHeads(c: LlamaLikeConfig, shapes: ReadonlyMap<string, readonly number[]>): LayerHeads[] {
@@ -84,5 +106,6 @@ export function llamaLikeFamily(t: LlamaLikeType): Family<LlamaLikeConfig> {
     lmHead: (model) => model.params.get(model.config.tieWordEmbeddings ? EMBED : LM_HEAD)! as tf.Tensor2D,
     groups,
     layerHeads,
+    withAddedBiases,
   };
 }

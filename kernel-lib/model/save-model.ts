@@ -14,6 +14,7 @@ import { LAB_PER_LAYER_WIDTHS, fileKeyOf } from './checkpoint-layout.ts';
 import { SAFETENSORS_FILE } from './safetensors-index.ts';
 import { writeSafetensors, type TensorToWrite } from './safetensors-write.ts';
 import type { BaseConfig, Family, LanguageModel } from './types.ts';
+import { paramFloat32, paramShapes } from './param-values.ts';
 
 export interface SaveModelOptions {
   /** Stored element type: float32 (exact) or float16 (round to nearest even; half the size). */
@@ -57,8 +58,7 @@ function checkHalfRange(name: string, data: Float32Array, dir: string): Float32A
 /** Saves with an explicit family (saveModel takes it from the registry). */
 /** config.json for a layout, checked against the tensors exactly as a reload will check them (throws when it cannot describe them). */
 function configFor(family: Family<any>, model: LanguageModel, layout: 'hf' | 'lab', dtype: string, dir: string): Record<string, unknown> {
-  const shapes = new Map<string, readonly number[]>();
-  for (const [name, v] of model.params) shapes.set(name, v.shape);
+  const shapes = paramShapes(model);
   const config: BaseConfig = layout === 'lab' ? { ...model.config, raw: { ...model.config.raw, [LAB_PER_LAYER_WIDTHS]: true } } : model.config;
   const json = family.toConfigJson(config, shapes);
   json.torch_dtype = dtype;
@@ -90,9 +90,11 @@ export function saveModelWith(family: Family<any>, model: LanguageModel, dir: st
   for (const f of opts.tokenizerFiles ?? []) if (!existsSync(f)) throw new Error(`saveModel: tokenizer file ${f} not found`);
 
   const layout = family.layout;
-  const tensors: TensorToWrite[] = [...model.params].map(([name, v]) => ({
-    name: fileKeyOf(layout, name), shape: v.shape,
-    data: () => (o.dtype === 'float16' ? checkHalfRange(name, v.dataSync() as Float32Array, dir) : v.dataSync() as Float32Array),
+  // Values are read one tensor at a time while writing; weights still in their files (or a host
+  // view of them, prune/apply-plan-host.ts) never become tfjs tensors.
+  const tensors: TensorToWrite[] = [...paramShapes(model)].map(([name, shape]) => ({
+    name: fileKeyOf(layout, name), shape,
+    data: () => (o.dtype === 'float16' ? checkHalfRange(name, paramFloat32(model, name), dir) : paramFloat32(model, name)),
   }));
   const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });

@@ -127,6 +127,10 @@ export interface PrunableGroup {
   readonly layer: number;
   readonly count: number;            // units currently present in this layer
   readonly slices: readonly TensorSlice[];
+  /** The output projection whose input channels the units own (unit u: channels
+   *  [u*width, (u+1)*width) along `inAxis` of `weight`), and the name of its bias (present or not):
+   *  where forward-pass statistics are read and bias compensation goes. */
+  readonly output?: { readonly weight: string; readonly inAxis: number; readonly width: number; readonly bias: string };
 }
 
 /** Which units of one prunable group survive a structural edit (prune/pruning-plan.ts PlanGroup has these fields). */
@@ -173,4 +177,8 @@ export interface Family<Cfg extends BaseConfig = BaseConfig> {
   /** The config after units were removed, for families whose config records them (GPT-2's
    *  `pruned_heads` with ORIGINAL head ids); omitted when the shapes alone say it all. */
   withPrunedUnits?(config: Cfg, kept: readonly UnitsKept[]): Cfg;
+  /** The config once output-projection biases `added` were created (bias compensation), and the
+   *  zero tensors its flags imply beside them (shapes: every parameter's current shape); omitted
+   *  when the family cannot add biases. */
+  withAddedBiases?(config: Cfg, added: readonly string[], shapes: ReadonlyMap<string, readonly number[]>): { config: Cfg; zeros: [string, number[]][] };
 }

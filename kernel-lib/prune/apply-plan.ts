@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, PrunableGroup } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
-import type { PruningPlan } from './pruning-plan.ts';
+import type { BiasShift, PruningPlan } from './pruning-plan.ts';
 import { removedIndices } from './unit-blocks.ts';
 
 /** Checks the plan against the model's current groups; throws naming the group and the reason. */
@@ -75,6 +75,36 @@ export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan):
     const fresh = tf.tensor(sliced.dataSync(), sliced.shape, sliced.dtype);
     params.set(name, tf.variable(fresh, v.trainable));
     tf.dispose([sliced, fresh]);
+  }
+  const next = { ...model, config, params } as M;
+  return plan.biasShifts?.length ? withBiasShifts(next, plan.biasShifts) : next;
+}
+
+/**
+ * The model with each shift added to its bias (bias compensation). A bias the model lacks is
+ * created from the shift; the family then says how its config records it (and which zero biases
+ * its config flag implies, e.g. Llama's attention_bias covers q/k/v/o); a family without that
+ * hook refuses, naming the bias.
+ */
+function withBiasShifts<M extends LanguageModel>(model: M, shifts: readonly BiasShift[]): M {
+  const params = new Map(model.params);
+  const added: string[] = [];
+  for (const s of shifts) {
+    const v = params.get(s.param);
+    if (v && v.size !== s.values.length) throw new Error(`applyPlan: bias shift of '${s.param}' has ${s.values.length} values, the bias has ${v.size}`);
+    const old = v ? (v.dataSync() as Float32Array) : new Float32Array(s.values.length);
+    const data = Float32Array.from(old, (x, k) => x + s.values[k]!);
+    params.set(s.param, tf.variable(tf.tensor1d(data), v?.trainable ?? true));
+    v?.dispose();
+    if (!v) added.push(s.param);
+  }
+  let config = model.config;
+  if (added.length) {
+    const family = getFamily(model.family);
+    if (!family.withAddedBiases) throw new Error(`applyPlan: bias compensation needs '${added[0]}', which the ${model.family} family cannot add`);
+    const r = family.withAddedBiases(config, added, new Map([...params].map(([k, t]) => [k, t.shape])));
+    config = r.config;
+    for (const [name, shape] of r.zeros) if (!params.has(name)) params.set(name, tf.variable(tf.zeros(shape)));
   }
   return { ...model, config, params } as M;
 }

@@ -5,10 +5,12 @@
  */
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
+import { forShapes } from '../model/param-values.ts';
 import { countParameters, type ParameterCounts } from './count-parameters.ts';
 import { sparsityDenominator } from './sparsity.ts';
 import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
-import type { PruningPlan } from './pruning-plan.ts';
+import type { BiasShift, PlanGroup, PruningPlan } from './pruning-plan.ts';
+import { biasCompensation } from './bias-compensation.ts';
 import { getImportance } from './importance/index.ts';
 import type { Importance } from './importance/types.ts';
 import { createImportanceContext, type Calibration } from './importance/importance-context.ts';
@@ -33,27 +35,33 @@ export function paramsToRemove(counts: ParameterCounts, base: ParameterCounts, c
 export function planPruning(model: LanguageModel, config: Partial<PruneConfig> = {}, opts: PlanOptions = {}): PruningPlan {
   const cfg = resolvePruneConfig(config);
   const importance = opts.importance ?? getImportance(cfg.criterion);
-  const groups = getFamily(model.family).groups(model).filter((g) => cfg.groups.includes(g.kind));
+  // shapes through a stand-in, so a model whose weights are still in its files stays there
+  // (forward-statistics criteria read values through model/param-values.ts and ONNX Runtime)
+  const shaped = forShapes(model);
+  const groups = getFamily(model.family).groups(shaped).filter((g) => cfg.groups.includes(g.kind));
   if (!groups.length) throw new Error(`planPruning: the model declares no groups of kind ${cfg.groups.join(', ')}`);
   const counts = countParameters(model);
   const remove = paramsToRemove(counts, opts.base ?? counts, cfg);
   const ctx = createImportanceContext(model, (opts.calibration ?? []).slice(0, cfg.calibrationSamples),
     { batch: cfg.calibrationBatch, seed: cfg.seed });
   let scored: ScoredGroup[];
+  let selected: PlanGroup[];
+  let biasShifts: BiasShift[] | undefined;
   try {
     scored = groups.map((group) => {
       const scores = importance(group, ctx);
       if (scores.length !== group.count) {
         throw new Error(`importance '${cfg.criterion}' returned ${scores.length} scores for ${group.kind} layer ${group.layer}, expected ${group.count}`);
       }
-      return { group, scores, unitParams: unitParamCount(model, group) };
+      return { group, scores, unitParams: unitParamCount(shaped, group) };
     });
+    selected = remove <= 0
+      ? scored.map((s) => ({ kind: s.group.kind, layer: s.group.layer, count: s.group.count,
+        keep: [...Array(s.group.count).keys()], scores: Array.from(s.scores) }))
+      : selectUnits(scored, remove, cfg);
+    if (cfg.compensation === 'bias') biasShifts = biasCompensation(model, groups, selected, ctx.channelStats());
   } finally {
     ctx.dispose();
   }
-  const selected = remove <= 0
-    ? scored.map((s) => ({ kind: s.group.kind, layer: s.group.layer, count: s.group.count,
-      keep: [...Array(s.group.count).keys()], scores: Array.from(s.scores) }))
-    : selectUnits(scored, remove, cfg);
-  return { family: model.family, criterion: cfg.criterion, selection: cfg.selection, groups: selected };
+  return { family: model.family, criterion: cfg.criterion, selection: cfg.selection, groups: selected, ...(biasShifts ? { biasShifts } : {}) };
 }

@@ -10,6 +10,9 @@ import { importanceCriteria } from './importance/index.ts';
 
 /** How the sparsity target is counted (docs/pruning-facts.md section 3). */
 export type { SparsityOf, SelectionName, ScheduleName };
+/** Whether removed units' mean contribution is folded into the output projection's bias (FLAP). */
+export const compensationNames = ['bias', 'none'] as const;
+export type CompensationName = typeof compensationNames[number];
 
 export interface PruneConfig {
   /** Fraction of parameters to remove, in (0, 1), counted as `of` says, relative to the model given to prune(). */
@@ -20,8 +23,12 @@ export interface PruneConfig {
   readonly groups: readonly UnitKind[];
   /** Importance criterion, a name in the importance registry (magnitude-l1, magnitude-l2, taylor, activation, random). */
   readonly criterion: string;
-  /** 'uniform': the same fraction of units in every layer (LLM-Pruner default); 'global': ranked over layers after per-layer L2 normalisation (Michel et al. 2019). */
+  /** 'uniform': the same fraction of units in every layer (LLM-Pruner default); 'global': ranked over layers after per-layer L2 normalisation (Michel et al. 2019);
+   *  'adaptive': FLAP's one ranking over every layer and both kinds after per-(layer, kind) standardisation, cut at the parameter target. */
   readonly selection: SelectionName;
+  /** 'bias': fold the removed channels' calibration mean times their weight columns into the output projection's bias (FLAP); 'none' or absent: no compensation.
+   *  Absent from the defaults (and from a resolved config unless 'bias'), so configs from before it existed resolve, and hash, as they did. */
+  readonly compensation?: CompensationName;
   /** Floor: heads never fewer than this per layer (transformers cannot prune a layer to 0 heads, #17475). */
   readonly minHeads: number;
   /** Floor: MLP neurons never fewer than this per layer. */
@@ -70,7 +77,7 @@ const either = (names: readonly string[]): string => names.map((n) => `'${n}'`).
 export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneConfig {
   const c = { ...pruneDefaults, ...overrides };
   for (const k of Object.keys(overrides)) {
-    if (!(k in pruneDefaults)) throw new Error(`PruneConfig: unknown key '${k}' (known: ${Object.keys(pruneDefaults).join(', ')})`);
+    if (!(k in pruneDefaults) && k !== 'compensation') throw new Error(`PruneConfig: unknown key '${k}' (known: ${Object.keys(pruneDefaults).join(', ')}, compensation)`);
   }
   if (typeof c.target !== 'number' || !(c.target > 0 && c.target < 1)) {
     throw new Error(`PruneConfig.target: expected a fraction in (0, 1), got ${JSON.stringify(c.target)}`);
@@ -82,6 +89,9 @@ export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneC
   if (typeof c.criterion !== 'string' || !importanceCriteria.has(c.criterion)) {
     throw new Error(`PruneConfig.criterion: expected ${either([...importanceCriteria.keys()])}, got ${JSON.stringify(c.criterion)}`);
   }
+  if (c.compensation !== undefined && !compensationNames.includes(c.compensation)) {
+    throw new Error(`PruneConfig.compensation: expected ${either(compensationNames)}, got ${JSON.stringify(c.compensation)}`);
+  }
   if (!selectionNames.includes(c.selection)) throw new Error(`PruneConfig.selection: expected ${either(selectionNames)}, got ${JSON.stringify(c.selection)}`);
   if (!scheduleNames.includes(c.schedule)) throw new Error(`PruneConfig.schedule: expected ${either(scheduleNames)}, got ${JSON.stringify(c.schedule)}`);
   positiveInt('minHeads', c.minHeads);
@@ -91,5 +101,6 @@ export function resolvePruneConfig(overrides: Partial<PruneConfig> = {}): PruneC
   positiveInt('calibrationBatch', c.calibrationBatch);
   positiveInt('iterations', c.iterations);
   if (!Number.isInteger(c.seed)) throw new Error(`PruneConfig.seed: expected an integer, got ${JSON.stringify(c.seed)}`);
-  return Object.freeze({ ...c, groups: Object.freeze([...new Set(c.groups)]) });
+  const { compensation, ...rest } = c;
+  return Object.freeze({ ...rest, ...(compensation === 'bias' ? { compensation } : {}), groups: Object.freeze([...new Set(c.groups)]) });
 }

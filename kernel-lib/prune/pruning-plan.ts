@@ -21,12 +21,20 @@ export interface PlanGroup {
   readonly scores: readonly number[];
 }
 
+/** Added to a bias after slicing (bias compensation, prune/bias-compensation.ts); the bias is created when missing. */
+export interface BiasShift {
+  readonly param: string;
+  readonly values: readonly number[];   // [C]
+}
+
 export interface PruningPlan {
   readonly family: FamilyName;
   /** Importance criterion and selection that produced it ('manual' for hand-written plans). */
   readonly criterion: string;
   readonly selection: string;
   readonly groups: readonly PlanGroup[];
+  /** Bias compensation of the removed units (absent: none). */
+  readonly biasShifts?: readonly BiasShift[];
 }
 
 /** One row per group: kind, layer, before, after, removed ids, score range. */

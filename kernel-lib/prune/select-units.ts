@@ -6,11 +6,13 @@
  *    exportable to HF configs.
  *  - global: r of all units of a kind across layers, ranked by scores normalised per layer by their
  *    L2 norm (Michel, Levy & Neubig 2019): per-layer widths become non-uniform.
+ *  - adaptive: FLAP's standardised ranking over layers and kinds (prune/select-adaptive.ts).
  * Floors (minHeads, minMlpWidth) are never crossed; kept MLP widths round up to `roundMlpTo`.
  */
 import type { PrunableGroup } from '../model/types.ts';
 import type { PlanGroup, UnitKind } from './pruning-plan.ts';
 import type { PruneConfig } from './prune-config.ts';
+import { selectAdaptive } from './select-adaptive.ts';
 
 export interface ScoredGroup {
   readonly group: PrunableGroup;
@@ -19,7 +21,7 @@ export interface ScoredGroup {
 }
 
 /** The two strategies above (PruneConfig.selection, `lab prune --selection` and its help come from here). */
-export const selectionNames = ['uniform', 'global'] as const;
+export const selectionNames = ['uniform', 'global', 'adaptive'] as const;
 export type SelectionName = typeof selectionNames[number];
 
 type SelectOptions = Pick<PruneConfig, 'selection' | 'minHeads' | 'minMlpWidth' | 'roundMlpTo'>;
@@ -79,6 +81,7 @@ function removedParams(groups: readonly ScoredGroup[], keep: readonly number[][]
  * Throws, before anything changes, when the floors make the target unreachable.
  */
 export function selectUnits(groups: readonly ScoredGroup[], removeParams: number, o: SelectOptions): PlanGroup[] {
+  if (o.selection === 'adaptive') return selectAdaptive(groups, removeParams, o);
   const orders = groups.map((s) => ascending(s.scores));
   const max = removedParams(groups, keepFor(groups, orders, 1, o));
   if (removeParams > max * (1 + 1e-9)) {

@@ -40,8 +40,8 @@ function group(m: LanguageModel, kind: 'heads' | 'mlp', layer: number): Prunable
   return gpt2.groups(m as never).find((g) => g.kind === kind && g.layer === layer)!;
 }
 
-test('registry lists the five criteria', () => {
-  assert.deepEqual([...importanceCriteria.keys()], ['magnitude-l1', 'magnitude-l2', 'taylor', 'activation', 'random']);
+test('registry lists the seven criteria', () => {
+  assert.deepEqual([...importanceCriteria.keys()], ['magnitude-l1', 'magnitude-l2', 'taylor', 'activation', 'random', 'flap', 'wanda-sp']);
 });
 
 test('magnitude L1/L2 equal the norms of every element a unit owns, computed by hand', () => {

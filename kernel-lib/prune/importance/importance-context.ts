@@ -1,10 +1,11 @@
 /**
- * Builds the ImportanceContext from calibration sequences: gradients (for Taylor) and activation
- * statistics (for activation importance) are computed lazily, once, and shared by all groups.
+ * Builds the ImportanceContext from calibration sequences: gradients (for Taylor, on tfjs) and
+ * per-channel activation statistics (for flap, wanda-sp and activation, forward passes on ONNX
+ * Runtime) are computed lazily, once, and shared by all groups.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel } from '../../model/types.ts';
-import { getFamily } from '../../model/families.ts';
+import { ortChannelStats, type ChannelStats } from '../../engine/ort-channel-stats.ts';
 import { lossAndGrads } from '../../model/lm.ts';
 import type { ImportanceContext } from './types.ts';
 
@@ -37,7 +38,7 @@ export function createImportanceContext(
   model: LanguageModel, calibration: Calibration, opts: { readonly batch: number; readonly seed: number },
 ): ImportanceContext {
   let grads: Map<string, tf.Tensor> | null = null;
-  let acts: Map<string, Float32Array> | null = null;
+  let stats: ChannelStats | null = null;
   const need = (what: string): void => {
     if (calibration.length === 0) throw new Error(`importance: ${what} needs calibration data, but none was given`);
   };
@@ -63,38 +64,17 @@ export function createImportanceContext(
       grads = new Map([...sum].map(([k, v]) => { const m = tf.div(v, n); v.dispose(); return [k, m] as [string, tf.Tensor]; }));
       return grads;
     },
-    activations() {
-      if (acts) return acts;
+    channelStats() {
+      if (stats) return stats;
       need('activation statistics');
-      const family = getFamily(model.family);
-      const sums = new Map<string, tf.Tensor1D>();
-      let rows = 0;
-      for (const b of batches(calibration, opts.batch)) {
-        tf.tidy(() => {
-          family.hidden(model, b.ids, {
-            capture: (site, a) => {                               // a: [N, cols]
-              const key = `${site.kind}:${site.layer}`;
-              const part = tf.sum(tf.abs(a), 0) as tf.Tensor1D;   // [cols]
-              const prev = sums.get(key);
-              sums.set(key, tf.keep(prev ? tf.add(prev, part) : part));
-              prev?.dispose();
-            },
-          });
-        });
-        rows += b.ids.shape[0] * b.ids.shape[1];
-        tf.dispose([b.ids, b.targets, b.mask]);
-      }
-      acts = new Map([...sums].map(([k, v]) => {
-        const d = v.dataSync() as Float32Array;
-        v.dispose();
-        return [k, Float32Array.from(d, (x) => x / rows)] as [string, Float32Array];
-      }));
-      return acts;
+      // the inputs of each sequence (ids[0..T)), as the gradient pass reads them
+      stats = ortChannelStats(model, calibration.map((c) => c.subarray(0, c.length - 1)), { batch: opts.batch });
+      return stats;
     },
     dispose() {
       if (grads) for (const g of grads.values()) g.dispose();
       grads = null;
-      acts = null;
+      stats = null;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, PrunableGroup } from '../../model/types.ts';
+import type { ChannelStats } from '../../engine/ort-channel-stats.ts';
 
 export interface ImportanceContext {
   readonly model: LanguageModel;
@@ -12,8 +13,10 @@ export interface ImportanceContext {
   readonly seed: number;
   /** Mean gradient of the LM loss over the calibration batches, by parameter name (memoised). */
   gradients(): ReadonlyMap<string, tf.Tensor>;
-  /** Mean |activation| per column at each capture site, keyed `${kind}:${layer}` (memoised). */
-  activations(): ReadonlyMap<string, Float32Array>;
+  /** Per-channel moments (mean, variance, squared norm, |x| sum) of every output projection's
+   *  input over the calibration tokens, keyed `${kind}:${layer}`, from ONNX Runtime forward passes
+   *  (engine/ort-channel-stats.ts; memoised). */
+  channelStats(): ChannelStats;
   /** Frees memoised tensors. */
   dispose(): void;
 }
