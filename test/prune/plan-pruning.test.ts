@@ -71,7 +71,7 @@ test('config is validated at the boundary, naming the key', () => {
   assert.throws(() => resolvePruneConfig({ selection: 'random' as never }), /PruneConfig\.selection/);
   assert.throws(() => resolvePruneConfig({ bogus: 1 } as never), /unknown key 'bogus'/);
   const m = tinyGpt2(1);
-  assert.throws(() => planPruning(m, { criterion: 'nope' }), /PruneConfig.criterion: expected 'magnitude-l1', 'magnitude-l2', 'taylor', 'activation' or 'random', got "nope"/);
+  assert.throws(() => planPruning(m, { criterion: 'nope' }), /PruneConfig.criterion: expected 'magnitude-l1', 'magnitude-l2', 'taylor', 'activation', 'random', 'flap' or 'wanda-sp', got "nope"/);
   assert.throws(() => planPruning(m, { criterion: 'taylor' }), /needs calibration data/);
   disposeModel(m);
 });
