@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
 import { logits } from '../../kernel-lib/model/lm.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
 import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
@@ -23,27 +22,14 @@ import { runDecoder } from '../../kernel-lib/engine/ort-decoder.ts';
 import { exportOnnx } from '../../kernel-lib/engine/export-onnx.ts';
 import { openOnnxDecoder } from '../../kernel-lib/engine/onnx-file.ts';
 import type { LanguageModel } from '../../kernel-lib/model/types.ts';
+import { randomLlamaLike } from '../helpers/random-llama-like.ts';
 
 const ortReason = loadOrt().reason;
 const skip = loadOrt().ort ? false : `onnxruntime-node does not load here: ${ortReason}`;
 
 before(async () => { await initBackend({ quiet: true }); });
 
-/** Random weights as transformers initialises them (std 0.2 here), then every 1-D tensor (norm
- *  weights, biases) moved away from its init (1 or 0) so a missing weight or bias shows. */
-function randomModel(raw: Record<string, unknown>, seed: number): LanguageModel {
-  const fam = getFamily(raw.model_type as string);
-  const config = fam.parseConfig({ initializer_range: 0.2, ...raw }, 'test config');
-  const params = new Map([...fam.initParams(config, seed)].map(([n, t], k) => {
-    if (t.rank === 1) {
-      const moved = tf.tidy(() => tf.add(t, tf.randomNormal(t.shape, 0, 0.3, 'float32', seed * 7919 + k)));
-      t.dispose();
-      return [n, tf.variable(moved)];
-    }
-    return [n, tf.variable(t)];
-  }));
-  return { family: fam.name, config, params };
-}
+const randomModel = randomLlamaLike;
 
 const B = 2, T = 9;
 const IDS = Array.from({ length: B * T }, (_, k) => (k * 37 + 11) % 50);
