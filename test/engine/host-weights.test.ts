@@ -20,14 +20,16 @@ before(async () => { await initBackend({ quiet: true }); });
 
 const RAW = { model_type: 'gpt2', n_embd: 1024, n_head: 2, n_layer: 1, n_positions: 8, resid_pdrop: 0, embd_pdrop: 0, attn_pdrop: 0 };
 
-/** A GPT-2 folder whose safetensors file is sparse (header written, data all zero): any size, no disk. */
-function sparseGpt2(vocab: number): string {
+/** A GPT-2 folder whose safetensors file is sparse (header written, data all zero): any size, no disk.
+ *  `dtypes` overrides the stored dtype of named tensors. */
+function sparseGpt2(vocab: number, dtypes: Record<string, string> = {}): string {
   const raw = { ...RAW, vocab_size: vocab };
   const header: Record<string, unknown> = {};
   let off = 0;
   for (const [name, shape] of gpt2ParamShapes(parseGpt2Config(raw, 'x'))) {
-    const bytes = 4 * shape.reduce((a, d) => a * d, 1);
-    header[name] = { dtype: 'F32', shape, data_offsets: [off, off + bytes] };
+    const dtype = dtypes[name] ?? 'F32';
+    const bytes = (dtype === 'I64' ? 8 : 4) * shape.reduce((a, d) => a * d, 1);
+    header[name] = { dtype, shape, data_offsets: [off, off + bytes] };
     off += bytes;
   }
   const h = Buffer.from(JSON.stringify(header));
@@ -96,6 +98,15 @@ test('external-data sessions score what inline sessions and the tfjs forward sco
       assert.ok(Math.abs(inline.lp[t]! - tfjs.lp[t]!) < 1e-4, `inline ${inline.lp[t]} vs tfjs ${tfjs.lp[t]} at ${t}`);
       assert.equal(external.lp[t], inline.lp[t], `external data and inline give the same float32 result at ${t}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a weight stored in a dtype the engines cannot read is refused at load, naming the file and the tensor', async () => {
+  const dir = sparseGpt2(50, { 'ln_f.bias': 'I64' });
+  try {
+    await assert.rejects(loadModel(dir), /model\.safetensors: tensor 'ln_f\.bias' has dtype I64; the engines read F32, F16 and BF16 weights/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
