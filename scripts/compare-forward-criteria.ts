@@ -102,5 +102,5 @@ const series: PerplexitySeries[] = SELECTIONS.flatMap((selection) => Object.keys
   points: rows.filter((r) => r.method === m && r.selection === selection).map((r) => ({
     sparsity: r.sparsity_pruned as number, perplexity: r.ppl_pruned as number, ciLow: r.ppl_pruned_ci_low as number, ciHigh: r.ppl_pruned_ci_high as number })),
 })));
-savePlot(perplexityPlot(series, `mini-bpe without recovery: held-out perplexity vs heads+MLP sparsity (dense ${base.toFixed(1)}; dotted: adaptive)`), 'forward-criteria');
+savePlot(perplexityPlot(series, `mini-bpe, no recovery (dense ${base.toFixed(1)}; dotted: adaptive)`), 'forward-criteria');
 console.log(JSON.stringify({ base, rows: rows.map((r) => [r.method, r.target, r.selection, r.ppl_pruned]) }));
