@@ -9,8 +9,8 @@
  * Opset 17 (default domain) is used: it has LayerNormalization, Trilu and Shape(start, end).
  * Float weights are stored as raw little-endian float32 bytes (`raw_data`), as the spec allows,
  * either inline (`toBytes`, models under protobuf's 2 GB limit) or as external data
- * (`writeExternal`: one data file beside the model, each tensor at a 64 KiB-aligned offset, which
- * lets onnxruntime map the file instead of copying it). Model weights are added lazily
+ * (`writeExternal`: one data file beside the model, each tensor at a 64 KiB-aligned offset, a
+ * multiple of the page size, as runtimes that map such files require). Model weights are added lazily
  * (`lazyWeight`): their values are produced only while serializing, one tensor at a time.
  */
 import onnxProto from 'onnx-proto';

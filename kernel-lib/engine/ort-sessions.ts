@@ -6,8 +6,8 @@
  * execution providers of ort-providers.ts (default cpu; the choice is printed once per process).
  * A graph with at least LAB_ORT_EXTERNAL_DATA_BYTES of weights (default 1 GiB; onnxruntime refuses
  * inline models over 2 GB) is written to a temporary model.onnx + model.onnx_data pair, one tensor
- * at a time, and loaded from the file, which onnxruntime maps into memory instead of copying; the
- * files are removed once the session is built.
+ * at a time, and loaded from the file, so JavaScript never holds more than one float32 tensor while
+ * onnxruntime builds its copy of the weights; the files are removed once the session is built.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
