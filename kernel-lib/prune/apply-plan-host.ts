@@ -11,8 +11,8 @@ import { getFamily } from '../model/families.ts';
 import { HostParams, type HostTensor } from '../model/host-params.ts';
 import { forShapes, paramFloat32, paramShapes } from '../model/param-values.ts';
 import type { PruningPlan } from './pruning-plan.ts';
-import { validatePlan } from './apply-plan.ts';
-import { axisKey, removedIndices } from './unit-blocks.ts';
+import { droppedIndices, validatePlan } from './apply-plan.ts';
+import { axisKey } from './unit-blocks.ts';
 
 /** Rows / columns `keep` of a row-major tensor: along axis 0 of [R, ...] or axis 1 of [R, C]. */
 function gather(data: Float32Array, shape: readonly number[], axis: number, keep: readonly number[]): Float32Array {
@@ -34,12 +34,7 @@ export function applyPlanOnHost<M extends LanguageModel>(model: M, plan: Pruning
   const shaped = forShapes(model);
   const groups = family.groups(shaped);
   validatePlan(shaped, plan, groups);
-  const drop = new Map<string, Set<number>>();
-  for (const p of plan.groups) {
-    const g = groups.find((x) => x.kind === p.kind && x.layer === p.layer)!;
-    const kept = new Set(p.keep);
-    removedIndices(g, [...Array(g.count).keys()].filter((u) => !kept.has(u)), drop);
-  }
+  const drop = droppedIndices(plan, groups);
   let config = family.withPrunedUnits ? family.withPrunedUnits(model.config, plan.groups) : model.config;
   const shapes = paramShapes(model);
   const tensors = new Map<string, HostTensor>();

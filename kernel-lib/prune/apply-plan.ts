@@ -37,16 +37,22 @@ export function validatePlan(model: LanguageModel, plan: PruningPlan, groups: re
   }
 }
 
-export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan): M {
-  const family = getFamily(model.family);
-  const groups = family.groups(model);
-  validatePlan(model, plan, groups);
+/** Per (param, axis) key, the indices a validated plan removes (unit-blocks.ts removedIndices over its groups). */
+export function droppedIndices(plan: PruningPlan, groups: readonly PrunableGroup[]): Map<string, Set<number>> {
   const drop = new Map<string, Set<number>>();
   for (const p of plan.groups) {
     const g = groups.find((x) => x.kind === p.kind && x.layer === p.layer)!;
     const kept = new Set(p.keep);
     removedIndices(g, [...Array(g.count).keys()].filter((u) => !kept.has(u)), drop);
   }
+  return drop;
+}
+
+export function applyPlan<M extends LanguageModel>(model: M, plan: PruningPlan): M {
+  const family = getFamily(model.family);
+  const groups = family.groups(model);
+  validatePlan(model, plan, groups);
+  const drop = droppedIndices(plan, groups);
   const config = family.withPrunedUnits ? family.withPrunedUnits(model.config, plan.groups) : model.config;
   // Validate every slice target before allocating anything.
   const byParam = new Map<string, { axis: number; removed: Set<number> }[]>();
