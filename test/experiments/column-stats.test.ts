@@ -6,14 +6,11 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { evaluate } from '../../kernel-lib/eval/evaluate.ts';
+import { initBackend, loadTokenizer, evaluate, mcnemarExact } from '../../kernel-lib/index.ts';
 import { perDocOutcomes, type DocOutcomes } from '../../kernel-lib/experiments/per-doc-outcomes.ts';
 import { columnChance, columnN, columnStderr, columnValue, pairedColumnDelta } from '../../kernel-lib/experiments/column-stats.ts';
 import type { EvaluateStepResult } from '../../kernel-lib/experiments/steps/evaluate-step.ts';
 import { headline } from '../../kernel-lib/experiments/steps/evaluate-step.ts';
-import { mcnemarExact } from '../../kernel-lib/stats/mcnemar-exact.ts';
 import { sampleStddev } from '../../kernel-lib/eval/metrics.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { intervalColumns } from '../../kernel-lib/experiments/perplexity-interval-columns.ts';
 import { perplexityPairsTable } from '../../kernel-lib/experiments/perplexity-pairs-table.ts';
-import { pooledPerplexity } from '../../kernel-lib/prune/held-out-block-losses.ts';
+import { pooledPerplexity } from '../../kernel-lib/index.ts';
 
 const A = [{ nll: 6, tokens: 2 }, { nll: 4, tokens: 2 }, { nll: 8, tokens: 2 }];
 const B = [{ nll: 5, tokens: 2 }, { nll: 4, tokens: 2 }, { nll: 6, tokens: 2 }];

@@ -21,12 +21,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
-import { getProfile, type Profile } from '../../kernel-lib/experiments/profiles.ts';
-import { reproduce } from '../../kernel-lib/experiments/reproduce.ts';
-import { gpt2Pruning, olmoPruning } from '../../kernel-lib/experiments/study.ts';
+import { initBackend, saveModel, saveTokenizer, getProfile, type Profile, reproduce, gpt2Pruning, olmoPruning } from '../../kernel-lib/index.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 
 test('quick study: tables and plots from every step, then all cached', { timeout: 600_000 }, async () => {

@@ -8,11 +8,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { heldOutBlockLosses, pooledPerplexity } from '../../kernel-lib/prune/held-out-block-losses.ts';
+import { initBackend, heldOutBlockLosses, pooledPerplexity, type Block } from '../../kernel-lib/index.ts';
 import { perplexityIntervalColumns } from '../../kernel-lib/experiments/perplexity-interval-columns.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
-import type { Block } from '../../kernel-lib/data/packing.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 import { referenceLoss } from '../helpers/gpt2-reference.ts';
 

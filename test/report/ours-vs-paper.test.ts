@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { oursVsPaper, oursVsPaperPerplexity, paperTable } from '../../kernel-lib/report/ours-vs-paper.ts';
+import { oursVsPaper, paperTable } from '../../kernel-lib/index.ts';
+import { oursVsPaperPerplexity } from '../../kernel-lib/report/ours-vs-paper.ts';
 
 test('ours vs paper: value, published value and hand-computed delta per task', () => {
   const r = oursVsPaper([

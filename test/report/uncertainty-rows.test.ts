@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { oursVsPaper } from '../../kernel-lib/report/ours-vs-paper.ts';
+import { oursVsPaper } from '../../kernel-lib/index.ts';
 import { withUncertaintyRows } from '../../kernel-lib/report/uncertainty-rows.ts';
 import { uncertainDisplay } from '../../kernel-lib/report/uncertain-display.ts';
 import { tableCsv, tableMarkdown } from '../../kernel-lib/report/table-format.ts';
