@@ -59,7 +59,7 @@ export interface ScheduleStudy {
   readonly rows: readonly ScheduleRow[];
   readonly series: readonly SeriesPoint[];
   readonly logs: Readonly<Record<string, PruneLog>>;
-  /** Paired ratios on the same blocks (comparison, ratio, ratio_ci_low / _ci_high, ratio_p, ratio_significant, tokens, blocks). */
+  /** Paired ratios on the same blocks (comparison, ratio, ratio_ci_low / _ci_high, ratio_p, ratio_p_adjusted, ratio_significant, tokens, blocks). */
   readonly pairs: readonly Record<string, unknown>[];
 }
 

@@ -21,7 +21,7 @@ import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
 import { withUncertaintyRows, type ComparisonRow } from '../report/uncertainty-rows.ts';
 import { uncertainDisplay } from '../report/uncertain-display.ts';
-import { chanceRow, comparisonRow, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
+import { chanceRow, comparisonRow, holmFamily, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
 
 export interface StudyTable {
   readonly name: string;              // file stem under results/tables
@@ -69,7 +69,7 @@ function beforeRecoveryNote(before: Pruned, recovered: Pruned): string {
 
 function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = []): StudyTable {
   const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
-  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons });
+  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons: holmFamily(comparisons) });
   const display = uncertainDisplay(table);
   const notes = [...t.notes, ...extraNotes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
     ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc))];
@@ -134,10 +134,10 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]!.budget }));
   const names = ['row_kind', ...Object.keys(ours[0]!).filter((n) => n !== 'budget')];
   names.splice(names.indexOf('method') + 1, 0, 'budget');
-  names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_significant');
+  names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_p_adjusted', 'perplexity_significant');
   const all = [...ours.map((r) => ({ ...r, row_kind: 'ours' })), ...pairs.map((p) => ({
     row_kind: 'paired ratio', method: p.comparison, perplexity: p.ratio, perplexity_ci_low: p.ratio_ci_low, perplexity_ci_high: p.ratio_ci_high,
-    perplexity_p: p.ratio_p, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks,
+    perplexity_p: p.ratio_p, perplexity_p_adjusted: p.ratio_p_adjusted, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks,
   }))];
   const table = aq.table(Object.fromEntries(names.map((n) => [n, all.map((r) => (r as Record<string, unknown>)[n] ?? null)])));
   const display = uncertainDisplay(table);
@@ -151,7 +151,7 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   });
   const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
     'Uncertainty: [95% CI] of each perplexity, exp(L -/+ 1.96 se(L)) with L the mean token NLL and se(L) by the delta method over blocks (the block is the sampling unit); perplexity_stderr = perplexity x se(L) in the CSV. '
-      + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction.',
+      + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p, Holm-adjusted over this table\'s paired ratios (perplexity_p_adjusted); "significant" = adjusted p < 0.05.',
     iterativeBudgetNote(g), ...detail];
   const title = 'One-shot vs iterative pruning: validation perplexity after recovery (one-shot also before)';
   return { name: 'table2-perplexity', title, table, display, notes, files: writeTable(table, 'table2-perplexity', { title, notes, display }) };

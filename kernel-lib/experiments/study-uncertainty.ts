@@ -9,6 +9,7 @@ import type { ComparisonRow } from '../report/uncertainty-rows.ts';
 import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
 import { perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.ts';
 import { zCritical } from '../stats/normal-cdf.ts';
+import { holmAdjust } from '../stats/holm-adjust.ts';
 import { columnChance, columnN, columnStderr, pairedColumnDelta } from './column-stats.ts';
 import type { EvaluateStepResult } from './steps/evaluate-step.ts';
 import { inPhase } from '../runtime/wall-profile.ts';
@@ -32,6 +33,18 @@ export function comparisonRow(label: string, a: EvaluateStepResult, b: EvaluateS
   return inPhase('statistics', () => ({ label, cells: Object.fromEntries(tasks.map((t) => [t, pairedColumnDelta(a, b, t)])) }));
 }
 
+/**
+ * Holm's adjustment over one table's family of paired tests (every comparison row x task cell):
+ * each cell gets `pAdjusted`, and `significant` becomes adjusted p < alpha.
+ */
+export function holmFamily(rows: readonly ComparisonRow[], alpha = bootstrapDefaults.alpha): ComparisonRow[] {
+  const cells = rows.flatMap((r) => Object.entries(r.cells).flatMap(([t, c]) => (c ? [{ r, t, c }] : [])));
+  const adjusted = holmAdjust(cells.map((x) => x.c.p));
+  const byRow = new Map(rows.map((r) => [r, { ...r.cells }]));
+  cells.forEach((x, k) => { byRow.get(x.r)![x.t as PaperTask] = { ...x.c, pAdjusted: adjusted[k]!, significant: adjusted[k]! < alpha }; });
+  return rows.map((r) => ({ label: r.label, cells: byRow.get(r)! }));
+}
+
 /** The notes that say what the ± and the delta rows mean. */
 export function statisticsNotes(missingPerDoc: boolean): string[] {
   const b = bootstrapDefaults;
@@ -40,7 +53,8 @@ export function statisticsNotes(missingPerDoc: boolean): string[] {
       + 'GLUE: sqrt(sum of the 9 subtasks\' stderrs squared) / 9, the subtasks\' being lm-eval\'s (acc: sample stderr; MCC, F1: bootstrap).',
     'Chance level: the expected score of a uniform random guess among each document\'s choices: acc 1/k; MCC 0; F1 pi/(pi + 1/k) with pi the share of label 1 (so GLUE\'s chance level depends on its label shares).',
     `Paired delta rows (A - B): paired bootstrap over the same documents (resampled within each task, ${b.iters} replicates, seed ${b.seed}), [${100 * (1 - b.alpha)}% percentile CI], two-sided p; `
-      + `"significant" = p < ${b.alpha}, with no correction for the number of comparisons: of 5 independent columns with no real difference, at least one reads "significant" with probability 1 - 0.95^5 = 0.23.`,
+      + `"Holm p" adjusts p for the number of paired tests in this table (Holm's step-down method over every delta row x column), and "significant" = Holm p < ${b.alpha}: `
+      + `without it, of 5 independent columns with no real difference at least one would read "significant" with probability 1 - 0.95^5 = 0.23. The CSV keeps both (<task>_p, <task>_p_adjusted).`,
     ...(missingPerDoc ? ['Some evaluate steps were cached before per-document outcomes were kept: their n, chance and paired cells are empty (delete results/steps/evaluate-* and rerun; the request cache makes it quick).'] : []),
   ];
 }

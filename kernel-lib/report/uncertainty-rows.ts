@@ -2,7 +2,8 @@
  * Adds the statistics rows to an ours-vs-paper table (docs/statistics.md): a `row_kind` column
  * ('ours' | 'chance' | 'paired delta'), a chance-level row, and one row per ours-vs-ours paired
  * comparison whose task cells hold the delta (A - B), its bootstrap stderr, n, the CI ends, the
- * two-sided p-value and a significant yes/no (p < alpha). All numbers stay numeric columns, so the
+ * two-sided p-value, the adjusted p (`<task>_p_adjusted`, empty when no adjustment was applied) and a
+ * significant yes/no (the adjusted p < alpha when there is one, else p < alpha). All numbers stay numeric columns, so the
  * CSV can be analysed directly; uncertain-display.ts renders the same table for Markdown / HTML.
  */
 import * as aq from 'arquero';
@@ -16,6 +17,9 @@ export interface DeltaCell {
   readonly ciLow: number;
   readonly ciHigh: number;
   readonly p: number;
+  /** p after the table's multiple-comparison adjustment (Holm over its family of paired tests), when applied;
+   *  `significant` then says adjusted p < alpha. */
+  readonly pAdjusted?: number;
   readonly significant: boolean;
   readonly n: number;
 }
@@ -34,7 +38,7 @@ export function withUncertaintyRows(table: ColumnTable, tasks: readonly PaperTas
   const have = table.columnNames();
   for (const t of tasks) if (!have.includes(`${t}_n`)) throw new Error(`withUncertaintyRows: the table has no ${t}_n column (build it with oursVsPaper)`);
   const inserted = new Set(tasks.map((t) => `${t}_n`));
-  const names = ['row_kind', ...have.flatMap((n) => (inserted.has(n) ? [n, ...['ci_low', 'ci_high', 'p', 'significant'].map((s) => `${n.slice(0, -2)}_${s}`)] : [n]))];
+  const names = ['row_kind', ...have.flatMap((n) => (inserted.has(n) ? [n, ...['ci_low', 'ci_high', 'p', 'p_adjusted', 'significant'].map((s) => `${n.slice(0, -2)}_${s}`)] : [n]))];
   const rows: Record<string, unknown>[] = (table.objects() as Record<string, unknown>[]).map((r) => ({ ...r, row_kind: 'ours' }));
   if (extra.chance) {
     const r: Record<string, unknown> = { row_kind: 'chance', model: 'chance level (uniform random guess)' };
@@ -48,7 +52,7 @@ export function withUncertaintyRows(table: ColumnTable, tasks: readonly PaperTas
       if (!d) continue;
       Object.assign(r, {
         [t]: d.delta, [`${t}_stderr`]: d.stderr, [`${t}_n`]: d.n, [`${t}_ci_low`]: d.ciLow, [`${t}_ci_high`]: d.ciHigh,
-        [`${t}_p`]: d.p, [`${t}_significant`]: d.significant ? 'yes' : 'no',
+        [`${t}_p`]: d.p, [`${t}_p_adjusted`]: d.pAdjusted ?? null, [`${t}_significant`]: d.significant ? 'yes' : 'no',
       });
     }
     rows.push(r);
