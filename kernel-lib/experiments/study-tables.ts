@@ -21,7 +21,7 @@ import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
 import { withUncertaintyRows, type ComparisonRow } from '../report/uncertainty-rows.ts';
 import { uncertainDisplay } from '../report/uncertain-display.ts';
-import { chanceRow, comparisonRow, holmFamily, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
+import { chanceRow, comparisonRow, constantRows, holmFamily, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
 
 export interface StudyTable {
   readonly name: string;              // file stem under results/tables
@@ -67,12 +67,13 @@ function beforeRecoveryNote(before: Pruned, recovered: Pruned): string {
     + `(the recovered one-shot row spent ${recovered.step.result.recoveryTokens}); it has no published counterpart (empty paper cells).`;
 }
 
-function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = []): StudyTable {
+function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = [], withConstants = false): StudyTable {
   const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
-  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons: holmFamily(comparisons) });
+  const first = evaluated[0]!.eval.result;
+  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(first), ...(withConstants ? { constants: constantRows(first) } : {}), comparisons: holmFamily(comparisons) });
   const display = uncertainDisplay(table);
   const notes = [...t.notes, ...extraNotes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
-    ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc))];
+    ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc), withConstants)];
   return { name, title, table, display, notes, files: writeTable(table, name, { title, notes, display }) };
 }
 
@@ -82,7 +83,7 @@ export async function table1(profile: Profile): Promise<StudyTable> {
   const f = await finetuned(profile);
   const ev = [b.gpt2, f.gpt2, b.olmo, f.olmo];
   return write(profile, 'table1', 'Table 1: baseline and fine-tuned accuracies (ours vs paper)', ev, ev.map((e) => row(e)),
-    [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')]);
+    [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')], [], true);
 }
 
 /** Table 2: fine-tuned GPT-2, one-shot pruned before recovery, pruned iteratively (write-up budget, then equal budget), pruned one-shot. */

@@ -1,6 +1,7 @@
 /**
  * Adds the statistics rows to an ours-vs-paper table (docs/statistics.md): a `row_kind` column
- * ('ours' | 'chance' | 'paired delta'), a chance-level row, and one row per ours-vs-ours paired
+ * ('ours' | 'chance' | 'constant answer' | 'paired delta'), a chance-level row, optional
+ * constant-answer rows, and one row per ours-vs-ours paired
  * comparison whose task cells hold the delta (A - B), its bootstrap stderr, n, the CI ends, the
  * two-sided p-value, the adjusted p (`<task>_p_adjusted`, empty when no adjustment was applied) and a
  * significant yes/no (the adjusted p < alpha when there is one, else p < alpha). All numbers stay numeric columns, so the
@@ -29,8 +30,16 @@ export interface ComparisonRow {
   readonly cells: Readonly<Partial<Record<PaperTask, DeltaCell | null>>>;
 }
 
+/** A constant-answer baseline: the score of answering every document with one choice position. */
+export interface ConstantRow {
+  readonly label: string;                                         // e.g. 'always choice 2 (B, "yes")'
+  readonly cells: Readonly<Partial<Record<PaperTask, number | null>>>;
+}
+
 export interface UncertaintyRows {
   readonly chance: Readonly<Partial<Record<PaperTask, number | null>>> | null;
+  /** Constant-answer rows (row_kind 'constant answer'), after the chance row. */
+  readonly constants?: readonly ConstantRow[];
   readonly comparisons: readonly ComparisonRow[];
 }
 
@@ -43,6 +52,11 @@ export function withUncertaintyRows(table: ColumnTable, tasks: readonly PaperTas
   if (extra.chance) {
     const r: Record<string, unknown> = { row_kind: 'chance', model: 'chance level (uniform random guess)' };
     for (const t of tasks) r[t] = extra.chance[t] ?? null;
+    rows.push(r);
+  }
+  for (const c of extra.constants ?? []) {
+    const r: Record<string, unknown> = { row_kind: 'constant answer', model: c.label };
+    for (const t of tasks) r[t] = c.cells[t] ?? null;
     rows.push(r);
   }
   for (const c of extra.comparisons) {
