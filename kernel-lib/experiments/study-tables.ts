@@ -12,6 +12,8 @@ import { accuracyPlot, costPlot, lossPlot, paperPerplexitySeries, perplexityPlot
 import { savePlot, type SavedPlot } from '../report/save-plot.ts';
 import { PAPER_TASKS } from '../report/paper.ts';
 import { answerDistribution } from './column-stats.ts';
+import { getGroup } from '../eval/tasks/index.ts';
+import type { EvaluateStepResult } from './steps/evaluate-step.ts';
 import { inspectCheckpoint } from '../model/load-model.ts';
 import { baselines, finetuned, gpt2Pruning, olmoPruning, runName, type Evaluated, type Gpt2Pruning, type Pruned } from './study.ts';
 import { budgetLabel } from '../prune/iterative-budget.ts';
@@ -201,23 +203,35 @@ export function accuracyTable(rows: readonly Evaluated<unknown>[]): ColumnTable 
 
 const LETTERS = ['A', 'B', 'C', 'D'];
 
+/** Share of a leaf task's documents answered with its most common prediction (1 = a constant answer), or null without per-document outcomes. */
+function commonAnswerShare(e: EvaluateStepResult, task: string): number | null {
+  const d = e.perDoc?.[task];
+  if (!d || d.pred.length === 0) return null;
+  const counts = new Map<number, number>();
+  for (const p of d.pred) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return Math.max(...counts.values()) / d.pred.length;
+}
+
 /**
  * Every task and group row behind the five columns (GLUE subtasks, MMLU categories), per model,
  * then the MMLU column's answer distribution: the share of questions answered A, B, C and D
- * (and the share whose right answer is each letter), so a constant answer shows as a share of 1.
+ * (and the share whose right answer is each letter), so a constant answer shows as a share of 1;
+ * and for each GLUE subtask the share of documents given its most common answer (1 = constant).
  */
 export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTable {
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.eval.result.perTask)))]
     .filter((n) => !n.startsWith('mmlu_') || /^mmlu_(continuation|(continuation_)?(stem|humanities|social_sciences|other))$/.test(n)).sort();
+  const glue = getGroup('glue')?.members ?? [];
   const letters = LETTERS.map((l) => `mmlu: share answered ${l}`);
-  const cols: Record<string, unknown[]> = { task: [...names, ...letters, ...LETTERS.map((l) => `mmlu: share whose answer is ${l}`)] };
+  const cols: Record<string, unknown[]> = { task: [...names, ...letters, ...LETTERS.map((l) => `mmlu: share whose answer is ${l}`), ...glue.map((t) => `${t}: share given its most common answer`)] };
   for (const r of rows) {
     const dist = answerDistribution(r.eval.result, 'mmlu');
     cols[r.label] = [...names.map((n) => {
       const row = r.eval.result.perTask[n] as Record<string, unknown> | undefined;
       const v = row?.['acc,none'] ?? row?.['mcc,none'] ?? row?.['score,none'] ?? row?.['word_perplexity,none'];
       return typeof v === 'number' ? v : null;
-    }), ...LETTERS.map((_, i) => (dist ? dist.answered[i] ?? 0 : null)), ...LETTERS.map((_, i) => (dist ? dist.gold[i] ?? 0 : null))];
+    }), ...LETTERS.map((_, i) => (dist ? dist.answered[i] ?? 0 : null)), ...LETTERS.map((_, i) => (dist ? dist.gold[i] ?? 0 : null)),
+    ...glue.map((t) => commonAnswerShare(r.eval.result, t))];
   }
   return aq.table(cols);
 }
