@@ -11,6 +11,7 @@ import type { Block } from '../data/packing.ts';
 import { heldOutBlockLosses } from '../prune/held-out-block-losses.ts';
 import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 import { perplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
+import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
 
 export type IntervalColumns = Record<string, number | null>;
 
@@ -35,6 +36,6 @@ export async function perplexityIntervalColumns(model: LanguageModel, blocks: re
 
 /** The note line the tables print with these columns. */
 export const INTERVAL_NOTE = 'ppl_*_ci_low / _ci_high: 95% interval of the perplexity exp(L), L = mean token NLL over the eval_blocks disjoint blocks (eval_tokens target tokens). '
-  + 'The blocks are drawn round-robin across the eval_documents held-out documents and the document is the sampling unit: percentile interval of a bootstrap over documents (10000 replicates), '
+  + `The blocks are drawn round-robin across the eval_documents held-out documents and the document is the sampling unit: percentile interval of a bootstrap over documents (${bootstrapDefaults.iters} replicates), `
   + 'ppl_*_stderr = ppl x the bootstrap sd of L (without eval_documents: delta method over blocks, exp(L -/+ 1.96 se(L))). '
   + 'All rows use the same blocks, so overlapping intervals do not mean "no difference": the paired ratios on the same documents (the -pairs table) are sharper.';

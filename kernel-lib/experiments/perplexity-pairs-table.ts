@@ -11,6 +11,7 @@ import type { ColumnTable } from 'arquero';
 import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 import { pairedPerplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
 import { holmAdjust } from '../stats/holm-adjust.ts';
+import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
 
 export interface PerplexityPair { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }
 
@@ -27,6 +28,6 @@ export function perplexityPairsTable(pairs: readonly PerplexityPair[], alpha = 0
 
 /** The note line of a -pairs table. */
 export const PAIRS_NOTE = 'ratio = ppl(A) / ppl(B) = exp(L_A - L_B) on the same blocks. Rows with a documents count: the documents are the sampling unit, paired bootstrap over them '
-  + '(the same resampled documents for A and B, 10000 replicates, 95% percentile CI of the ratio, two-sided p by inverting it); rows without (blocks cached before they carried their documents): '
+  + `(the same resampled documents for A and B, ${bootstrapDefaults.iters} replicates, 95% percentile CI of the ratio, two-sided p by inverting it); rows without (blocks cached before they carried their documents): `
   + '95% CI exp(d -/+ 1.96 se(d)) with se(d) from the per-block difference of the delta-method residuals, two-sided z-test p. '
   + 'Holm-adjusted p over the table\'s comparisons (ratio_p_adjusted); "significant" = adjusted p < 0.05. It covers the choice of evaluation text only, not the pruning or training seed.';

@@ -55,7 +55,7 @@ async function latencyMs(model: LanguageModel, measure: boolean): Promise<number
 }
 
 /** How the study runs its recovery: seed 0 + iteration, checkpoints every 20 updates, resumable, no dropout. */
-const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
+export const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
 
 export interface PruneStepOptions {
   /** false: prune only, no recovery fine-tuning (default true). */
