@@ -1,14 +1,14 @@
 /**
  * The statistics the study's tables carry (docs/statistics.md), from cached step results: n and
  * stderr per column, the chance-level row, paired comparisons between our models, perplexity
- * intervals over blocks and the paired perplexity ratios. study-tables.ts and the prune studies
- * call these; nothing here runs a model.
+ * intervals (over documents, or over blocks for older cached steps) and the paired perplexity
+ * ratios. study-tables.ts and the prune studies call these; nothing here runs a model.
  */
 import { PAPER_TASKS, type PaperTask } from '../report/paper.ts';
 import type { ComparisonRow, ConstantRow } from '../report/uncertainty-rows.ts';
 import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
-import { perplexityEstimate, type BlockLoss } from '../stats/perplexity-stderr.ts';
-import { zCritical } from '../stats/normal-cdf.ts';
+import type { BlockLoss } from '../stats/perplexity-stderr.ts';
+import { perplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
 import { holmAdjust } from '../stats/holm-adjust.ts';
 import { columnChance, columnConstant, columnMaxChoices, columnN, columnStderr, pairedColumnDelta } from './column-stats.ts';
 import type { EvaluateStepResult } from './steps/evaluate-step.ts';
@@ -73,12 +73,11 @@ export function statisticsNotes(missingPerDoc: boolean, constants = false): stri
   ];
 }
 
-/** Perplexity with its delta-method stderr and 95% interval over blocks, centred on `value`. */
-export function perplexityInterval(value: number, blocks: readonly BlockLoss[] | undefined, alpha = 0.05): { stderr: number | null; ciLow: number | null; ciHigh: number | null; tokens: number | null; blocks: number | null } {
-  if (!blocks || blocks.length < 2) return { stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null };
-  const est = perplexityEstimate(blocks, alpha), z = zCritical(alpha), L = Math.log(value);
-  return { stderr: value * est.stderrNll, ciLow: Math.exp(L - z * est.stderrNll), ciHigh: Math.exp(L + z * est.stderrNll), tokens: est.tokens, blocks: est.blocks };
+/** Perplexity with its stderr and 95% interval: over documents when the blocks carry theirs, else over blocks centred on `value` (stats/perplexity-uncertainty.ts). */
+export function perplexityInterval(value: number, blocks: readonly BlockLoss[] | undefined, alpha = 0.05): { stderr: number | null; ciLow: number | null; ciHigh: number | null; tokens: number | null; blocks: number | null; documents: number | null } {
+  const u = perplexityUncertainty(value, blocks, alpha);
+  if (!u) return { stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null, documents: null };
+  return { stderr: u.stderr, ciLow: u.ciLow, ciHigh: u.ciHigh, tokens: u.tokens, blocks: u.blocks, documents: u.documents };
 }
 
-/** Paired perplexity ratios A / B on the same blocks (its own file: the prune studies use it too). */
 export { perplexityPairsTable } from './perplexity-pairs-table.ts';

@@ -51,6 +51,10 @@ test('per-block NLL = a float64 reference forward per block; the pooled perplexi
   const cols = await perplexityIntervalColumns(model, bs, 'ppl', ppl);
   assert.ok(cols.ppl_ci_low! < ppl && ppl < cols.ppl_ci_high!);
   assert.deepEqual([cols.eval_tokens, cols.eval_blocks], [tokens, 7]);
+  const tagged = await heldOutBlockLosses(model, bs.map((b, i) => ({ ...b, doc: i % 3 })));
+  assert.deepEqual(tagged.map((x) => x.doc), [0, 1, 2, 0, 1, 2, 0], 'a block\'s document is passed on');
+  assert.deepEqual(tagged.map((x) => x.nll), per.map((x) => x.nll));
+  assert.equal(per[0]!.doc, undefined);
   assert.throws(() => pooledPerplexity([]), /no target tokens/);
   disposeModel(model);
 });
