@@ -18,6 +18,8 @@ import { calibrationData, type CalibrationSpec } from '../prune/calibration-data
 import { perplexityOf, pruneForwardOnly } from '../prune/prune-forward-only.ts';
 import { criterionNeeds } from '../prune/importance/index.ts';
 import { textTable } from './open-model.ts';
+import { pairedPerplexity, perplexityEstimate } from '../stats/perplexity-stderr.ts';
+import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 
 export interface WithoutRecoveryArgs {
   readonly modelArg: string;
@@ -51,7 +53,7 @@ export async function pruneWithoutRecovery(a: WithoutRecoveryArgs): Promise<numb
     : addedBiases ? `biases created by compensation; saved in the ${saved.layout} layout (${saved.reason}); --no-compensation keeps the model's own layout`
       : 'folded into the existing output-projection biases';
   const ppl = r.blockLosses ? { base: perplexityOf(r.blockLosses.base), pruned: perplexityOf(r.blockLosses.pruned), blocks: r.blockLosses.base.length,
-    tokens: r.blockLosses.base.reduce((x, b) => x + b.tokens, 0) } : null;
+    tokens: r.blockLosses.base.reduce((x, b) => x + b.tokens, 0), ...intervals(r.blockLosses.base, r.blockLosses.pruned) } : null;
   writeJsonAtomic(join(a.out, 'prune_summary.json'), {
     model: a.modelArg, flow: 'forward-only (no recovery)', config: a.cfg, data: { spec: a.dataArg, calibration: data.calibration.length, blockSize: data.blockSize, evalBlocks: data.validation.length },
     parameters: r.parameters, sparsity: r.sparsity, perplexity: ppl, plan: r.summary, compensation: compensationNote,
@@ -61,8 +63,19 @@ export async function pruneWithoutRecovery(a: WithoutRecoveryArgs): Promise<numb
   const f = (x: number) => x.toFixed(3);
   console.log(textTable(['kind', 'kept per layer'], Object.entries(r.summary.kept).map(([k, v]) => [k, v.join(' ')])));
   console.log(`parameters ${r.parameters.before.total} -> ${r.parameters.after.total}; sparsity total ${f(r.sparsity.total)}, non-embedding ${f(r.sparsity.nonEmbedding)}, pruned units ${f(r.sparsity.pruned)}`);
-  if (ppl) console.log(`perplexity ${ppl.base.toFixed(2)} -> ${ppl.pruned.toFixed(2)} (${ppl.blocks} held-out blocks, ${ppl.tokens} tokens, ${a.dataArg})`);
+  if (ppl) {
+    const ci = (x: readonly [number, number] | undefined) => (x ? ` [${x[0].toFixed(2)}, ${x[1].toFixed(2)}]` : '');
+    console.log(`perplexity ${ppl.base.toFixed(2)}${ci(ppl.baseCi)} -> ${ppl.pruned.toFixed(2)}${ci(ppl.prunedCi)} (${ppl.blocks} held-out blocks, ${ppl.tokens} tokens, ${a.dataArg})`
+      + (ppl.ratio ? `; pruned / dense ${ppl.ratio.value.toFixed(3)}${ci([ppl.ratio.ciLow, ppl.ratio.ciHigh])} (95% intervals, blocks as the sampling unit)` : ''));
+  }
   console.log(`compensation: ${compensationNote}`);
   console.log(`saved ${a.out} (${saved.layout} layout, ${saved.reason}; ${a.save.note}); times: data ${tData.toFixed(1)} s, dense eval ${r.seconds.baseEval.toFixed(1)} s, plan+apply ${r.seconds.plan.toFixed(1)} s, pruned eval ${r.seconds.prunedEval.toFixed(1)} s, save ${tSave.toFixed(1)} s`);
   return existsSync(a.out) ? 0 : 1;
+}
+
+/** 95% intervals of both perplexities and of their paired ratio (stats/perplexity-stderr.ts); none with fewer than 2 blocks. */
+function intervals(base: readonly BlockLoss[], pruned: readonly BlockLoss[]) {
+  if (base.length < 2) return {};
+  const b = perplexityEstimate(base), p = perplexityEstimate(pruned), r = pairedPerplexity(pruned, base);
+  return { baseCi: [b.ciLow, b.ciHigh] as const, prunedCi: [p.ciLow, p.ciHigh] as const, ratio: { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } };
 }
