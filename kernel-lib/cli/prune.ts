@@ -23,8 +23,9 @@ import { saveGgufTokenizer } from '../tokenizer/save-gguf-tokenizer.ts';
 import { ggufFileOf } from '../model/gguf/gguf-path.ts';
 import { readGguf } from '../model/gguf/read-gguf.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
-import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
-import { scheduleNames, scheduledTargets } from '../prune/schedules.ts';
+import { pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
+import { resolvePruneTarget } from '../prune/prune-target.ts';
+import { scheduleNames } from '../prune/schedules.ts';
 import { sparsityOfNames } from '../prune/sparsity.ts';
 import { selectionNames } from '../prune/select-units.ts';
 import { unitKinds } from '../prune/pruning-plan.ts';
@@ -137,7 +138,8 @@ export async function run(argv: string[]): Promise<number> {
     roundMlpTo: num(o['round-mlp-to'], 'round-mlp-to'), calibrationSamples: num(o['calibration-samples'], 'calibration-samples'),
     seed: num(o.seed, 'seed'), compensation: o.criterion === 'flap' && !o['no-compensation'] ? 'bias' : undefined,
   };
-  const cfg = resolvePruneConfig(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
+  const target = resolvePruneTarget(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
+  const cfg = target.config;
   const recoverCorpora = o.recover === 'none' ? null : corpora(o.recover!, 'recover');
   const dataArg = o.data ?? (isMiniModelId(positionals[0]!) ? 'corpus:all' : 'self');
   const dataSpec = parseCalibrationSpec(dataArg, '--data');
@@ -154,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   if (recoverCorpora === null && cfg.schedule === 'one-shot' && (FORWARD_ONLY.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
     const gguf = ggufFileOf(inputDir);
     const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
-    return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, cfg, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
+    return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, target, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
       evalBlocks, out, layout: o.layout as 'hf' | 'lab' | 'auto',
       save: { dtype: dtype.save, note: dtype.note, gguf, inputDir, tokenizerFiles: gguf ? [] : TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p)) } });
   }
@@ -169,10 +171,10 @@ export async function run(argv: string[]): Promise<number> {
   const steps = recovery.epochsPerIteration === null ? num(o['recover-steps'], 'recover-steps') ?? 50 : undefined;
   const costOpts = o['no-cost'] ? { repeats: 0 } : {};
   const before: ModelCost = await measureCost(model, costOpts);
-  const iterations = scheduledTargets(cfg).length;
+  const iterations = target.fractions.length;
   const progress = createProgress({ label: `prune ${positionals[0]}`, total: iterations, unit: 'iteration', intervalMs: 0 });
   const res = await pruneAndRecover(model, tokenizer, {
-    prune: cfg, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
+    prune: target, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
     run: { seed: cfg.seed, saveEvery: 0, logEvery: 10, resume: true, handleSigint: true },
     recipe: { model: positionals[0], recover: o.recover, recovery, steps },
     onIteration: (k, n) => progress.tick(1, `iteration ${k}/${n}`),
