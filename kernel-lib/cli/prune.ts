@@ -27,7 +27,7 @@ import { pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
 import { resolvePruneTarget } from '../prune/prune-target.ts';
 import { scheduleNames } from '../prune/schedules.ts';
 import { sparsityOfNames } from '../prune/sparsity.ts';
-import { selectionNames } from '../prune/select-units.ts';
+import { selectionNames, selections } from '../prune/select-units.ts';
 import { unitKinds } from '../prune/pruning-plan.ts';
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
 import { pruneAndRecover } from '../prune/prune-recover.ts';
@@ -40,13 +40,11 @@ import type { PruneStudyConfig } from '../experiments/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
 import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
-import { importanceCriteria } from '../prune/importance/index.ts';
+import { forwardOnlyCriteria, importanceCriteria } from '../prune/importance/index.ts';
 import { parseCalibrationSpec } from '../prune/calibration-data.ts';
 import { isMiniModelId } from '../model/mini-models.ts';
 import { pruneWithoutRecovery } from './prune-without-recovery.ts';
 
-/** Criteria that need forward passes only: without recovery they take the forward-only flow. */
-const FORWARD_ONLY: readonly string[] = ['flap', 'wanda-sp', 'activation'];
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
@@ -66,6 +64,9 @@ const studies: Readonly<Record<string, StudyRunner>> = {
 };
 const studyNames = Object.keys(studies);
 
+/** "a, b and c" */
+const andList = (names: readonly string[]): string => names.join(', ').replace(/, ([^,]*)$/, ' and $1');
+
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3);
 }
@@ -81,8 +82,8 @@ export const spec = {
     target: { type: 'string', value: 'F', help: `fraction of parameters to remove, in (0, 1) (default ${d.target})` },
     of: { type: 'string', value: sparsityOfNames.join('|'), help: `what the fraction counts (default ${d.of})` },
     groups: { type: 'string', value: unitKinds.join(','), help: `unit kinds to prune (default ${d.groups.join(',')})` },
-    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion}); without recovery flap, wanda-sp and activation run on forward passes only` },
-    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; global and adaptive (FLAP's standardised ranking over layers and kinds) give per-layer widths transformers cannot load` },
+    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion}); without recovery ${andList(forwardOnlyCriteria)} run on forward passes only` },
+    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; ${Object.entries(selections).map(([name, what]) => `${name}: ${what}`).join('; ')}` },
     'no-compensation': { type: 'boolean', help: 'flap: no bias compensation (the ablation; keeps the model\'s own bias layout)' },
     schedule: { type: 'string', value: scheduleNames.join('|'), help: `(default ${d.schedule})` },
     iterations: { type: 'string', value: 'K', help: `prune+recover steps of the iterative schedule (default ${d.iterations})` },
@@ -153,7 +154,7 @@ export async function run(argv: string[]): Promise<number> {
   }, o['study-name']);
   const out = resolve(o.out!);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out ${o.out}: is a file; expected a folder (created when missing)`);
-  if (recoverCorpora === null && cfg.schedule === 'one-shot' && (FORWARD_ONLY.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
+  if (recoverCorpora === null && cfg.schedule === 'one-shot' && (forwardOnlyCriteria.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
     const gguf = ggufFileOf(inputDir);
     const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
     return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, target, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
