@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { paramsToRemove, resolvePruneTarget } from '../../kernel-lib/prune/prune-target.ts';
-import type { ParameterCounts } from '../../kernel-lib/prune/count-parameters.ts';
+import type { ParameterCounts } from '../../kernel-lib/index.ts';
 
 /** 1000 parameters: 300 embeddings, 200 in heads, 400 in MLP neurons, 100 elsewhere. */
 const base: ParameterCounts = { embeddings: 300, attention: 250, mlp: 420, layerNorm: 30, other: 0, total: 1000, nonEmbedding: 700, prunable: { heads: 200, mlp: 400 } };
