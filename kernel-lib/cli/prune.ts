@@ -45,7 +45,6 @@ import { parseCalibrationSpec } from '../prune/calibration-data.ts';
 import { isMiniModelId } from '../model/mini-models.ts';
 import { pruneWithoutRecovery } from './prune-without-recovery.ts';
 
-
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
 type StudyRunner = (model: LanguageModel, tokenizer: Tokenizer, cfg: Partial<PruneStudyConfig>, name: string | undefined) => Promise<void>;
