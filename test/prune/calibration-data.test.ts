@@ -7,10 +7,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
+import { initBackend, getFamily, type LanguageModel, type LlamaLikeConfig } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import type { LanguageModel, LlamaLikeConfig } from '../../kernel-lib/model/types.ts';
 import { createSpmTokenizer } from '../../kernel-lib/tokenizer/spm-tokenizer.ts';
 import { selfSamples } from '../../kernel-lib/prune/calibration-data.ts';
 

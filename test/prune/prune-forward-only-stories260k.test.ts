@@ -8,14 +8,10 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
+import { initBackend, loadModel, loadTokenizer, pruneForwardOnly, pairedPerplexity } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import { selfSamples } from '../../kernel-lib/prune/calibration-data.ts';
-import { pruneForwardOnly } from '../../kernel-lib/prune/prune-forward-only.ts';
 import { resolvePruneConfig } from '../../kernel-lib/prune/prune-config.ts';
-import { pairedPerplexity } from '../../kernel-lib/stats/perplexity-stderr.ts';
 import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
 
 const REAL = process.env.LAB_REAL_DATA;
