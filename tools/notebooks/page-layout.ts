@@ -13,7 +13,7 @@ export interface Box { readonly left: number; readonly right: number; readonly w
 export interface TableLayout {
   readonly title: string;             // the output's <h4> (showTable's title), '' if none
   readonly columns: number;           // cells in the header row
-  readonly table: Box;
+  readonly table: Box;                // before any scrolling
   /** Nearest ancestor with overflow-x auto/scroll (null: none up to <body>), and whether it holds this table alone. */
   readonly box: Box | null;
   readonly ownBox: boolean;
@@ -39,8 +39,8 @@ function box(e){var b=e.getBoundingClientRect();return {left:Math.round(b.left),
 function scroller(e){for(var p=e.parentElement;p&&p!==document.body;p=p.parentElement){var o=getComputedStyle(p).overflowX;if(o==='auto'||o==='scroll')return p;}return null;}
 function titleOf(e){var o=e.closest('.jp-OutputArea-output');var h=o&&o.querySelector('h4');return h?h.textContent.replace(/\\u00b6$/,'').trim():'';}
 var tables=[].map.call(document.querySelectorAll('.jp-OutputArea-output table'),function(t){
-var s=scroller(t);var head=t.querySelectorAll('tr')[0].children;var last=head[head.length-1];
-if(s)s.scrollLeft=s.scrollWidth;var lb=box(last);lb.text=last.textContent;var r={title:titleOf(t),columns:head.length,table:box(t),box:s?box(s):null,
+var s=scroller(t);var head=t.querySelectorAll('tr')[0].children;var last=head[head.length-1];var tb=box(t);
+if(s)s.scrollLeft=s.scrollWidth;var lb=box(last);lb.text=last.textContent;var r={title:titleOf(t),columns:head.length,table:tb,box:s?box(s):null,
 ownBox:!!s&&s===t.parentElement&&s.children.length===1,lastColumn:lb};if(s)s.scrollLeft=0;return r;});
 var text=[].map.call(document.querySelectorAll('.jp-OutputArea-output p, .jp-OutputArea-output h4'),function(e){return {tag:e.tagName.toLowerCase(),text:e.textContent.slice(0,80),right:Math.round(e.getBoundingClientRect().right)};}).filter(function(x){return x.right>W;});
 var plots=[].map.call(document.querySelectorAll('.lab-plotly .js-plotly-plot'),function(g){var l=g._fullLayout;return {title:(l.title&&l.title.text||'').replace(/<br>/g,' '),figureWidth:Math.round(l.width),areaWidth:Math.round(l._size.w)};});
