@@ -5,7 +5,8 @@
  * notes included, running off the page), and its last column comes into view when that box is
  * scrolled; titles and notes stay inside the window; each plot's plotting area keeps at least half
  * the figure's width (a legend beside the plot had squeezed the recovery-loss plot to 72 of 800 px);
- * info lines ("[lab] backend: ...") are plain output, not stderr. A screenshot of each page is left
+ * info lines ("[lab] backend: ...") are plain output, not stderr; the per-iteration tables of 03 give each
+ * perplexity with its interval. A screenshot of each page is left
  * under the system temp folder for a look (not in the repository).
  */
 import { test } from 'node:test';
@@ -56,6 +57,23 @@ test('info lines in the committed notebooks are plain output, not stderr', () =>
   for (const f of NOTEBOOKS) {
     for (const o of outputsOf(f)) {
       if (o.output_type === 'stream' && o.name === 'stderr') assert.doesNotMatch(text(o), /^\[lab\] /m, `${basename(f)}: an info line on stderr`);
+    }
+  }
+});
+
+test('notebook 03: the per-iteration tables give each perplexity with its 95% interval and the number of blocks', () => {
+  const tables = outputsOf(NOTEBOOKS[0]!).map((o) => String(o.data?.['text/plain'] ?? '')).filter((s) => /^### (Iterative|One-shot): /.test(s) && s.includes('ppl_after_prune'));
+  assert.ok(tables.length >= 3, `03 shows ${tables.length} per-iteration tables`);
+  for (const md of tables) {
+    const rows = md.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    const [head, , ...body] = rows;
+    const col = (name: string) => head!.indexOf(name);
+    assert.ok(col('eval_blocks') >= 0, `${md.split('\n')[0]}: no eval_blocks column`);
+    for (const r of body) {
+      for (const c of ['ppl_after_prune', 'ppl_after_recovery']) {
+        if (r[col(c)] !== '') assert.match(r[col(c)]!, /^\d+\.\d+ \[\d+\.\d+, \d+\.\d+\]$/, `${md.split('\n')[0]}: ${c} '${r[col(c)]}'`);
+      }
+      assert.match(r[col('eval_blocks')]!, /^\d+$/);
     }
   }
 });
