@@ -43,8 +43,8 @@ export function prunePlanOf(run: PruneRun, iteration = 1): PruningPlan {
   return JSON.parse(readFileSync(file, 'utf8')) as PruningPlan;
 }
 
-/** A logged perplexity as "value [95% CI]" when the step kept its interval, else the value alone; '' when not measured. */
-function withInterval(run: PruneRun, iteration: number, stage: 'pruned' | 'recovered', value: number | null): string {
+/** A perplexity a prune step logged as "value [95% CI]" when the step kept its interval, else the value alone; '' when not measured. */
+export function loggedPerplexity(run: PruneRun, iteration: number, stage: 'base' | 'pruned' | 'recovered', value: number | null): string {
   if (value === null) return '';
   const e = run.result.perplexities?.find((p) => p.iteration === iteration && p.stage === stage)?.estimate;
   return e ? `${value.toFixed(4)} [${e.ciLow.toFixed(4)}, ${e.ciHigh.toFixed(4)}]` : value.toFixed(4);
@@ -65,8 +65,8 @@ export function scheduleTable(run: PruneRun): ColumnTable {
     achieved_non_embedding: it.map((i) => i.sparsity.nonEmbedding),
     achieved_total: it.map((i) => i.sparsity.total),
     params: it.map((i) => i.parameters.total),
-    ppl_after_prune: it.map((i) => withInterval(run, i.iteration, 'pruned', i.metricPruned)),
-    ppl_after_recovery: it.map((i) => withInterval(run, i.iteration, 'recovered', i.metricRecovered)),
+    ppl_after_prune: it.map((i) => loggedPerplexity(run, i.iteration, 'pruned', i.metricPruned)),
+    ppl_after_recovery: it.map((i) => loggedPerplexity(run, i.iteration, 'recovered', i.metricRecovered)),
     eval_blocks: it.map(() => blocks),
   });
 }
