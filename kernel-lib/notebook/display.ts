@@ -21,20 +21,22 @@ import { savePlot } from '../report/save-plot.ts';
 import { findChromium } from '../report/chromium.ts';
 import type { Plot } from '../report/plots.ts';
 
-type Bundle = DisplayBundle;
-
 /** True inside a tslab kernel cell. */
 export function inNotebook(): boolean {
   return inTslabKernel();
 }
 
 /** Sends a MIME bundle as one display_data output; returns false (and does nothing) outside a kernel. */
-export function displayBundle(data: Readonly<Bundle>, displayId?: string, update = false): boolean {
+export function displayBundle(data: Readonly<DisplayBundle>, displayId?: string, update = false): boolean {
   const w = tslabDisplayWriter();
   if (!w) return false;
   w({ data: { ...data }, metadata: {}, ...(displayId ? { transient: { display_id: displayId } } : {}) }, update);
   return true;
 }
+
+// contain:inline-size: the box takes the output's width instead of growing to the table's (nbconvert's
+// lab template lays outputs out as table cells, which otherwise widen to their content)
+const SCROLL_STYLE = 'overflow-x:auto;max-width:100%;contain:inline-size';
 
 /**
  * Notebook tables sit in a horizontal scroll box as wide as the output area, so a table wider than
@@ -44,10 +46,6 @@ export function displayBundle(data: Readonly<Bundle>, displayId?: string, update
  * drop <style> elements. Selectors start at the box so they outrank the frontend's own table rules
  * (JupyterLab's right-aligns every cell).
  */
-// contain:inline-size: the box takes the output's width instead of growing to the table's (nbconvert's
-// lab template lays outputs out as table cells, which otherwise widen to their content)
-const SCROLL_STYLE = 'overflow-x:auto;max-width:100%;contain:inline-size';
-
 export const NOTEBOOK_TABLE_CSS = TABLE_CSS
   + `.lab-table-scroll{${SCROLL_STYLE}}`
   + '.lab-table-scroll .lab-table{margin:0;table-layout:auto}'
