@@ -45,3 +45,11 @@ test('a value outside a registry exits 2 naming the flag, the value and every ch
     for (const n of names) assert.ok(r.stderr.includes(n), `--${flag} error lists ${n}: ${r.stderr}`);
   }
 });
+
+test('--recover lists self; --recover self with another --data exits 2 saying why, before any model is read', async () => {
+  const line = labSync(['prune', '--help']).stdout.split('\n').find((l) => l.trimStart().startsWith('--recover '));
+  assert.ok(line?.includes('corpus:NAME|self|none'), `--recover help: ${line}`);
+  const r = await lab(['prune', 'mini', '--out', 'never-written', '--recover', 'self', '--data', 'corpus:all']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--recover self calibrates and measures on self-samples; --data corpus:all cannot go with it/);
+});
