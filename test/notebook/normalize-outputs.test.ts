@@ -8,6 +8,6 @@ test('progress and [step] lines go from both streams (a kernel prints info lines
     { output_type: 'stream', name: 'stderr', text: 'finetune f: 1/2 step 50% | 0.13 step/s | 8s eta 8s | loss 5.7\n' },
     { output_type: 'stream', name: 'stdout', text: 'eval x: 3/8 req 38% | 1.2 req/s | 2s eta 4s\n' },
   ] }] };
-  normalizeOutputs(nb, { root: '/p', home: '/home/u' });
+  normalizeOutputs(nb, { root: '/p', home: '/h/u' });
   assert.deepEqual(nb.cells[0]!.outputs, [{ output_type: 'stream', name: 'stdout', text: '[lab] backend: wasm\nppl 12.5 in results\n' }]);
 });
