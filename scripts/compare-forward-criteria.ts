@@ -93,7 +93,7 @@ const config = { model: 'mini-bpe', targets: TARGETS, of: 'pruned', groups: ['he
   calibrationSamples, blockSize: data.blockSize, corpora: study.corpora, evalBlocks };
 writeJsonAtomic(join(resultsDir(), 'runs', 'forward-criteria', 'run.json'), { config, base, rows, pairs: pairTable.objects(), blockLosses: losses });
 const corpusNote = `mini-bpe (GPT-2, 4 layers, 4 heads, 1024 MLP neurons per layer) pruned without recovery; target = share of the heads+MLP parameters removed; `
-  + `calibration: ${data.calibration.length} train blocks of ${data.blockSize} tokens (${study.corpora.join(', ')}); perplexity: the first ${counts.eval_blocks} validation blocks.`;
+  + `calibration: ${data.calibration.length} train blocks of ${data.blockSize} tokens (${study.corpora.join(', ')}); perplexity: ${counts.eval_blocks} validation blocks drawn round-robin across ${new Set(data.validation.map((b) => b.doc)).size} documents.`;
 writeTable(aq.from(rows), 'forward-criteria', { title: 'Retraining-free structured pruning of mini-bpe: held-out perplexity without recovery', notes: [corpusNote, INTERVAL_NOTE,
   'heads_kept / mlp_kept: kept units per layer (layer 0 first). flap: fluctuation (variance x squared weight-column norm) with bias compensation; flap (no compensation): the same plan without it.'] });
 writeTable(pairTable, 'forward-criteria-pairs', { title: `Retraining-free pruning of mini-bpe: paired perplexity ratios on the same ${counts.eval_blocks} blocks`, notes: [PAIRS_NOTE] });

@@ -89,6 +89,27 @@ export function columnValue(e: EvaluateStepResult, column: string): number | nul
 }
 
 /**
+ * The column's value had every document been answered with choice position `choice` (0 = the first
+ * choice: "no" / "yes" / A, as the task orders them), a constant-answer baseline: unlike the chance
+ * level it can beat a guesser when the labels are unbalanced (always "yes" on a task that is 70% yes).
+ * null without per-document outcomes, or when some leaf has a document with no such choice.
+ */
+export function columnConstant(e: EvaluateStepResult, column: string, choice: number): number | null {
+  if (!e.perDoc) return null;
+  const s = spec(columnTask(e, column));
+  const docs = s.leaves.map((l) => leafDocs(e.perDoc!, l.task, 'columnConstant'));
+  if (docs.some((d) => d.choices.some((k) => k <= choice))) return null;
+  return combine(s, s.leaves.map((l, i) => METRICS[l.metric]!(docs[i]!.gold.map((g) => [g, choice] as const))), docs.map((d) => d.gold.length));
+}
+
+/** The most choices any document of the column has. */
+export function columnMaxChoices(e: EvaluateStepResult, column: string): number | null {
+  if (!e.perDoc) return null;
+  const s = spec(columnTask(e, column));
+  return Math.max(...s.leaves.flatMap((l) => leafDocs(e.perDoc!, l.task, 'columnMaxChoices').choices));
+}
+
+/**
  * Paired bootstrap of column(A) - column(B) over documents, resampled within each leaf task (the
  * same indices for both models). null when either step predates per-document outcomes.
  */

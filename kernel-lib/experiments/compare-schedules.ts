@@ -18,7 +18,8 @@ import { writeTable } from '../report/write-table.ts';
 import type { PruneLog } from '../prune/prune.ts';
 import { resolvePruneConfig, type ScheduleName } from '../prune/prune-config.ts';
 import { pruneAndRecover, recoverModel, recoveryStepsPerIteration } from '../prune/prune-recover.ts';
-import { recoveryData } from '../prune/recovery-data.ts';
+import { recoveryData, VALIDATION_DRAW } from '../prune/recovery-data.ts';
+import { documentsOf } from '../stats/document-bootstrap.ts';
 import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../model/dispose-model.ts';
 import { INTERVAL_NOTE, intervalOnly } from './perplexity-interval-columns.ts';
@@ -41,7 +42,7 @@ export interface ScheduleRow {
   readonly recovery_tokens: number;
   readonly recovery_steps: number;
   readonly seconds: number;
-  readonly [interval: string]: number | string | null;   // ppl_* _stderr / _ci_low / _ci_high, eval_tokens, eval_blocks
+  readonly [interval: string]: number | string | null;   // ppl_* _stderr / _ci_low / _ci_high, eval_tokens, eval_blocks, eval_documents
 }
 
 export interface SeriesPoint {
@@ -51,7 +52,7 @@ export interface SeriesPoint {
   readonly sparsity_total: number;
   readonly ppl_pruned: number;
   readonly ppl_recovered: number | null;
-  readonly [interval: string]: number | string | null;   // ppl_pruned / ppl_recovered _stderr / _ci_low / _ci_high, eval_tokens, eval_blocks
+  readonly [interval: string]: number | string | null;   // ppl_pruned / ppl_recovered _stderr / _ci_low / _ci_high, eval_tokens, eval_blocks, eval_documents
 }
 
 export interface ScheduleStudy {
@@ -59,12 +60,12 @@ export interface ScheduleStudy {
   readonly rows: readonly ScheduleRow[];
   readonly series: readonly SeriesPoint[];
   readonly logs: Readonly<Record<string, PruneLog>>;
-  /** Paired ratios on the same blocks (comparison, ratio, ratio_ci_low / _ci_high, ratio_p, ratio_significant, tokens, blocks). */
+  /** Paired ratios on the same blocks (comparison, ratio, ratio_ci_low / _ci_high, ratio_p, ratio_p_adjusted, ratio_significant, tokens, blocks). */
   readonly pairs: readonly Record<string, unknown>[];
 }
 
 
-const counts = (blocks: readonly BlockLoss[]) => ({ eval_tokens: blocks.reduce((a, b) => a + b.tokens, 0), eval_blocks: blocks.length });
+const counts = (blocks: readonly BlockLoss[]) => ({ eval_tokens: blocks.reduce((a, b) => a + b.tokens, 0), eval_blocks: blocks.length, eval_documents: documentsOf(blocks) });
 
 export interface StudyOutput {
   /** Folder for per-schedule checkpoints and recovery runs (default results/runs/prune-schedules). */
@@ -108,7 +109,7 @@ export async function compareSchedules(
     };
     const res = await pruneAndRecover(model, tokenizer, {
       prune: { ...pcfg, schedule }, recovery: plan, recover: recovering, run: { ...run, resume: false }, evaluate,
-      recipe: { corpora: cfg.corpora, T, steps: recoveryStepsPerIteration(plan, k, data.train.length, T), batch: cfg.recoveryBatch, lr: cfg.recoveryLr, evalBlocks: cfg.evalBlocks, seed: cfg.seed },
+      recipe: { corpora: cfg.corpora, T, steps: recoveryStepsPerIteration(plan, k, data.train.length, T), batch: cfg.recoveryBatch, lr: cfg.recoveryLr, evalBlocks: cfg.evalBlocks, validation: VALIDATION_DRAW, seed: cfg.seed },
     }, join(outDir, schedule), null, data);
     const steps = res.steps;
     const tokens = res.recoveryTokens;
@@ -179,7 +180,7 @@ export async function compareSchedules(
     writeTable(aq.from(rows), name, {
       title: `One-shot vs iterative pruning (${pcfg.criterion}, ${pcfg.selection}, target ${pcfg.target} of ${pcfg.of})`,
       notes: [
-        `Perplexity: held-out corpus validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks.`,
+        `Perplexity: held-out corpus validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, ${cfg.evalBlocks || 'all'} blocks drawn round-robin across its documents.`,
         `Same recovery budget in tokens for both: one-shot recovers once, iterative after each of its ${pcfg.iterations} cubic-schedule steps (constant lr ${cfg.recoveryLr}, batch ${cfg.recoveryBatch}, seed ${cfg.seed}).`,
         `One pruning / recovery seed (${cfg.seed}) per table: the across-seed spread is the difference between this table and its other-seed twin (prune-schedules-seed1), not in these intervals.`,
         INTERVAL_NOTE, `Paired ratios between these rows: ${name}-pairs.`,

@@ -139,7 +139,7 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
     const r = plan.recovery;
     const corpus = r.corpus.kind === 'source' ? r.corpus.source : 'mini corpora';
     const budgets = role === 'gpt2'
-      ? `one-shot ${recoveryBudget(r)}; iterative ${recoveryBudget(profile.gpt2Prune.iterativeRecovery.equal)} (equal budget) and ${recoveryBudget(profile.gpt2Prune.iterativeRecovery['write-up'])} (write-up's)`
+      ? `one-shot ${recoveryBudget(r)}; iterative ${recoveryBudget(profile.gpt2Prune.iterativeRecovery.equal)} (equal budget) and ${recoveryBudget(profile.gpt2Prune.iterativeRecovery['write-up'])} (write-up's); dense control: one-shot's recovery on the unpruned model`
       : recoveryBudget(r);
     add(`${label} pruning of ${plan.prune.groups?.join('+')} to ${plan.prune.target} (${plan.prune.criterion}), recovery on ${corpus}: ${budgets}; micro-batch ${r.batchSize} x ${r.blockSize} tokens`,
       [modelCache(id, cacheDir), ...(r.corpus.kind === 'source' ? [sourceCache([r.corpus.source], cacheDir)] : [])].join('; '),

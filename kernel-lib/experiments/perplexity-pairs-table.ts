@@ -1,23 +1,33 @@
 /**
- * Paired perplexity ratios A / B on the same blocks (stats/perplexity-stderr.ts pairedPerplexity),
- * one row per comparison: ratio, its 95% CI, two-sided p, tokens and blocks. Used by the study's
- * perplexity table (experiments/study-tables.ts) and the prune studies' -pairs tables.
+ * Paired perplexity ratios A / B on the same blocks, one row per comparison: ratio, its 95% CI, two-sided p,
+ * Holm's adjusted p over the table's comparisons (significant = adjusted p < alpha), tokens, blocks and
+ * documents. When both models' blocks carry their documents the documents are the unit (paired bootstrap
+ * over documents, stats/document-bootstrap.ts), otherwise the blocks (paired delta method,
+ * stats/perplexity-stderr.ts); stats/perplexity-uncertainty.ts picks. Used by the study's perplexity
+ * table (experiments/study-tables.ts) and the prune studies' -pairs tables.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { pairedPerplexity, type BlockLoss } from '../stats/perplexity-stderr.ts';
+import type { BlockLoss } from '../stats/perplexity-stderr.ts';
+import { pairedPerplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
+import { holmAdjust } from '../stats/holm-adjust.ts';
+import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
 
 export interface PerplexityPair { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }
 
 export function perplexityPairsTable(pairs: readonly PerplexityPair[], alpha = 0.05): ColumnTable {
-  const rows = pairs.map((p) => {
-    const r = p.a && p.b ? pairedPerplexity(p.a, p.b, alpha) : null;
+  const results = pairs.map((p) => (p.a && p.b ? pairedPerplexityUncertainty(p.a, p.b, alpha) : null));
+  const adjusted = holmAdjust(results.map((r) => r?.p ?? null));   // the table's pairs are one family
+  const rows = pairs.map((p, k) => {
+    const r = results[k], adj = adjusted[k] ?? null;
     return { comparison: p.label, ratio: r?.ratio ?? null, ratio_ci_low: r?.ciLow ?? null, ratio_ci_high: r?.ciHigh ?? null, ratio_p: r?.p ?? null,
-      ratio_significant: r ? (r.significant ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null };
+      ratio_p_adjusted: adj, ratio_significant: r ? (adj! < alpha ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null, documents: r?.documents ?? null };
   });
   return aq.from(rows);
 }
 
 /** The note line of a -pairs table. */
-export const PAIRS_NOTE = 'ratio = ppl(A) / ppl(B) = exp(L_A - L_B) on the same blocks; 95% CI exp(d -/+ 1.96 se(d)) with se(d) from the per-block difference of the delta-method residuals; '
-  + 'two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction. It covers the choice of evaluation text only, not the pruning or training seed.';
+export const PAIRS_NOTE = 'ratio = ppl(A) / ppl(B) = exp(L_A - L_B) on the same blocks. Rows with a documents count: the documents are the sampling unit, paired bootstrap over them '
+  + `(the same resampled documents for A and B, ${bootstrapDefaults.iters} replicates, 95% percentile CI of the ratio, two-sided p by inverting it); rows without (blocks cached before they carried their documents): `
+  + '95% CI exp(d -/+ 1.96 se(d)) with se(d) from the per-block difference of the delta-method residuals, two-sided z-test p. '
+  + 'Holm-adjusted p over the table\'s comparisons (ratio_p_adjusted); "significant" = adjusted p < 0.05. It covers the choice of evaluation text only, not the pruning or training seed.';

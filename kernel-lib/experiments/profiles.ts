@@ -113,7 +113,7 @@ export const miniProfile: Profile = {
   // Measured here on 2026-12-03 from an empty cache (2 vCPU, ONNX Runtime evaluation on 2 threads, training on
   // 2 data-parallel replicas = npm run reproduce): 21 min 33 s, peak RSS 1.42 GiB. An earlier run on a host about
   // twice as fast for wasm took 18 min 18 s (2-thread matmul pool) and 20 min 35 s (1 thread).
-  needs: { backend: 'wasm (any)', memory: '< 2 GiB (1.42 GiB peak measured)', time: 'about 20 minutes on 2 cores with npm run reproduce (18-22 min measured here from an empty cache, depending on the host): most of it is 10 evaluations of 3,813 documents each' },
+  needs: { backend: 'wasm (any)', memory: '< 2 GiB (1.42 GiB peak measured)', time: 'about 20 minutes on 2 cores with npm run reproduce (18-22 min measured here from an empty cache, depending on the host): most of it is the evaluations of 3,813 documents each (10 when measured; the dense control adds an 11th)' },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',

@@ -17,6 +17,7 @@ import { applyPlan } from '../prune/apply-plan.ts';
 import { sparsity } from '../prune/sparsity.ts';
 import { resolvePruneConfig } from '../prune/prune-config.ts';
 import { recoveryData } from '../prune/recovery-data.ts';
+import { documentsOf } from '../stats/document-bootstrap.ts';
 import { resolvePruneStudyConfig, studyRecoveryPlan, type PruneStudyConfig } from './prune-study-config.ts';
 import { disposeModel } from '../model/dispose-model.ts';
 import { INTERVAL_NOTE, intervalOnly } from './perplexity-interval-columns.ts';
@@ -31,7 +32,7 @@ export interface CriterionRow {
   readonly sparsity_pruned: number;
   readonly ppl_base: number;
   readonly ppl_pruned: number;
-  readonly [interval: string]: number | string | null;   // ppl_* _stderr / _ci_low / _ci_high, seeds, ppl_pruned_seed_sd / _seed_stderr, eval_tokens, eval_blocks
+  readonly [interval: string]: number | string | null;   // ppl_* _stderr / _ci_low / _ci_high, seeds, ppl_pruned_seed_sd / _seed_stderr, eval_tokens, eval_blocks, eval_documents
 }
 
 
@@ -51,7 +52,7 @@ export async function rankCriteria(
   const val = data.validation;
   const baseBlocks = await heldOutBlockLosses(model, val);
   const base = pooledPerplexity(baseBlocks);
-  const counts = { eval_tokens: baseBlocks.reduce((a, b) => a + b.tokens, 0), eval_blocks: baseBlocks.length };
+  const counts = { eval_tokens: baseBlocks.reduce((a, b) => a + b.tokens, 0), eval_blocks: baseBlocks.length, eval_documents: documentsOf(baseBlocks) };
   const rows: CriterionRow[] = [];
   const losses: Record<string, BlockLoss[]> = {};   // 'criterion' or 'random:seed' -> per-block losses of the pruned model
   const key = (criterion: string, seed: number) => (criterion === 'random' ? `random:${seed}` : criterion);
@@ -96,7 +97,7 @@ export async function rankCriteria(
     writeJsonAtomic(join(resultsDir(), 'runs', 'prune-criteria', 'run.json'), { config: cfg, blockSize: T, rows, pairs: pairs.objects(), blockLosses: { base: baseBlocks, ...losses } });
     writeTable(aq.from(rows), 'prune-criteria', {
       title: `Importance criteria without recovery (target ${p.target} of ${p.of}, ${p.groups.join('+')}, ${p.selection})`,
-      notes: [`Perplexity: held-out validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, first ${cfg.evalBlocks || 'all'} blocks; calibration ${p.calibrationSamples} train blocks.`, INTERVAL_NOTE,
+      notes: [`Perplexity: held-out validation split (${cfg.corpora.join(', ')}), disjoint ${T}-token blocks, ${cfg.evalBlocks || 'all'} blocks drawn round-robin across its documents; calibration ${p.calibrationSamples} train blocks.`, INTERVAL_NOTE,
         `random runs with ${o.randomSeeds} seed(s); its mean row gives seeds, the sample sd of ppl_pruned across seeds (n - 1) and sd / sqrt(seeds); its interval over blocks is empty (the seed rows have theirs). Paired ratios: prune-criteria-pairs.`],
     });
     writeTable(pairs, 'prune-criteria-pairs', {

@@ -6,12 +6,14 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { oursVsPaper, oursVsPaperPerplexity, type OursRow } from '../report/ours-vs-paper.ts';
+import { oursVsPaper, oursVsPaperPerplexity, type OursPerplexity, type OursRow } from '../report/ours-vs-paper.ts';
 import { writeTable, type WrittenTable } from '../report/write-table.ts';
 import { accuracyPlot, costPlot, lossPlot, paperPerplexitySeries, perplexityPlot, type Plot } from '../report/plots.ts';
 import { savePlot, type SavedPlot } from '../report/save-plot.ts';
 import { PAPER_TASKS } from '../report/paper.ts';
 import { answerDistribution } from './column-stats.ts';
+import { getGroup } from '../eval/tasks/index.ts';
+import type { EvaluateStepResult } from './steps/evaluate-step.ts';
 import { inspectCheckpoint } from '../model/load-model.ts';
 import { baselines, finetuned, gpt2Pruning, olmoPruning, runName, type Evaluated, type Gpt2Pruning, type Pruned } from './study.ts';
 import { budgetLabel } from '../prune/iterative-budget.ts';
@@ -21,7 +23,8 @@ import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
 import { withUncertaintyRows, type ComparisonRow } from '../report/uncertainty-rows.ts';
 import { uncertainDisplay } from '../report/uncertain-display.ts';
-import { chanceRow, comparisonRow, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
+import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
+import { chanceRow, comparisonRow, constantRows, holmFamily, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
 
 export interface StudyTable {
   readonly name: string;              // file stem under results/tables
@@ -67,12 +70,21 @@ function beforeRecoveryNote(before: Pruned, recovered: Pruned): string {
     + `(the recovered one-shot row spent ${recovered.step.result.recoveryTokens}); it has no published counterpart (empty paper cells).`;
 }
 
-function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = []): StudyTable {
+/** What the dense-control row is: the fine-tuned model given the one-shot run's recovery training, not pruned. */
+function denseControlNote(g: Gpt2Pruning): string {
+  const d = g.denseControl.step.result;
+  return `"${g.denseControl.label}" is the fine-tuned model given the one-shot run's recovery training without pruning: ${d.recoveryTokens} tokens in ${d.recoverySteps} updates `
+    + `(the recovered one-shot row spent ${g.oneShot.step.result.recoveryTokens}) on the same data with the same learning rate and seed. Both had the same training, so "one-shot recovered vs dense control" `
+    + 'measures what the cut costs, which "pruned vs fine-tuned" confounds with the extra training; it has no published counterpart (empty paper cells).';
+}
+
+function write(profile: Profile, name: string, title: string, evaluated: readonly Evaluated<unknown>[], rows: readonly OursRow[], comparisons: readonly ComparisonRow[], extraNotes: readonly string[] = [], withConstants = false): StudyTable {
   const t = oursVsPaper(rows, { profile: profile.name, models: modelsLine(profile) });
-  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(evaluated[0]!.eval.result), comparisons });
+  const first = evaluated[0]!.eval.result;
+  const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(first), ...(withConstants ? { constants: constantRows(first) } : {}), comparisons: holmFamily(comparisons) });
   const display = uncertainDisplay(table);
   const notes = [...t.notes, ...extraNotes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
-    ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc))];
+    ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc), withConstants)];
   return { name, title, table, display, notes, files: writeTable(table, name, { title, notes, display }) };
 }
 
@@ -82,7 +94,7 @@ export async function table1(profile: Profile): Promise<StudyTable> {
   const f = await finetuned(profile);
   const ev = [b.gpt2, f.gpt2, b.olmo, f.olmo];
   return write(profile, 'table1', 'Table 1: baseline and fine-tuned accuracies (ours vs paper)', ev, ev.map((e) => row(e)),
-    [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')]);
+    [vs(f.gpt2, b.gpt2, 'fine-tuned vs base'), vs(f.olmo, b.olmo, 'fine-tuned vs base')], [], true);
 }
 
 /** Table 2: fine-tuned GPT-2, one-shot pruned before recovery, pruned iteratively (write-up budget, then equal budget), pruned one-shot. */
@@ -90,13 +102,14 @@ export async function table2(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
   const iterative = [g.iterativeWriteUp, g.iterative];
   const before = g.oneShotBeforeRecovery;
-  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, before, ...iterative, g.oneShot],
-    [row(g.finetuned, 't2.gpt2-ft'), row(before), ...iterative.map((e) => row(e)), row(g.oneShot)],
+  return write(profile, 'table2', 'Table 2: GPT-2 pruned performance (ours vs paper)', [g.finetuned, before, ...iterative, g.oneShot, g.denseControl],
+    [row(g.finetuned, 't2.gpt2-ft'), row(before), ...iterative.map((e) => row(e)), row(g.oneShot), row(g.denseControl)],
     [vs(before, g.finetuned, 'before recovery vs fine-tuned'),
       ...[...iterative, g.oneShot].map((e) => vs(e, g.finetuned, 'pruned vs fine-tuned')),
       ...iterative.map((e) => vs(e, g.oneShot, `${runName(e)} vs one-shot`)),
-      vs(g.oneShot, before, 'one-shot: recovered vs before recovery')],
-    [iterativeBudgetNote(g), beforeRecoveryNote(before, g.oneShot)]);
+      vs(g.oneShot, before, 'one-shot: recovered vs before recovery'),
+      vs(g.oneShot, g.denseControl, 'one-shot recovered vs dense control')],
+    [iterativeBudgetNote(g), beforeRecoveryNote(before, g.oneShot), denseControlNote(g)]);
 }
 
 /** Table 3: fine-tuned OLMo role, pruned one-shot on the MLP, before and after recovery. */
@@ -110,19 +123,21 @@ export async function table3(profile: Profile): Promise<StudyTable> {
     [beforeRecoveryNote(before, o.pruned)]);
 }
 
-/** One-shot vs iterative: validation perplexity after recovery, next to the write-up's 166.41 / 121.41; one-shot also before recovery. */
+/** One-shot vs iterative: validation perplexity after recovery, next to the write-up's 166.41 / 121.41; one-shot also before recovery; the dense control. */
 export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   const g = await gpt2Pruning(profile);
   const iterative = [g.iterativeWriteUp, g.iterative];
   const before = g.oneShotBeforeRecovery;
   const runs = [before, g.oneShot, ...iterative];
-  const rows = runs.map((e) => {
+  const dense = g.denseControl.step.result;
+  const rows: OursPerplexity[] = [...runs.map((e) => {
     const last = e.step.result.log.iterations.at(-1)!;
     const perplexity = last.metricRecovered ?? last.metricPruned!;
     // The write-up's perplexity points stand beside the runs with a published row (paperRow); the equal-budget run has none.
     return { method: e.step.result.schedule, paperMethod: e.paperRow === null ? null : e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, perplexity,
       ...perplexityInterval(perplexity, e.step.result.blockLosses?.final) };
-  });
+  }), { method: 'dense control', paperMethod: null, model: g.denseControl.label, sparsity: 0, perplexity: dense.perplexity.after,
+    ...perplexityInterval(dense.perplexity.after, dense.blockLosses.final) }];
   const bl = (e: Pruned) => e.step.result.blockLosses;
   const pairs = perplexityPairsTable([
     { label: 'ratio one-shot before recovery / fine-tuned (before pruning)', a: bl(before)?.final, b: bl(before)?.base },
@@ -130,14 +145,15 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
     ...iterative.map((e) => ({ label: `ratio ${runName(e)} / fine-tuned (before pruning)`, a: bl(e)?.final, b: bl(e)?.base })),
     ...iterative.map((e) => ({ label: `ratio ${runName(e)} / one-shot`, a: bl(e)?.final, b: bl(g.oneShot)?.final })),
     { label: 'ratio one-shot / one-shot before recovery', a: bl(g.oneShot)?.final, b: bl(before)?.final },
+    { label: 'ratio one-shot / dense control (the same recovery training, with and without the cut)', a: bl(g.oneShot)?.final, b: dense.blockLosses.final },
   ]).objects() as Record<string, unknown>[];
-  const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]!.budget }));
+  const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]?.budget ?? 'one-shot' }));
   const names = ['row_kind', ...Object.keys(ours[0]!).filter((n) => n !== 'budget')];
   names.splice(names.indexOf('method') + 1, 0, 'budget');
-  names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_significant');
+  names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_p_adjusted', 'perplexity_significant');
   const all = [...ours.map((r) => ({ ...r, row_kind: 'ours' })), ...pairs.map((p) => ({
     row_kind: 'paired ratio', method: p.comparison, perplexity: p.ratio, perplexity_ci_low: p.ratio_ci_low, perplexity_ci_high: p.ratio_ci_high,
-    perplexity_p: p.ratio_p, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks,
+    perplexity_p: p.ratio_p, perplexity_p_adjusted: p.ratio_p_adjusted, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks, documents: p.documents,
   }))];
   const table = aq.table(Object.fromEntries(names.map((n) => [n, all.map((r) => (r as Record<string, unknown>)[n] ?? null)])));
   const display = uncertainDisplay(table);
@@ -149,10 +165,13 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
     return `${runName(e)}: ${r.log.iterations.length} iteration(s), perplexity before pruning ${r.log.metricBase?.toFixed(2)}${baseCi}, right after the last prune ${last.metricPruned?.toFixed(2)}, ${recovered}; `
       + `sparsity ${(100 * last.sparsity.total).toFixed(1)}% of all / ${(100 * last.sparsity.nonEmbedding).toFixed(1)}% of non-embedding / ${(100 * last.sparsity.pruned).toFixed(1)}% of attention+MLP weights; ${r.recoveryTokens} recovery tokens.`;
   });
-  const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks (tokens = target tokens averaged over). Paper: WikiText-103 validation.`,
-    'Uncertainty: [95% CI] of each perplexity, exp(L -/+ 1.96 se(L)) with L the mean token NLL and se(L) by the delta method over blocks (the block is the sampling unit); perplexity_stderr = perplexity x se(L) in the CSV. '
-      + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, paired delta method over blocks, [95% CI], two-sided z-test p; "significant" = p < 0.05, no multiple-comparison correction.',
-    iterativeBudgetNote(g), ...detail];
+  const notes = [`ours: profile '${profile.name}'; perplexity on held-out recovery-corpus documents, disjoint blocks drawn round-robin across the documents (tokens = target tokens averaged over, blocks, documents). Paper: WikiText-103 validation.`,
+    'Uncertainty: the document is the sampling unit (blocks of one document are not independent): [95% CI] of each perplexity = the percentile interval of a bootstrap over documents '
+      + `(documents drawn with replacement, all their blocks, pooled exp(sum nll / sum tokens), ${bootstrapDefaults.iters} replicates); perplexity_stderr = perplexity x the bootstrap sd of log perplexity in the CSV. `
+      + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, the same documents resampled for both, [95% percentile CI], two-sided bootstrap p, Holm-adjusted over this table\'s paired ratios (perplexity_p_adjusted); "significant" = adjusted p < 0.05. '
+      + 'Rows without a documents count come from blocks cached before they carried their documents: delta method over blocks, z-test p.',
+    iterativeBudgetNote(g), denseControlNote(g), ...detail,
+    `dense control: perplexity before its recovery training ${dense.perplexity.before.toFixed(2)} (the fine-tuned model), after ${dense.perplexity.after.toFixed(2)}; ${dense.recoveryTokens} recovery tokens.`];
   const title = 'One-shot vs iterative pruning: validation perplexity after recovery (one-shot also before)';
   return { name: 'table2-perplexity', title, table, display, notes, files: writeTable(table, 'table2-perplexity', { title, notes, display }) };
 }
@@ -162,7 +181,7 @@ export interface StudyPlots { readonly plots: Readonly<Record<string, Plot>>; re
 /** All plots of the study, saved as self-contained HTML (+ PNG with Chromium). */
 export async function studyPlots(profile: Profile): Promise<StudyPlots> {
   const b = await baselines(profile), f = await finetuned(profile), g = await gpt2Pruning(profile), o = await olmoPruning(profile);
-  const evaluated = [b.gpt2, f.gpt2, g.oneShotBeforeRecovery, ...g.pruned, b.olmo, f.olmo, o.oneShotBeforeRecovery, o.pruned];
+  const evaluated = [b.gpt2, f.gpt2, g.oneShotBeforeRecovery, ...g.pruned, g.denseControl, b.olmo, f.olmo, o.oneShotBeforeRecovery, o.pruned];
   const series = [g.oneShotBeforeRecovery, ...g.pruned].map((e) => ({
     label: `ours ${runName(e)}`,
     points: [{ sparsity: 0, perplexity: e.step.result.log.metricBase!, ...perplexityInterval(e.step.result.log.metricBase!, e.step.result.blockLosses?.base) },
@@ -180,6 +199,7 @@ export async function studyPlots(profile: Profile): Promise<StudyPlots> {
       { label: 'multi-task fine-tuning (train)', steps: ft.curve.steps, losses: ft.curve.losses },
       { label: 'multi-task fine-tuning (validation)', steps: ft.curve.valSteps, losses: ft.curve.valLosses },
       ...[...g.pruned, o.pruned].map((e) => ({ label: `recovery: ${e.label}`, ...e.step.result.recoveryCurve })),
+      { label: `recovery training: ${g.denseControl.label}`, ...g.denseControl.step.result.recoveryCurve },
     ], 'Training and recovery loss'),
     cost: costPlot([
       { model: f.gpt2.label, params: g.oneShot.step.result.log.base.total, latencyMs: g.oneShot.step.result.latencyMs.before },
@@ -200,23 +220,35 @@ export function accuracyTable(rows: readonly Evaluated<unknown>[]): ColumnTable 
 
 const LETTERS = ['A', 'B', 'C', 'D'];
 
+/** Share of a leaf task's documents answered with its most common prediction (1 = a constant answer), or null without per-document outcomes. */
+function commonAnswerShare(e: EvaluateStepResult, task: string): number | null {
+  const d = e.perDoc?.[task];
+  if (!d || d.pred.length === 0) return null;
+  const counts = new Map<number, number>();
+  for (const p of d.pred) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return Math.max(...counts.values()) / d.pred.length;
+}
+
 /**
  * Every task and group row behind the five columns (GLUE subtasks, MMLU categories), per model,
  * then the MMLU column's answer distribution: the share of questions answered A, B, C and D
- * (and the share whose right answer is each letter), so a constant answer shows as a share of 1.
+ * (and the share whose right answer is each letter), so a constant answer shows as a share of 1;
+ * and for each GLUE subtask the share of documents given its most common answer (1 = constant).
  */
 export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTable {
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.eval.result.perTask)))]
     .filter((n) => !n.startsWith('mmlu_') || /^mmlu_(continuation|(continuation_)?(stem|humanities|social_sciences|other))$/.test(n)).sort();
+  const glue = getGroup('glue')?.members ?? [];
   const letters = LETTERS.map((l) => `mmlu: share answered ${l}`);
-  const cols: Record<string, unknown[]> = { task: [...names, ...letters, ...LETTERS.map((l) => `mmlu: share whose answer is ${l}`)] };
+  const cols: Record<string, unknown[]> = { task: [...names, ...letters, ...LETTERS.map((l) => `mmlu: share whose answer is ${l}`), ...glue.map((t) => `${t}: share given its most common answer`)] };
   for (const r of rows) {
     const dist = answerDistribution(r.eval.result, 'mmlu');
     cols[r.label] = [...names.map((n) => {
       const row = r.eval.result.perTask[n] as Record<string, unknown> | undefined;
       const v = row?.['acc,none'] ?? row?.['mcc,none'] ?? row?.['score,none'] ?? row?.['word_perplexity,none'];
       return typeof v === 'number' ? v : null;
-    }), ...LETTERS.map((_, i) => (dist ? dist.answered[i] ?? 0 : null)), ...LETTERS.map((_, i) => (dist ? dist.gold[i] ?? 0 : null))];
+    }), ...LETTERS.map((_, i) => (dist ? dist.answered[i] ?? 0 : null)), ...LETTERS.map((_, i) => (dist ? dist.gold[i] ?? 0 : null)),
+    ...glue.map((t) => commonAnswerShare(r.eval.result, t))];
   }
   return aq.table(cols);
 }

@@ -2,7 +2,8 @@
  * The study as a chain of cached steps, one function per notebook:
  *   baselines -> multitask fine-tuning -> GPT-2 pruning (one-shot; iterative at an equal total recovery
  *   budget and at the write-up's, iterations x one-shot's) -> OLMo pruning. The one-shot pruned models
- *   are also evaluated right after the cut, before their recovery.
+ *   are also evaluated right after the cut, before their recovery; the fine-tuned GPT-2 is also given
+ *   the one-shot run's recovery training without pruning (the dense control).
  * Each function runs (or reads back) the steps it needs and returns plain data; `study-tables.ts`
  * turns that data into Tables 1-3 and the plots. Re-running returns cached results at once.
  */
@@ -13,6 +14,7 @@ import { resolveModelDir } from '../model/load-model.ts';
 import { evaluateStep, type EvaluateStepResult } from './steps/evaluate-step.ts';
 import { multitaskStep, type MultitaskStepResult } from './steps/multitask-step.ts';
 import { pruneStep, type PruneStepResult } from './steps/prune-step.ts';
+import { denseControlStep, type DenseControlStepResult } from './steps/dense-control-step.ts';
 import type { ModelRole, PrunePlanConfig, Profile } from './profiles.ts';
 import { budgetLabel, type IterativeBudget } from '../prune/iterative-budget.ts';
 
@@ -90,6 +92,14 @@ export function runName(e: Pruned): string {
   return `${e.step.result.schedule} (${budgetLabel(e.budget, e.step.result.log.iterations.length)})`;
 }
 
+/** The fine-tuned model given the one-shot run's recovery training without pruning (steps/dense-control-step.ts; no published row). */
+async function denseControlFrom(profile: Profile, role: ModelRole, ft: StepOutcome<MultitaskStepResult>): Promise<Evaluated<StepOutcome<DenseControlStepResult>>> {
+  const plan = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
+  const step = await denseControlStep(profile, plan, ft.result.modelDir);
+  const label = `${profile.models[role].label} dense control (fine-tuned + one-shot's recovery training, not pruned)`;
+  return { label, paperRow: null, eval: await evaluateStep(profile, step.result.modelDir), step };
+}
+
 export interface Gpt2Pruning {
   readonly finetuned: Evaluated<StepOutcome<MultitaskStepResult>>;
   readonly oneShot: Pruned;
@@ -101,6 +111,8 @@ export interface Gpt2Pruning {
   readonly pruned: readonly Pruned[];
   /** The one-shot cut evaluated right after pruning, before any recovery (budget 'none'; not in `pruned`). */
   readonly oneShotBeforeRecovery: Pruned;
+  /** The fine-tuned model given one-shot's recovery training (same tokens, lr, data, seed) without pruning. */
+  readonly denseControl: Evaluated<StepOutcome<DenseControlStepResult>>;
 }
 
 export interface OlmoPruning {
@@ -110,14 +122,15 @@ export interface OlmoPruning {
   readonly oneShotBeforeRecovery: Pruned;
 }
 
-/** Table 2: the fine-tuned GPT-2 pruned one-shot and iteratively (same target), iterative at two recovery budgets; one-shot also before recovery. */
+/** Table 2: the fine-tuned GPT-2 pruned one-shot and iteratively (same target), iterative at two recovery budgets; one-shot also before recovery; the dense control. */
 export async function gpt2Pruning(profile: Profile): Promise<Gpt2Pruning> {
   const ft = await finetunedRole(profile, 'gpt2');
   const oneShot = await prunedFrom(profile, 'gpt2', 'one-shot', ft.step);
   const iterative = await prunedFrom(profile, 'gpt2', 'iterative', ft.step, 'equal');
   const iterativeWriteUp = await prunedFrom(profile, 'gpt2', 'iterative', ft.step, 'write-up');
   const oneShotBeforeRecovery = await oneShotBeforeRecoveryFrom(profile, 'gpt2', ft.step);
-  return { finetuned: ft, oneShot, iterative, iterativeWriteUp, pruned: [oneShot, iterative, iterativeWriteUp], oneShotBeforeRecovery };
+  const denseControl = await denseControlFrom(profile, 'gpt2', ft.step);
+  return { finetuned: ft, oneShot, iterative, iterativeWriteUp, pruned: [oneShot, iterative, iterativeWriteUp], oneShotBeforeRecovery, denseControl };
 }
 
 /** Table 3: the fine-tuned OLMo role pruned one-shot, MLP only, 50%, after and before recovery. */

@@ -3,7 +3,7 @@
  * blocks (lmObjective, evaluation mode, disjoint windows of T tokens, so it reads higher than a
  * stride < T evaluation; docs/pruning-facts.md section 2). The losses are kept block by block so
  * the perplexity can carry a standard error and two models can be compared on the same blocks
- * (stats/perplexity-stderr.ts); pooledPerplexity gives the perplexity itself,
+ * (stats/perplexity-stderr.ts; by document when the blocks carry theirs, stats/document-bootstrap.ts); pooledPerplexity gives the perplexity itself,
  * exp(sum nll / sum tokens). The wikitext task's word and byte perplexities are the harness's
  * (lm-eval's rolling windows, eval/rolling-windows.ts), not this.
  */
@@ -13,12 +13,13 @@ import { heldOutLoss } from '../train/batch-tensors.ts';
 import { lmObjective } from '../train/lm-objective.ts';
 import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 
-export async function heldOutBlockLosses(model: LanguageModel, blocks: readonly Block[]): Promise<BlockLoss[]> {
+/** One BlockLoss per block, in order; a block that carries its document (data/document-blocks.ts) passes its `doc` on. */
+export async function heldOutBlockLosses(model: LanguageModel, blocks: readonly (Block & { readonly doc?: number })[]): Promise<BlockLoss[]> {
   const out: BlockLoss[] = [];
   for (const [i, b] of blocks.entries()) {
     const r = await heldOutLoss(model, [b], lmObjective, 1);   // one [1, T] forward per block
     if (!(r.tokens > 0)) throw new Error(`heldOutBlockLosses: block ${i} has no target tokens`);
-    out.push({ nll: r.loss * r.tokens, tokens: r.tokens });
+    out.push({ nll: r.loss * r.tokens, tokens: r.tokens, ...(b.doc !== undefined ? { doc: b.doc } : {}) });
   }
   return out;
 }

@@ -82,29 +82,32 @@ export function paperTable(table: 'Table 1' | 'Table 2' | 'Table 3'): ColumnTabl
 
 /** One of our pruning runs, for the perplexity comparison. */
 export interface OursPerplexity {
-  readonly method: 'one-shot' | 'iterative';
+  /** 'dense control': the unpruned model given the same recovery training (no published point: paperMethod null). */
+  readonly method: 'one-shot' | 'iterative' | 'dense control';
   /** The write-up's point this run stands beside (default: its `method`'s); null: none (empty paper cells). */
   readonly paperMethod?: 'one-shot' | 'iterative' | null;
   readonly model: string;          // our label
   readonly sparsity: number;       // fraction, as we count it
   readonly perplexity: number;     // our validation perplexity after recovery fine-tuning
-  readonly stderr?: number | null; // delta-method stderr over blocks (stats/perplexity-stderr.ts)
-  readonly ciLow?: number | null;  // 95% interval exp(L -/+ z se(L))
+  readonly stderr?: number | null; // perplexity x se(L) (stats/perplexity-uncertainty.ts)
+  readonly ciLow?: number | null;  // 95% interval
   readonly ciHigh?: number | null;
   readonly tokens?: number | null; // target tokens the perplexity averages over
-  readonly blocks?: number | null; // disjoint blocks (the sampling unit of the stderr)
+  readonly blocks?: number | null; // disjoint blocks
+  readonly documents?: number | null; // documents the blocks come from (the sampling unit when known)
 }
 
 /** Our perplexity per pruning run next to the write-up's (166.41 one-shot at 47%, 121.41 iterative at 46%);
  *  a run with `paperMethod: null` gets empty paper cells. */
 export function oursVsPaperPerplexity(rows: readonly OursPerplexity[]): ColumnTable {
-  const find = (m: OursPerplexity['method'], what: string) => {
+  const find = (m: string, what: string) => {
     const p = PAPER.perplexity.find((x) => x.method === m);
     if (!p) throw new Error(`oursVsPaperPerplexity: ${what} must be one-shot or iterative, got '${m}'`);
     return p;
   };
   const pubs = rows.map((r) => {
-    find(r.method, 'method');
+    if (r.method !== 'dense control') find(r.method, 'method');
+    else if (r.paperMethod !== null) throw new Error(`oursVsPaperPerplexity: the dense control has no published point (paperMethod null), got '${String(r.paperMethod)}'`);
     const m = r.paperMethod === undefined ? r.method : r.paperMethod;
     return m === null ? null : find(m, 'paperMethod');
   });
@@ -119,6 +122,7 @@ export function oursVsPaperPerplexity(rows: readonly OursPerplexity[]): ColumnTa
     perplexity_ci_high: rows.map((r) => r.ciHigh ?? null),
     tokens: rows.map((r) => r.tokens ?? null),
     blocks: rows.map((r) => r.blocks ?? null),
+    documents: rows.map((r) => r.documents ?? null),
     paper_perplexity: pubs.map((p) => p?.perplexity ?? null),
     perplexity_delta: rows.map((r, i) => delta(r.perplexity, pubs[i]?.perplexity)),
   });

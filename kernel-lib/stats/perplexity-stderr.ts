@@ -11,8 +11,9 @@
  */
 import { twoSidedP, zCritical } from './normal-cdf.ts';
 
-/** One block's summed next-token NLL (nats) and the number of target tokens it was summed over. */
-export interface BlockLoss { readonly nll: number; readonly tokens: number }
+/** One block's summed next-token NLL (nats), the number of target tokens it was summed over and, when known,
+ *  the index of the document the block was cut from (the unit of stats/document-bootstrap.ts). */
+export interface BlockLoss { readonly nll: number; readonly tokens: number; readonly doc?: number }
 
 export interface PerplexityEstimate {
   readonly perplexity: number;

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import * as lab from '../../kernel-lib/index.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -74,6 +74,44 @@ test('the notebooks import the library only as the public entry and use only wha
         if (/kernel-lib|notebook-lib/.test(m[1]!) && m[1] !== '../build/notebook-lib') bad.push(`${nb}: imports ${m[1]}`);
       }
       for (const m of src.matchAll(/\blab\.([A-Za-z_$][\w$]*)/g)) if (!exported.has(m[1]!)) bad.push(`${nb}: lab.${m[1]} is not public`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+/** abs module path -> names index.ts re-exports from it (values and types, by their name in that module). */
+function publicByModule(): Map<string, Set<string>> {
+  const entry = join(root, 'kernel-lib', 'index.ts');
+  const out = new Map<string, Set<string>>();
+  for (const m of readFileSync(entry, 'utf8').matchAll(/^export (?:type )?\{([^}]*)\} from '([^']+)'/gm)) {
+    const mod = resolve(dirname(entry), m[2]!);
+    if (!out.has(mod)) out.set(mod, new Set());
+    for (const n of m[1]!.split(',').map((x) => x.trim()).filter(Boolean)) out.get(mod)!.add(n.split(/\s+as\s+/)[0]!);
+  }
+  return out;
+}
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+test('tests reach what the public API offers only through index.ts (internal modules only for what it does not export)', () => {
+  const pub = publicByModule();
+  const bad: string[] = [];
+  for (const file of [...testFiles(join(root, 'test')), ...testFiles(join(root, 'test-slow'))]) {
+    const src = readFileSync(file, 'utf8');
+    // static imports: import [type] { a, b as c } from '...kernel-lib/x.ts'; dynamic: const { a } = await import('...')
+    const imports = [
+      ...[...src.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']*kernel-lib\/[^']+)'/g)].map((m) => ({ names: m[1]!, spec: m[2]! })),
+      ...[...src.matchAll(/(?:const|let)\s+\{([^}]*)\}\s*=\s*await\s+import\('([^']*kernel-lib\/[^']+)'\)/g)].map((m) => ({ names: m[1]!, spec: m[2]! })),
+    ];
+    for (const { names, spec } of imports) {
+      const offered = pub.get(resolve(dirname(file), spec));
+      if (!offered) continue;
+      for (const raw of names.split(',').map((x) => x.trim()).filter(Boolean)) {
+        const name = raw.replace(/^type\s+/, '').split(/\s*(?:\bas\b|:)\s*/)[0]!;
+        if (offered.has(name)) bad.push(`${relative(root, file)}: ${name} from ${spec} (public: import it from kernel-lib/index.ts)`);
+      }
     }
   }
   assert.deepEqual(bad, []);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../kernel-lib/cli/data.ts';
-import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
+import { generateMiniData } from '../../kernel-lib/index.ts';
 
 const real = process.env.LAB_REAL_DATA;
 

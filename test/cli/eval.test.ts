@@ -10,11 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { evaluate } from '../../kernel-lib/eval/evaluate.ts';
+import { initBackend, saveModel, loadModel, loadTokenizer, evaluate } from '../../kernel-lib/index.ts';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';
 

@@ -13,9 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import { writeSafetensors } from '../../kernel-lib/model/safetensors-write.ts';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
+import { initBackend, saveModel, saveTokenizer } from '../../kernel-lib/index.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 import { labSync } from './lab-child.ts';
 

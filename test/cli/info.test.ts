@@ -12,7 +12,8 @@ import { gpt2CheckShapes, gpt2ConfigJson, gpt2ParamShapes, parseGpt2Config } fro
 import { inspectCheckpoint } from '../../kernel-lib/model/load-model.ts';
 import { writeSafetensors } from '../../kernel-lib/model/safetensors-write.ts';
 import { describeCheckpoint } from '../../kernel-lib/cli/info.ts';
-import type { Family, GPT2Config } from '../../kernel-lib/model/types.ts';
+import { type GPT2Config } from '../../kernel-lib/index.ts';
+import type { Family } from '../../kernel-lib/model/types.ts';
 
 const family: Family<GPT2Config> = { ...gpt2, parseConfig: parseGpt2Config, toConfigJson: gpt2ConfigJson, paramShapes: gpt2ParamShapes, checkShapes: gpt2CheckShapes };
 
@@ -60,7 +61,7 @@ test('lab info MODEL --json prints the stable JSON shape', async () => {
 
 test('info on a GQA Llama: query heads H and key/value heads K per layer, pruned unevenly', async () => {
   const { headsText } = await import('../../kernel-lib/cli/info.ts');
-  const { getFamily } = await import('../../kernel-lib/model/families.ts');
+  const { getFamily } = await import('../../kernel-lib/index.ts');
   // 6 q heads share 2 kv heads (D = 4); layer 1 lost one kv group: 3 q heads, 1 kv head.
   const raw = { model_type: 'llama', hidden_size: 24, num_attention_heads: 6, num_key_value_heads: 2, head_dim: 4, intermediate_size: 10, num_hidden_layers: 2, vocab_size: 7, max_position_embeddings: 8 };
   const llama = getFamily('llama');

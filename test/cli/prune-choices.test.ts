@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { importanceCriteria } from '../../kernel-lib/prune/importance/index.ts';
+import { importanceCriteria } from '../../kernel-lib/index.ts';
 import { scheduleNames } from '../../kernel-lib/prune/schedules.ts';
 import { sparsityOfNames } from '../../kernel-lib/prune/sparsity.ts';
 import { selectionNames } from '../../kernel-lib/prune/select-units.ts';

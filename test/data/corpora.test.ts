@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { corpusDocuments, corpusSplitAssignment, loadCorpus } from '../../kernel-lib/data/corpora.ts';
+import { loadCorpus } from '../../kernel-lib/index.ts';
+import { corpusDocuments, corpusSplitAssignment } from '../../kernel-lib/data/corpora.ts';
 
 test('corpora: SOTU addresses and Moby-Dick chapters as documents from the installed packages', () => {
   const sotu = corpusDocuments('sotu');

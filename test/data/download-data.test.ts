@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { startHubServer } from '../helpers/hub-server.ts';
-import { downloadDataset } from '../../kernel-lib/data/download-data.ts';
+import { downloadDataset } from '../../kernel-lib/index.ts';
 import { streamBillsum } from '../../kernel-lib/data/sources/billsum.ts';
 import { readSiqa } from '../../kernel-lib/data/sources/siqa.ts';
 

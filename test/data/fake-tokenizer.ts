@@ -1,5 +1,5 @@
 /** A character-level tokenizer for data tests: id = UTF-16 code unit + 1, EOS = 0. Exact and obvious. */
-import type { Tokenizer } from '../../kernel-lib/tokenizer/types.ts';
+import { type Tokenizer } from '../../kernel-lib/index.ts';
 
 export function fakeTokenizer(): Tokenizer {
   return {

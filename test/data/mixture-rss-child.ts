@@ -2,7 +2,7 @@
  * Child process of mixture-memory.test.ts: builds the 5-source mixture over the data folder in
  * argv[2], streams every train record, and prints {records, maxRssMiB} as JSON.
  */
-import { buildMixture } from '../../kernel-lib/data/mixture.ts';
+import { buildMixture } from '../../kernel-lib/index.ts';
 import { fakeTokenizer } from './fake-tokenizer.ts';
 
 const dataDir = process.argv[2]!;

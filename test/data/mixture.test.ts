@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMixture, mixtureStats, type Mixture, type MixtureRecord } from '../../kernel-lib/data/mixture.ts';
-import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
+import { buildMixture, mixtureStats, type Mixture, generateMiniData } from '../../kernel-lib/index.ts';
+import { type MixtureRecord } from '../../kernel-lib/data/mixture.ts';
 import { fakeTokenizer } from './fake-tokenizer.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lab-mix-'));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packBlocks, tokenizeRecord, type Block, type PackRecord } from '../../kernel-lib/data/packing.ts';
+import { packBlocks, type Block } from '../../kernel-lib/index.ts';
+import { tokenizeRecord, type PackRecord } from '../../kernel-lib/data/packing.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { fakeTokenizer } from './fake-tokenizer.ts';
 

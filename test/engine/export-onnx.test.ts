@@ -16,13 +16,7 @@ import { mkdtempSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import { loadCorpus } from '../../kernel-lib/data/corpora.ts';
+import { initBackend, loadModel, saveModel, saveTokenizer, loadTokenizer, applyPlan, loadCorpus } from '../../kernel-lib/index.ts';
 import { referenceLogits, refLogProb } from '../helpers/gpt2-reference.ts';
 import { openOnnxDecoder, nextTokenLogProbs, onnxFilePerplexity } from '../../kernel-lib/engine/onnx-file.ts';
 

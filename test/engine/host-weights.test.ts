@@ -9,12 +9,10 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync,
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
+import { initBackend, loadModel, disposeSessions } from '../../kernel-lib/index.ts';
 import { gpt2ParamShapes, parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
 import { HostParams } from '../../kernel-lib/model/host-params.ts';
 import { scoreTokensOn } from '../../kernel-lib/engine/score-tokens-on.ts';
-import { disposeSessions } from '../../kernel-lib/engine/ort-sessions.ts';
 
 before(async () => { await initBackend({ quiet: true }); });
 

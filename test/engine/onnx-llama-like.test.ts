@@ -13,15 +13,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
+import { initBackend, logits, applyPlan, exportOnnx, type LanguageModel } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
 import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
 import { runDecoder } from '../../kernel-lib/engine/ort-decoder.ts';
-import { exportOnnx } from '../../kernel-lib/engine/export-onnx.ts';
 import { openOnnxDecoder } from '../../kernel-lib/engine/onnx-file.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 import { randomLlamaLike } from '../helpers/random-llama-like.ts';
 
 const ortReason = loadOrt().reason;

@@ -7,10 +7,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
+import { initBackend, getFamily, type LanguageModel } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
 import { ortChannelStats } from '../../kernel-lib/engine/ort-channel-stats.ts';
 import { channelVariance } from '../../kernel-lib/engine/channel-moments.ts';

@@ -7,14 +7,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { generate } from '../../kernel-lib/generate/generate.ts';
+import { initBackend, logits, getFamily, loadModel, loadTokenizer, generate, type LanguageModel } from '../../kernel-lib/index.ts';
 import { runDecoder } from '../../kernel-lib/engine/ort-decoder.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';
 
 before(async () => { await initBackend({ quiet: true }); });

@@ -11,12 +11,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { evaluate } from '../../kernel-lib/eval/evaluate.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
+import { initBackend, evaluate, loadTokenizer, getFamily, applyPlan, type LanguageModel } from '../../kernel-lib/index.ts';
 
 const REAL = process.env.LAB_REAL_DATA;
 const skip = REAL ? false : 'LAB_REAL_DATA unset: needs the real PIQA and HellaSwag files';

@@ -2,7 +2,7 @@
  * A character tokenizer over a small alphabet for eval tests on tiny models: id = index of the
  * character in ALPHABET, EOS = last id. Exact and obvious, so hand-worked token lists are easy.
  */
-import type { Tokenizer } from '../../kernel-lib/tokenizer/types.ts';
+import { type Tokenizer } from '../../kernel-lib/index.ts';
 
 export const ALPHABET = ' abcdefghijklmnopqrstuvwxyz.?:\nABCD';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { memoEncode } from '../../kernel-lib/eval/encode-memo.ts';
 import { encodeRequest } from '../../kernel-lib/eval/encode-request.ts';
 import { charTokenizer } from './char-tokenizer.ts';
-import type { Tokenizer } from '../../kernel-lib/tokenizer/types.ts';
+import { type Tokenizer } from '../../kernel-lib/index.ts';
 
 /** The char tokenizer under another fingerprint, counting its encode calls. */
 function counted(fingerprint: string): { tok: Tokenizer; calls: string[] } {

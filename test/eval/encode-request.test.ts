@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEncoding } from 'js-tiktoken';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
+import { loadTokenizer } from '../../kernel-lib/index.ts';
 import { encodeRequest, truncateForModel } from '../../kernel-lib/eval/encode-request.ts';
 
 const tok = loadTokenizer('gpt2');

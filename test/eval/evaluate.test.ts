@@ -9,11 +9,7 @@ import { mkdtempSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { evaluate } from '../../kernel-lib/eval/evaluate.ts';
-import { formatResultsTable } from '../../kernel-lib/eval/format-results-table.ts';
-import type { EvalResult, SampleLog } from '../../kernel-lib/eval/types.ts';
+import { initBackend, loadTokenizer, evaluate, formatResultsTable, type EvalResult, type SampleLog } from '../../kernel-lib/index.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';
 import { writeFixtureData } from './fixture-data.ts';
 

@@ -1,8 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loglikelihoods, loglikelihoodTokens, loglikelihoodRolling } from '../../kernel-lib/eval/loglikelihoods.ts';
+import { initBackend, loglikelihoods, loglikelihoodRolling } from '../../kernel-lib/index.ts';
+import { loglikelihoodTokens } from '../../kernel-lib/eval/loglikelihoods.ts';
 import { encodeRequest } from '../../kernel-lib/eval/encode-request.ts';
 import { rollingWindows } from '../../kernel-lib/eval/rolling-windows.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';
@@ -76,7 +76,7 @@ test('rolling loglikelihood = sum over windows = independent per-token reference
 
 test('scorePositions agrees with model/lm.ts scoreTokens on single targets', async () => {
   const { scorePositions } = await import('../../kernel-lib/eval/score-positions.ts');
-  const { scoreTokens } = await import('../../kernel-lib/model/lm.ts');
+  const { scoreTokens } = await import('../../kernel-lib/index.ts');
   const { model } = tinyModel(SPEC, 8);
   const B = 2, T = 5;
   const ids = Int32Array.from([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);

@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../kernel-lib/index.ts';
 import { ortAvailable } from '../../kernel-lib/engine/select-engine.ts';
 import { loglikelihoodTokens } from '../../kernel-lib/eval/loglikelihoods.ts';
 import { ortScoreShared } from '../../kernel-lib/engine/ort-score-shared.ts';

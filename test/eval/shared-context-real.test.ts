@@ -9,21 +9,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, loadModel, loadTokenizer, type MultipleChoiceTask, type LanguageModel, type Tokenizer, getProfile, studyDataDir } from '../../kernel-lib/index.ts';
 import { ortAvailable } from '../../kernel-lib/engine/select-engine.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import { expandTasks } from '../../kernel-lib/eval/tasks/index.ts';
 import { buildRequests } from '../../kernel-lib/eval/build-requests.ts';
 import { encodeRequest } from '../../kernel-lib/eval/encode-request.ts';
 import { loglikelihoodTokens } from '../../kernel-lib/eval/loglikelihoods.ts';
 import { scoreMultipleChoice } from '../../kernel-lib/eval/score-docs.ts';
-import type { MultipleChoiceTask } from '../../kernel-lib/eval/types.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
-import type { Tokenizer } from '../../kernel-lib/tokenizer/types.ts';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
-import { getProfile } from '../../kernel-lib/experiments/profiles.ts';
-import { studyDataDir } from '../../kernel-lib/experiments/study-inputs.ts';
 
 const ort = ortAvailable();
 const REAL = process.env.LAB_REAL_DATA;

@@ -14,9 +14,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
-import { getTask, listTasks, expandTasks } from '../../kernel-lib/eval/tasks/index.ts';
+import { getTask, listTasks, type MultipleChoiceTask, type RollingTask } from '../../kernel-lib/index.ts';
+import { expandTasks } from '../../kernel-lib/eval/tasks/index.ts';
 import { buildRequests } from '../../kernel-lib/eval/build-requests.ts';
-import type { MultipleChoiceTask, RollingTask } from '../../kernel-lib/eval/types.ts';
 import { wikitextDetokenize, wikitextWordCount } from '../../kernel-lib/eval/tasks/wikitext.ts';
 import { MMLU_SUBJECTS } from '../../kernel-lib/eval/tasks/mmlu-subjects.ts';
 

@@ -6,14 +6,11 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { evaluate } from '../../kernel-lib/eval/evaluate.ts';
+import { initBackend, loadTokenizer, evaluate, mcnemarExact } from '../../kernel-lib/index.ts';
 import { perDocOutcomes, type DocOutcomes } from '../../kernel-lib/experiments/per-doc-outcomes.ts';
-import { columnChance, columnN, columnStderr, columnValue, pairedColumnDelta } from '../../kernel-lib/experiments/column-stats.ts';
+import { columnChance, columnConstant, columnMaxChoices, columnN, columnStderr, columnValue, pairedColumnDelta } from '../../kernel-lib/experiments/column-stats.ts';
 import type { EvaluateStepResult } from '../../kernel-lib/experiments/steps/evaluate-step.ts';
 import { headline } from '../../kernel-lib/experiments/steps/evaluate-step.ts';
-import { mcnemarExact } from '../../kernel-lib/stats/mcnemar-exact.ts';
 import { sampleStddev } from '../../kernel-lib/eval/metrics.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';
@@ -80,4 +77,17 @@ test('single acc task: paired bootstrap stderr ~ sd(a - b)/sqrt(n), p agrees wit
   const d = a.map((x, i) => x - b[i]!);
   assert.ok(Math.abs(r.stderr / (sampleStddev(d) / Math.sqrt(300)) - 1) < 0.03);
   assert.ok(r.significant && mcnemarExact(a, b).p < 0.05);
+});
+
+test('GLUE constant-answer baselines, hand-derived: always 0 and always 1 beat or miss the uniform chance level', () => {
+  const e = glueResult(1, 0.06);   // every task: 40 documents, gold 1 on every 4th (share 1/4)
+  // always label 0: acc tasks 3/4 (mnli, mnli_mismatch, qnli, rte, sst2, wnli); cola MCC 0; mrpc, qqp F1 0
+  const zero = (6 * 0.75 + 0 + 0 + 0) / 9;
+  // always label 1: acc 1/4 on the six acc tasks; cola MCC 0; F1 = 2 x 10 / (2 x 10 + 30 + 0) = 0.4 on mrpc and qqp
+  const one = (6 * 0.25 + 0 + 2 * 0.4) / 9;
+  assert.ok(Math.abs(columnConstant(e, 'glue', 0)! - zero) < 1e-15);
+  assert.ok(Math.abs(columnConstant(e, 'glue', 1)! - one) < 1e-15);
+  assert.ok(columnConstant(e, 'glue', 0)! > columnChance(e, 'glue')!, 'always 0 (the majority label) beats the uniform guess');
+  assert.equal(columnConstant(e, 'glue', 2), null, 'label 2 exists on mnli only');
+  assert.equal(columnMaxChoices(e, 'glue'), 3);
 });

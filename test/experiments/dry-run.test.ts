@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dryRun } from '../../kernel-lib/experiments/dry-run.ts';
-import { getProfile } from '../../kernel-lib/experiments/profiles.ts';
+import { dryRun, getProfile } from '../../kernel-lib/index.ts';
 import type { MachineFacts } from '../../kernel-lib/experiments/machine-facts.ts';
 
 const GB = 1e9;

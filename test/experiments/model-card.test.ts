@@ -6,12 +6,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
+import { initBackend, getFamily, applyPlan, modelCard, type LanguageModel } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import { modelCard } from '../../kernel-lib/experiments/model-card.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 
 before(async () => { await initBackend({ quiet: true }); });
 

@@ -1,28 +1,29 @@
 /**
- * The prune step's cache key: a recovering step hashes exactly what it hashed before the step could
- * run without recovery (start checkpoint, resolved prune config, recovery plan, run options, latency
- * flag, corpus and formatter identities), so its cached results stay valid; the step without recovery
- * hashes the same plus `recover: false`, so it gets a folder of its own. The expected keys are built
- * here by hand from those parts, for every GPT-2 and OLMo-role plan and schedule of the mini profile
- * (full and quick).
+ * The prune step's cache key: a recovering step hashes its start checkpoint, resolved prune config,
+ * recovery plan, run options, latency flag, corpus and formatter identities and how the validation
+ * blocks are drawn ('documents-round-robin': steps cached with the earlier first-blocks draw get other
+ * keys); the step without recovery hashes the same plus `recover: false`, so it gets a folder of its own.
+ * The dense-control step hashes the start checkpoint, recovery plan, schedule 'one-shot', run options,
+ * inputs and draw under its own step name, so its folder differs from every prune step's. The expected
+ * keys are built here by hand from those parts, for every GPT-2 and OLMo-role plan and schedule of the
+ * mini profile (full and quick).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { getProfile, type PrunePlanConfig } from '../../kernel-lib/experiments/profiles.ts';
+import { initBackend, saveModel, getProfile, type PrunePlanConfig } from '../../kernel-lib/index.ts';
 import { resolvePruneConfig } from '../../kernel-lib/prune/prune-config.ts';
 import { checkpointKey } from '../../kernel-lib/experiments/study-inputs.ts';
 import { corpusHash } from '../../kernel-lib/experiments/input-manifest.ts';
 import { formatterVersions } from '../../kernel-lib/data/formatters.ts';
 import { stepLocation } from '../../kernel-lib/experiments/step-cache.ts';
 import { pruneStepLocation } from '../../kernel-lib/experiments/steps/prune-step.ts';
+import { denseControlStepLocation } from '../../kernel-lib/experiments/steps/dense-control-step.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 
-test('prune step keys: unchanged with recovery, recover: false added without', async () => {
+test('prune step keys name the validation draw, recover: false added without; the dense control has its own', async () => {
   await initBackend({ quiet: true });
   const root = mkdtempSync(join(tmpdir(), 'lab-prune-key-'));
   process.env.LAB_RESULTS_DIR = join(root, 'results');
@@ -42,7 +43,7 @@ test('prune step keys: unchanged with recovery, recover: false added without', a
       if (corpus.kind !== 'mini') continue;
       const recovering = {
         start: checkpointKey(dir), prune: resolvePruneConfig({ ...plan.prune, schedule }), recovery: plan.recovery, run, measureLatency: profile.measureLatency,
-        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text },
+        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin',
       };
       const withRecovery = pruneStepLocation(profile, plan, schedule, dir);
       assert.equal(withRecovery.step, `prune-${schedule}`);
@@ -54,6 +55,13 @@ test('prune step keys: unchanged with recovery, recover: false added without', a
       assert.equal(without.key, stepLocation(`prune-${schedule}`, { ...recovering, recover: false }).key);
       assert.notEqual(without.key, withRecovery.key);
       assert.notEqual(without.dir, withRecovery.dir);
+      const dense = denseControlStepLocation(profile, plan, dir);
+      const denseInput = { start: checkpointKey(dir), recovery: plan.recovery, schedule: 'one-shot', run,
+        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin' };
+      assert.deepEqual(dense.keyInput, denseInput);
+      assert.equal(dense.step, 'dense-control');
+      assert.equal(dense.key, stepLocation('dense-control', denseInput).key);
+      for (const other of [withRecovery, without]) { assert.notEqual(dense.key, other.key); assert.notEqual(dense.dir, other.dir); }
       checked++;
     }
   }

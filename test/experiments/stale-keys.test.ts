@@ -9,11 +9,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
-import { generateMiniData } from '../../kernel-lib/mini/generate-mini-data.ts';
-import { getProfile, type Profile } from '../../kernel-lib/experiments/profiles.ts';
+import { initBackend, saveModel, saveTokenizer, generateMiniData, getProfile, type Profile } from '../../kernel-lib/index.ts';
 import { evaluateStep } from '../../kernel-lib/experiments/steps/evaluate-step.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 

@@ -8,12 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, getFamily, type LanguageModel } from '../../kernel-lib/index.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
 import { parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
 import { lmLoss } from '../../kernel-lib/model/lm.ts';
-import type { BaseConfig, Family, LanguageModel } from '../../kernel-lib/model/types.ts';
+import type { BaseConfig, Family } from '../../kernel-lib/model/types.ts';
 import { forwardBytes, trainingBytes, type ModelShape } from '../../kernel-lib/experiments/step-memory.ts';
 
 const GPT2: ModelShape = { family: 'gpt2', params: 124_439_808, layers: 12, hidden: 768, mlp: 3072, heads: 12, vocab: 50257, maxPositions: 1024 };

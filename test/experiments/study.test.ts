@@ -6,6 +6,8 @@
  * GPT-2 is pruned three times: one-shot, and iterative at the equal and at the write-up's recovery
  * budget; their recovery tokens are read back from the recovery runs' metric logs. The one-shot cuts
  * (GPT-2 and the OLMo role) are also evaluated before recovery, from a prune step that recovers nothing.
+ * The fine-tuned GPT-2 also gets one-shot's recovery training without pruning (the dense control step).
+ * Perplexity blocks are drawn across the held-out documents (quick: 4 blocks, one from each of 4 documents).
  */
 
 /** Target tokens each recovery run of a prune step trained on, from the last record of its metrics.jsonl (in iteration order). */
@@ -21,12 +23,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
-import { getProfile, type Profile } from '../../kernel-lib/experiments/profiles.ts';
-import { reproduce } from '../../kernel-lib/experiments/reproduce.ts';
-import { gpt2Pruning, olmoPruning } from '../../kernel-lib/experiments/study.ts';
+import { initBackend, saveModel, saveTokenizer, getProfile, type Profile, reproduce, gpt2Pruning, olmoPruning } from '../../kernel-lib/index.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 
 test('quick study: tables and plots from every step, then all cached', { timeout: 600_000 }, async () => {
@@ -56,8 +53,11 @@ test('quick study: tables and plots from every step, then all cached', { timeout
   assert.match(md3, /identical/i, 'Table 3 flags the suspect published row');
   const t2all = first.tables[1]!.table.objects() as Record<string, unknown>[];
   const t2 = t2all.filter((r) => r.row_kind === 'ours');
-  // fine-tuned, one-shot before recovery, iterative (write-up budget), iterative (equal budget), one-shot
-  assert.equal(t2.length, 5);
+  // fine-tuned, one-shot before recovery, iterative (write-up budget), iterative (equal budget), one-shot, dense control
+  assert.equal(t2.length, 6);
+  assert.equal(t2[5]!.model, 'tiny GPT-2 dense control (fine-tuned + one-shot\'s recovery training, not pruned)');
+  assert.equal(t2[5]!.paper_row, null);
+  assert.equal(t2[5]!.params, t2[0]!.params, 'the dense control keeps every parameter');
   assert.match(String(t2[1]!.model), /^tiny GPT-2 one-shot pruned \(\d+% of heads\+mlp\), before recovery$/);
   assert.match(String(t2[2]!.model), /iterative \(write-up budget: 2 x one-shot\)/);
   assert.match(String(t2[3]!.model), /iterative \(equal budget\)/);
@@ -78,7 +78,9 @@ test('quick study: tables and plots from every step, then all cached', { timeout
   for (const r of t2) assert.ok(typeof r.piqa_stderr === 'number' && typeof r.piqa_n === 'number', JSON.stringify(r));
   assert.deepEqual(t2all.filter((r) => r.row_kind === 'chance').map((r) => r.piqa), [0.5]);
   const deltas = t2all.filter((r) => r.row_kind === 'paired delta');
-  assert.equal(deltas.length, 7);
+  assert.equal(deltas.length, 8);
+  assert.deepEqual(deltas.filter((d) => /^Δ one-shot recovered vs dense control:/.test(String(d.model))).map((d) => d.model),
+    [`Δ one-shot recovered vs dense control: ${t2[4]!.model} − ${t2[5]!.model}`]);
   assert.equal(deltas.filter((d) => /^Δ pruned vs fine-tuned:/.test(String(d.model))).length, 3);
   assert.deepEqual(deltas.filter((d) => /^Δ before recovery vs fine-tuned:/.test(String(d.model))).map((d) => d.model),
     [`Δ before recovery vs fine-tuned: ${t2[1]!.model} − ${t2[0]!.model}`]);
@@ -90,15 +92,17 @@ test('quick study: tables and plots from every step, then all cached', { timeout
   assert.match(readFileSync(first.tables[1]!.files.md, 'utf8'), /± \d\.\d{4}/, 'md cells read value ± stderr');
   const ppl = first.tables[2]!.table.objects() as Record<string, unknown>[];
   for (const r of ppl) assert.ok(typeof r.tokens === 'number' && r.tokens > 0, `perplexity row ${r.method} has its token count`);
+  for (const r of ppl) assert.deepEqual([r.blocks, r.documents], [4, 4], `perplexity row ${r.method}: 4 blocks from 4 documents`);
   const pplOurs = ppl.filter((r) => r.row_kind === 'ours');
   assert.deepEqual(pplOurs.map((r) => [r.method, r.budget, r.paper_perplexity]),
-    [['one-shot', 'none', null], ['one-shot', 'one-shot', 166.41], ['iterative', 'write-up', 121.41], ['iterative', 'equal', null]]);
+    [['one-shot', 'none', null], ['one-shot', 'one-shot', 166.41], ['iterative', 'write-up', 121.41], ['iterative', 'equal', null], ['dense control', 'one-shot', null]]);
   assert.equal(pplOurs[0]!.perplexity_delta, null);
   assert.equal(pplOurs[3]!.perplexity_delta, null);
   const ratios = ppl.filter((r) => r.row_kind === 'paired ratio' && typeof r.perplexity_p === 'number').map((r) => String(r.method));
   assert.deepEqual(ratios, ['ratio one-shot before recovery / fine-tuned (before pruning)', 'ratio one-shot / fine-tuned (before pruning)',
     'ratio iterative (write-up budget: 2 x one-shot) / fine-tuned (before pruning)', 'ratio iterative (equal budget) / fine-tuned (before pruning)',
-    'ratio iterative (write-up budget: 2 x one-shot) / one-shot', 'ratio iterative (equal budget) / one-shot', 'ratio one-shot / one-shot before recovery']);
+    'ratio iterative (write-up budget: 2 x one-shot) / one-shot', 'ratio iterative (equal budget) / one-shot', 'ratio one-shot / one-shot before recovery',
+    'ratio one-shot / dense control (the same recovery training, with and without the cut)']);
   // Recovery budgets, from the recovery runs' logs. Quick profile: 512 tokens = 4 updates of 4 x 32;
   // one-shot recovers once with all of them, iterative (2 steps) 2 + 2 updates at the equal budget, 4 + 4 at the write-up's.
   const g = await gpt2Pruning(profile);
@@ -106,7 +110,21 @@ test('quick study: tables and plots from every step, then all cached', { timeout
   assert.deepEqual(recoveryRunTokens(g.iterative.step.dir), [256, 256]);
   assert.deepEqual(recoveryRunTokens(g.iterativeWriteUp.step.dir), [512, 512]);
   assert.deepEqual(g.pruned.map((e) => e.step.result.recoveryTokens), [512, 512, 1024], 'the step results record the same totals');
-  for (const r of t2.slice(1)) assert.ok((r.sparsity as number) > 0.3, 'pruned rows carry their sparsity');
+  for (const r of t2.slice(1, 5)) assert.ok((r.sparsity as number) > 0.3, 'pruned rows carry their sparsity');
+  // Dense control: its own step (another key), the same 512 recovery tokens as one-shot, on the unpruned fine-tuned model;
+  // its "before" losses are the fine-tuned model's on the prune steps' validation blocks (the same blocks, documents and losses).
+  const dc = g.denseControl.step;
+  assert.ok(![g.oneShot, g.oneShotBeforeRecovery, ...g.pruned].some((e) => e.step.key === dc.key || e.step.dir === dc.dir), 'a key of its own');
+  assert.equal(dc.result.recoveryTokens, 512);
+  assert.equal(dc.result.recoverySteps, 4);
+  const dcLog = readFileSync(join(dc.dir, 'recover-1', 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+  assert.equal((JSON.parse(dcLog.at(-1)!) as { tokensSeen: number }).tokensSeen, 512, 'its recovery run trained on 512 tokens');
+  const ftBlocks = g.oneShot.step.result.blockLosses!.base;
+  assert.deepEqual(dc.result.blockLosses.base.map((b) => [b.doc, b.tokens]), ftBlocks.map((b) => [b.doc, b.tokens]));
+  dc.result.blockLosses.base.forEach((b, i) => assert.ok(Math.abs(b.nll - ftBlocks[i]!.nll) < 1e-4 * ftBlocks[i]!.nll, `block ${i}: the fine-tuned model's loss`));
+  assert.ok(Math.abs(dc.result.perplexity.before - g.oneShot.step.result.log.metricBase!) < 1e-4 * dc.result.perplexity.before);
+  assert.equal(pplOurs[4]!.perplexity, dc.result.perplexity.after);
+  assert.ok(existsSync(join(dc.result.modelDir, 'config.json')), 'the dense-control model is saved');
   // Before recovery: a prune step of its own (another cache key) that spent no recovery tokens, ran no recovery,
   // measured no latency, and whose model is the recovered one-shot run's cut as it was right after pruning:
   // its held-out perplexity is the one the recovered step logged right after its prune.

@@ -3,7 +3,7 @@
  * token requests on a tiny random GPT-2 with the DEFAULT engine (env decides: LAB_ENGINE,
  * LAB_ORT_MODULE) and prints the log-likelihoods as one JSON line on stdout.
  */
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../kernel-lib/index.ts';
 import { loglikelihoodTokens } from '../../kernel-lib/eval/loglikelihoods.ts';
 import { tinyModel } from './tiny-gpt2.ts';
 

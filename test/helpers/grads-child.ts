@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileSync } from 'node:fs';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../kernel-lib/index.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
 import { parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
 import { lmObjective } from '../../kernel-lib/train/lm-objective.ts';

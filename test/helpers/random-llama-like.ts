@@ -1,8 +1,7 @@
 /** Test helper: a tiny Llama-like model (any model_type) with random weights, every 1-D tensor
  *  (norm weights, biases) moved away from its init so a missing one shows. */
 import * as tf from '@tensorflow/tfjs-core';
-import { getFamily } from '../../kernel-lib/model/families.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
+import { getFamily, type LanguageModel } from '../../kernel-lib/index.ts';
 
 export function randomLlamaLike(raw: Record<string, unknown>, seed: number): LanguageModel {
   const fam = getFamily(raw.model_type as string);

@@ -4,7 +4,7 @@
  * (pruned shapes). Returns the model and the same float32 values as float64 for the reference.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GPT2Config, LanguageModel } from '../../kernel-lib/model/types.ts';
+import { type GPT2Config, type LanguageModel } from '../../kernel-lib/index.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import type { RefTensor } from './gpt2-reference.ts';
 

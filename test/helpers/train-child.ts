@@ -4,8 +4,7 @@
  * at some N), and on completion writes every parameter as raw float32 bytes to OUT_FILE.
  */
 import { writeFileSync } from 'node:fs';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { finetune } from '../../kernel-lib/train/finetune.ts';
+import { initBackend, finetune } from '../../kernel-lib/index.ts';
 import { tinyGpt2, makeBlocks } from './train-fixtures.ts';
 
 const [runDir, outFile, mode] = process.argv.slice(2);

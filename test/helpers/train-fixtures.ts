@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
 import { parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
-import type { GPT2Config, LanguageModel } from '../../kernel-lib/model/types.ts';
+import { type GPT2Config, type LanguageModel } from '../../kernel-lib/index.ts';
 import type { TrainBlock } from '../../kernel-lib/train/block-stream.ts';
 import type { Objective } from '../../kernel-lib/train/objective.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';

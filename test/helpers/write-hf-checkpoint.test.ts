@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { GPT2_XL, GPT2_XL_TWIN, OLMO_1B, OLMO_TWIN, TINYLLAMA_1B, TINYLLAMA_TWIN, hfTensors, parameterCount } from './hf-shapes.ts';
 import { hfConfigJson, pythonFloat } from './hf-config-json.ts';
 import { planShards, writeHfCheckpoint } from './write-hf-checkpoint.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
+import { loadTokenizer } from '../../kernel-lib/index.ts';
 import { openCheckpoint } from '../../kernel-lib/model/safetensors-index.ts';
 
 const PY = '/usr/bin/python3';

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { modelFingerprint } from '../../kernel-lib/model/fingerprint.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
+import { type LanguageModel, initBackend } from '../../kernel-lib/index.ts';
 import { tinyConfig } from '../helpers/tiny-gpt2.ts';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
 
 before(async () => { await initBackend(); });
 

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, loadModel } from '../../kernel-lib/index.ts';
 import { readGguf } from '../../kernel-lib/model/gguf/read-gguf.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
 import { f32Bytes, ggufBytes, type GgufMeta, type GgufTensorSpec } from '../helpers/gguf-writer.ts';
 

@@ -1,8 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
+import { initBackend, logits } from '../../kernel-lib/index.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
 import { referenceLogits } from '../helpers/gpt2-reference.ts';
 import { tinyModel, disposeModel, tinyConfig, type TinySpec } from '../helpers/tiny-gpt2.ts';

@@ -10,16 +10,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
+import { initBackend, loadModel, saveModel, logits, scoreTokens, loadTokenizer, applyPlan, type LanguageModel } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import { logits, scoreTokens } from '../../kernel-lib/model/lm.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import { saveGgufTokenizer } from '../../kernel-lib/tokenizer/save-gguf-tokenizer.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
 import type { PlanGroup } from '../../kernel-lib/prune/pruning-plan.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 
 const REAL = process.env.LAB_REAL_DATA;
 const skip = REAL ? false : 'LAB_REAL_DATA unset: needs the real stories260K GGUF';

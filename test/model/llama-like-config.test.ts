@@ -6,10 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { familyOfConfig, getFamily } from '../../kernel-lib/model/families.ts';
+import { getFamily, type LlamaLikeConfig } from '../../kernel-lib/index.ts';
+import { familyOfConfig } from '../../kernel-lib/model/families.ts';
 import { llamaLikeTypes } from '../../kernel-lib/model/llama-like-types.ts';
 import { inverseFrequencies } from '../../kernel-lib/model/rotary.ts';
-import type { LlamaLikeConfig } from '../../kernel-lib/model/types.ts';
 
 const parse = (raw: Record<string, unknown>, file = 'x/config.json') => getFamily<LlamaLikeConfig>(raw.model_type as string).parseConfig(raw, file);
 const small = { hidden_size: 16, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 24, num_hidden_layers: 2, vocab_size: 50, max_position_embeddings: 64, eos_token_id: 2 };

@@ -11,14 +11,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
+import { initBackend, getFamily, logits, loadModel, saveModel, applyPlan, type LanguageModel } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 
 before(async () => { await initBackend({ quiet: true }); });
 

@@ -11,12 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
+import { initBackend, getFamily, logits, loadModel, type LanguageModel, type LlamaConfig } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import type { LanguageModel, LlamaConfig } from '../../kernel-lib/model/types.ts';
 import { f32Bytes, ggufBytes, permuteToGguf, type GgufTensorSpec } from '../helpers/gguf-writer.ts';
 
 const llama = getFamily<LlamaConfig>('llama');

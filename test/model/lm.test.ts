@@ -1,8 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits, lmLoss, lossAndGrads, scoreTokens } from '../../kernel-lib/model/lm.ts';
+import { initBackend, logits, scoreTokens } from '../../kernel-lib/index.ts';
+import { lmLoss, lossAndGrads } from '../../kernel-lib/model/lm.ts';
 import { referenceLogits, referenceLoss, refLogProb, type RefTensor } from '../helpers/gpt2-reference.ts';
 import { tinyModel, disposeModel, type TinySpec } from '../helpers/tiny-gpt2.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';

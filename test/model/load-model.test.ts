@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, openSync, ftruncateSync, closeSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, logits, type GPT2Config, type LanguageModel } from '../../kernel-lib/index.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
 import { gpt2CheckShapes, gpt2ConfigJson, gpt2ParamShapes, parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
@@ -18,8 +18,7 @@ import { loadModelFromDir } from '../../kernel-lib/model/load-model.ts';
 import { saveModelWith } from '../../kernel-lib/model/save-model.ts';
 import { writeSafetensors } from '../../kernel-lib/model/safetensors-write.ts';
 import { openSafetensors } from '../../kernel-lib/model/safetensors.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import type { Family, GPT2Config, LanguageModel } from '../../kernel-lib/model/types.ts';
+import type { Family } from '../../kernel-lib/model/types.ts';
 import { paramShape } from '../../kernel-lib/model/param-values.ts';
 
 // The registered family's compute with this helper's config functions (independent of when gpt2.ts switches to them).

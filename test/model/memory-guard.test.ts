@@ -1,10 +1,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, type LanguageModel } from '../../kernel-lib/index.ts';
 import { assertTrainingFits, trainingBytesEstimate } from '../../kernel-lib/model/memory-guard.ts';
 import { gpt2ParamShapes } from '../../kernel-lib/model/gpt2-config.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 import { tinyConfig } from '../helpers/tiny-gpt2.ts';
 
 let onWasm = false;

@@ -13,12 +13,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { scoreTokens } from '../../kernel-lib/model/lm.ts';
-import { loadCorpus } from '../../kernel-lib/data/corpora.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
+import { initBackend, loadModel, scoreTokens, loadCorpus, loadTokenizer, type LanguageModel, type OlmoConfig } from '../../kernel-lib/index.ts';
 import { join } from 'node:path';
 import { projectRoot } from '../../kernel-lib/runtime/files.ts';
 

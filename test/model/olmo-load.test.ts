@@ -4,10 +4,7 @@ import { mkdtempSync, writeFileSync, openSync, writeSync, ftruncateSync, closeSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
+import { initBackend, getFamily, loadModel, type LanguageModel, type OlmoConfig } from '../../kernel-lib/index.ts';
 import { startHubServer } from '../helpers/hub-server.ts';
 import { formulaMatrix, referenceLogits, type RefConfig, type RefWeights } from './olmo-reference.ts';
 
@@ -142,8 +139,8 @@ test('a full-size OLMo-1B checkpoint loads on wasm without tfjs; tfjs use is ref
 });
 
 test('saveModel -> loadModel round trip of a pruned OLMo: uniform exports for transformers, per-layer needs layout lab', async () => {
-  const { saveModel } = await import('../../kernel-lib/model/save-model.ts');
-  const { applyPlan } = await import('../../kernel-lib/prune/apply-plan.ts');
+  const { saveModel } = await import('../../kernel-lib/index.ts');
+  const { applyPlan } = await import('../../kernel-lib/index.ts');
   const dir = mkdtempSync(join(tmpdir(), 'olmo-rt-'));
   const { tensors } = tinyTensors();
   writeShardedOlmo(dir, tinyRaw, tensors);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
+import { loadTokenizer } from '../../kernel-lib/index.ts';
 
 /** GPT-2 / GPT-NeoX byte -> printable character table (the byte-level BPE alphabet). */
 function byteChars(): string[] {

@@ -1,11 +1,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, getFamily, type LanguageModel, type OlmoConfig } from '../../kernel-lib/index.ts';
 import { applyRotary } from '../../kernel-lib/model/rotary.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
 import { lossAndGrads } from '../../kernel-lib/model/lm.ts';
-import type { LanguageModel, OlmoConfig } from '../../kernel-lib/model/types.ts';
 import { formulaMatrix, referenceLogits, type RefConfig, type RefWeights } from './olmo-reference.ts';
 
 const olmo = getFamily<OlmoConfig>('olmo');
@@ -150,7 +148,7 @@ test('initParams: normal(0, initializer_range), pad row zero, names as paramShap
 });
 
 test('MLP pruning to 50% and GQA head-group pruning pass the masked-equivalence test (applyPlan)', async () => {
-  const { applyPlan } = await import('../../kernel-lib/prune/apply-plan.ts');
+  const { applyPlan } = await import('../../kernel-lib/index.ts');
   const raw = rawConfig({ vocab_size: 13, hidden_size: 12, head_dim: 4, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 10, clip_qkv: 0.5, tie_word_embeddings: false });
   const { model } = buildModel(raw, 0.6);
   const groups = olmo.groups(model);

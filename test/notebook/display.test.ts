@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as aq from 'arquero';
-import { inNotebook, notebookProgress, showTable } from '../../kernel-lib/notebook/display.ts';
+import { notebookProgress, showTable } from '../../kernel-lib/index.ts';
+import { inNotebook } from '../../kernel-lib/notebook/display.ts';
 
 test('outside a kernel: display helpers print text', (t) => {
   assert.equal(inNotebook(), false);

@@ -9,17 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, saveModel, loadModel, type LanguageModel, planPruning, applyPlan, applyPlanOnHost } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
 import { HostParams } from '../../kernel-lib/model/host-params.ts';
 import { paramFloat32, paramShapes } from '../../kernel-lib/model/param-values.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
 import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
-import { planPruning } from '../../kernel-lib/prune/plan-pruning.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import { applyPlanOnHost } from '../../kernel-lib/prune/apply-plan-host.ts';
 import { tinyGpt2 } from './tiny-gpt2.ts';
 import { randomLlamaLike } from '../helpers/random-llama-like.ts';
 

@@ -1,10 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import type { PruningPlan, PlanGroup } from '../../kernel-lib/prune/pruning-plan.ts';
+import { initBackend, logits, applyPlan, type PruningPlan } from '../../kernel-lib/index.ts';
+import type { PlanGroup } from '../../kernel-lib/prune/pruning-plan.ts';
 import { tinyGpt2, maskUnits, disposeModel, tinyIds } from './tiny-gpt2.ts';
 
 before(async () => { await initBackend(); });

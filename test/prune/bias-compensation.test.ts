@@ -9,20 +9,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../kernel-lib/model/families.ts';
+import { initBackend, getFamily, type LanguageModel, type LlamaLikeConfig, planPruning, applyPlan, type UnitKind, saveModel, loadModel, logits } from '../../kernel-lib/index.ts';
 import { disposeModel } from '../../kernel-lib/model/dispose-model.ts';
-import type { LanguageModel, LlamaLikeConfig } from '../../kernel-lib/model/types.ts';
 import { loadOrt } from '../../kernel-lib/engine/ort-runtime.ts';
-import { planPruning } from '../../kernel-lib/prune/plan-pruning.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import type { UnitKind } from '../../kernel-lib/prune/pruning-plan.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
 import { tinyGpt2 } from './tiny-gpt2.ts';
 import { randomLlamaLike } from '../helpers/random-llama-like.ts';
 

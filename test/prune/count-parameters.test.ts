@@ -1,9 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { countParameters } from '../../kernel-lib/prune/count-parameters.ts';
-import { sparsity } from '../../kernel-lib/prune/sparsity.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
+import { initBackend, countParameters, sparsity, applyPlan } from '../../kernel-lib/index.ts';
 import type { PlanGroup } from '../../kernel-lib/prune/pruning-plan.ts';
 import { tinyGpt2, disposeModel } from './tiny-gpt2.ts';
 

@@ -4,13 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import { saveModel } from '../../kernel-lib/model/save-model.ts';
-import { loadModel } from '../../kernel-lib/model/load-model.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import { planPruning } from '../../kernel-lib/prune/plan-pruning.ts';
-import type { PruningPlan } from '../../kernel-lib/prune/pruning-plan.ts';
+import { initBackend, logits, saveModel, loadModel, applyPlan, planPruning, type PruningPlan } from '../../kernel-lib/index.ts';
 import { tinyGpt2, disposeModel, tinyIds } from './tiny-gpt2.ts';
 
 before(async () => { await initBackend(); });

@@ -8,11 +8,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { heldOutBlockLosses, pooledPerplexity } from '../../kernel-lib/prune/held-out-block-losses.ts';
+import { initBackend, heldOutBlockLosses, pooledPerplexity, type Block } from '../../kernel-lib/index.ts';
 import { perplexityIntervalColumns } from '../../kernel-lib/experiments/perplexity-interval-columns.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
-import type { Block } from '../../kernel-lib/data/packing.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 import { referenceLoss } from '../helpers/gpt2-reference.ts';
 
@@ -53,6 +51,10 @@ test('per-block NLL = a float64 reference forward per block; the pooled perplexi
   const cols = await perplexityIntervalColumns(model, bs, 'ppl', ppl);
   assert.ok(cols.ppl_ci_low! < ppl && ppl < cols.ppl_ci_high!);
   assert.deepEqual([cols.eval_tokens, cols.eval_blocks], [tokens, 7]);
+  const tagged = await heldOutBlockLosses(model, bs.map((b, i) => ({ ...b, doc: i % 3 })));
+  assert.deepEqual(tagged.map((x) => x.doc), [0, 1, 2, 0, 1, 2, 0], 'a block\'s document is passed on');
+  assert.deepEqual(tagged.map((x) => x.nll), per.map((x) => x.nll));
+  assert.equal(per[0]!.doc, undefined);
   assert.throws(() => pooledPerplexity([]), /no target tokens/);
   disposeModel(model);
 });

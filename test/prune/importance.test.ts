@@ -1,11 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, type LanguageModel, importanceCriteria } from '../../kernel-lib/index.ts';
 import { lmLoss, lossAndGrads } from '../../kernel-lib/model/lm.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
-import type { LanguageModel, PrunableGroup } from '../../kernel-lib/model/types.ts';
-import { importanceCriteria, getImportance } from '../../kernel-lib/prune/importance/index.ts';
+import type { PrunableGroup } from '../../kernel-lib/model/types.ts';
+import { getImportance } from '../../kernel-lib/prune/importance/index.ts';
 import { createImportanceContext } from '../../kernel-lib/prune/importance/importance-context.ts';
 import { tinyGpt2, disposeModel } from './tiny-gpt2.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetLabel, iterativeRecoveryPlan, iterativeRecoveryPlans } from '../../kernel-lib/prune/iterative-budget.ts';
 import { recoveryStepsPerIteration } from '../../kernel-lib/prune/prune-recover.ts';
-import type { RecoveryPlan } from '../../kernel-lib/prune/recovery-data.ts';
+import { type RecoveryPlan } from '../../kernel-lib/index.ts';
 
 // One-shot recovers 32768 tokens in blocks of 64, batches of 8: 512 tokens per update, 64 updates.
 const tokensPlan: RecoveryPlan = { corpus: { kind: 'mini', corpora: ['sotu'] }, blockSize: 64, tokens: 32_768, epochsPerIteration: null, batchSize: 8, lr: 1e-3, evalBlocks: 4 };

@@ -1,8 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { flopsPerToken, measureCost } from '../../kernel-lib/prune/measure-cost.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
+import { initBackend, measureCost, applyPlan } from '../../kernel-lib/index.ts';
+import { flopsPerToken } from '../../kernel-lib/prune/measure-cost.ts';
 import { tinyGpt2, disposeModel } from './tiny-gpt2.ts';
 
 before(async () => { await initBackend(); });

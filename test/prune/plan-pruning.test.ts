@@ -1,15 +1,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
+import { initBackend, logits, planPruning, applyPlan, planTable, countParameters, type Importance } from '../../kernel-lib/index.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
-import { planPruning } from '../../kernel-lib/prune/plan-pruning.ts';
-import { applyPlan } from '../../kernel-lib/prune/apply-plan.ts';
-import { planTable } from '../../kernel-lib/prune/pruning-plan.ts';
 import { resolvePruneConfig } from '../../kernel-lib/prune/prune-config.ts';
-import { countParameters } from '../../kernel-lib/prune/count-parameters.ts';
-import type { Importance } from '../../kernel-lib/prune/importance/types.ts';
 import { tinyGpt2, disposeModel, tinyIds } from './tiny-gpt2.ts';
 
 before(async () => { await initBackend(); });

@@ -1,7 +1,8 @@
 /** planSummary on a hand-written plan: widths, removed ids, quartiles and shift norms by hand. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { distribution, planSummary } from '../../kernel-lib/prune/plan-summary.ts';
+import { planSummary } from '../../kernel-lib/index.ts';
+import { distribution } from '../../kernel-lib/prune/plan-summary.ts';
 
 test('quartiles by linear interpolation: 1..5 -> 2, 3, 4; mean 3', () => {
   assert.deepEqual(distribution([5, 1, 4, 2, 3]), { min: 1, q1: 2, median: 3, q3: 4, max: 5, mean: 3 });

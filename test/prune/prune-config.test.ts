@@ -1,7 +1,8 @@
 /** PruneConfig's compensation key: absent unless 'bias' (so older configs resolve and hash as before), validated; adaptive selection accepted. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pruneDefaults, resolvePruneConfig } from '../../kernel-lib/prune/prune-config.ts';
+import { pruneDefaults } from '../../kernel-lib/index.ts';
+import { resolvePruneConfig } from '../../kernel-lib/prune/prune-config.ts';
 
 test('compensation: absent by default and for none, kept for bias, refused otherwise naming the key', () => {
   assert.equal('compensation' in pruneDefaults, false);

@@ -4,11 +4,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { logits } from '../../kernel-lib/model/lm.ts';
-import type { LanguageModel } from '../../kernel-lib/model/types.ts';
-import { prune, type PruneLog } from '../../kernel-lib/prune/prune.ts';
-import { countParameters } from '../../kernel-lib/prune/count-parameters.ts';
+import { initBackend, logits, type LanguageModel, prune, type PruneLog, countParameters } from '../../kernel-lib/index.ts';
 import { tinyGpt2, disposeModel, tinyIds } from './tiny-gpt2.ts';
 
 before(async () => { await initBackend(); });

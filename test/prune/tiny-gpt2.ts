@@ -1,6 +1,6 @@
 /** Test helper: a tiny randomly initialised GPT-2 (L2, H4, C16, F24, V50, P16) and masked references. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { GPT2Config, LanguageModel } from '../../kernel-lib/model/types.ts';
+import { type GPT2Config, type LanguageModel } from '../../kernel-lib/index.ts';
 import { parseGpt2Config } from '../../kernel-lib/model/gpt2-config.ts';
 import { gpt2 } from '../../kernel-lib/model/gpt2.ts';
 

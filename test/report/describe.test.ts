@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as aq from 'arquero';
-import { describeTable, type ColumnSummary } from '../../kernel-lib/report/describe.ts';
+import { describeTable } from '../../kernel-lib/index.ts';
+import { type ColumnSummary } from '../../kernel-lib/report/describe.ts';
 
 test('describeTable: counts, moments and quartiles against hand-computed values', () => {
   const d = describeTable(aq.table({ x: [1, 2, 3, null, 10], s: ['x', 'y', 'x', null, 'zz'] })).objects() as ColumnSummary[];

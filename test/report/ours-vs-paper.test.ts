@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { oursVsPaper, oursVsPaperPerplexity, paperTable } from '../../kernel-lib/report/ours-vs-paper.ts';
+import { oursVsPaper, paperTable } from '../../kernel-lib/index.ts';
+import { oursVsPaperPerplexity } from '../../kernel-lib/report/ours-vs-paper.ts';
 
 test('ours vs paper: value, published value and hand-computed delta per task', () => {
   const r = oursVsPaper([
@@ -39,4 +40,7 @@ test('a perplexity row with no published counterpart has empty paper cells; a ba
   assert.deepEqual(p.map((r) => [r.method, r.paper_sparsity, r.paper_perplexity, r.perplexity_delta]), [['iterative', null, null, null], ['iterative', 0.46, 121.41, 8.59]]);
   assert.throws(() => oursVsPaperPerplexity([{ method: 'iterative', paperMethod: 'gradual' as never, model: 'x', sparsity: 0.3, perplexity: 1 }]), /paperMethod must be one-shot or iterative, got 'gradual'/);
   assert.throws(() => oursVsPaperPerplexity([{ method: 'gradual' as never, paperMethod: null, model: 'x', sparsity: 0.3, perplexity: 1 }]), /method must be one-shot or iterative, got 'gradual'/);
+  const d = oursVsPaperPerplexity([{ method: 'dense control', paperMethod: null, model: 'dense', sparsity: 0, perplexity: 90, documents: 37 }]).objects() as Record<string, unknown>[];
+  assert.deepEqual(d.map((r) => [r.method, r.paper_perplexity, r.perplexity_delta, r.documents]), [['dense control', null, null, 37]]);
+  assert.throws(() => oursVsPaperPerplexity([{ method: 'dense control', model: 'x', sparsity: 0, perplexity: 1 }]), /the dense control has no published point/);
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PAPER, paperRow, paperValue } from '../../kernel-lib/report/paper.ts';
+import { PAPER } from '../../kernel-lib/index.ts';
+import { paperRow, paperValue } from '../../kernel-lib/report/paper.ts';
 
 // Values copied by hand from the write-up's Tables 1-3 (the source kernel-lib/report/paper.ts transcribes).
 test('published numbers with provenance', () => {

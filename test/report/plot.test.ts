@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { savePlot } from '../../kernel-lib/report/save-plot.ts';
-import { accuracyPlot, costPlot, lossPlot, perplexityPlot } from '../../kernel-lib/report/plots.ts';
+import { savePlot, accuracyPlot, costPlot, lossPlot, perplexityPlot } from '../../kernel-lib/index.ts';
 import { plotlyLibrary } from '../../kernel-lib/report/plot-html.ts';
 import { dumpDom, findChromium } from '../../kernel-lib/report/chromium.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { tableCsv, tableHtml, tableMarkdown } from '../../kernel-lib/report/table-format.ts';
-import { writeTable } from '../../kernel-lib/report/write-table.ts';
+import { writeTable } from '../../kernel-lib/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-table-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { oursVsPaper } from '../../kernel-lib/report/ours-vs-paper.ts';
+import { oursVsPaper } from '../../kernel-lib/index.ts';
 import { withUncertaintyRows } from '../../kernel-lib/report/uncertainty-rows.ts';
 import { uncertainDisplay } from '../../kernel-lib/report/uncertain-display.ts';
 import { tableCsv, tableMarkdown } from '../../kernel-lib/report/table-format.ts';
@@ -20,10 +20,10 @@ test('chance and paired rows in the CSV, folded cells in Markdown', () => {
     comparisons: [{ label: 'ft - base', cells: { piqa: { delta: 0.05, stderr: 0.03, ciLow: -0.0125, ciHigh: 0.1125, p: 0.1, significant: false, n: 80 } } }],
   });
   assert.deepEqual(full.columnNames(), ['row_kind', 'model', 'paper_row', 'sparsity', 'paper_sparsity', 'params', 'piqa', 'piqa_stderr', 'piqa_n',
-    'piqa_ci_low', 'piqa_ci_high', 'piqa_p', 'piqa_significant', 'piqa_paper', 'piqa_delta', 'suspect']);
+    'piqa_ci_low', 'piqa_ci_high', 'piqa_p', 'piqa_p_adjusted', 'piqa_significant', 'piqa_paper', 'piqa_delta', 'suspect']);
   const csv = tableCsv(full).split('\n');
-  assert.equal(csv[3], 'chance,chance level (uniform random guess),,,,,0.5,,,,,,,,,');
-  assert.equal(csv[4], 'paired delta,ft - base,,,,,0.05,0.03,80,-0.0125,0.1125,0.1,no,,,');
+  assert.equal(csv[3], 'chance,chance level (uniform random guess),,,,,0.5,,,,,,,,,,');
+  assert.equal(csv[4], 'paired delta,ft - base,,,,,0.05,0.03,80,-0.0125,0.1125,0.1,,no,,,', 'no adjustment applied: an empty p_adjusted cell');
   const view = uncertainDisplay(full);
   assert.deepEqual(view.columnNames(), ['model', 'paper_row', 'sparsity', 'paper_sparsity', 'params', 'piqa (n=80)', 'piqa_paper', 'piqa_delta', 'suspect']);
   assert.deepEqual(view.array('piqa (n=80)'), ['0.6000 ± 0.0549', '0.6500 ± 0.0536', '0.5000', '0.0500 [-0.0125, 0.1125] p=0.100 n.s.']);

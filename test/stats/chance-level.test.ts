@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chanceLevel } from '../../kernel-lib/stats/chance-level.ts';
+import { chanceLevel } from '../../kernel-lib/index.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { f1Score } from '../../kernel-lib/eval/metrics.ts';
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mcnemarExact } from '../../kernel-lib/stats/mcnemar-exact.ts';
+import { mcnemarExact } from '../../kernel-lib/index.ts';
 import { binomialCdfHalf } from '../../kernel-lib/stats/binomial-cdf.ts';
 
 /** Outcome vectors with the given concordant / discordant counts. */

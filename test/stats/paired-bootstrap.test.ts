@@ -8,10 +8,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairedBootstrap } from '../../kernel-lib/stats/paired-bootstrap.ts';
+import { pairedBootstrap, mcnemarExact } from '../../kernel-lib/index.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { mean, meanStderr, sampleStddev } from '../../kernel-lib/eval/metrics.ts';
-import { mcnemarExact } from '../../kernel-lib/stats/mcnemar-exact.ts';
 
 const meanStat = (per: readonly (readonly number[])[]) => mean(per[0]!);
 

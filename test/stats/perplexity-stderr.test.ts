@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairedPerplexity, perplexityEstimate, type BlockLoss } from '../../kernel-lib/stats/perplexity-stderr.ts';
+import { pairedPerplexity, perplexityEstimate, type BlockLoss } from '../../kernel-lib/index.ts';
 import { erfc, twoSidedP, zCritical } from '../../kernel-lib/stats/normal-cdf.ts';
 
 test('two equal blocks with mean NLL 2 and 3: L = 2.5, se(L) = 0.5, ppl = e^2.5', () => {

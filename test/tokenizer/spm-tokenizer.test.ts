@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
+import { loadTokenizer } from '../../kernel-lib/index.ts';
 import { createSpmTokenizer } from '../../kernel-lib/tokenizer/spm-tokenizer.ts';
 
 const REAL = process.env.LAB_REAL_DATA;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { byteAlphabet, trainByteLevelBpe, EOS_TOKEN } from '../../kernel-lib/tokenizer/train-bpe.ts';
 import { createHfTokenizer, gpt2TokenizerFiles } from '../../kernel-lib/tokenizer/hf-tokenizer.ts';
-import { loadTokenizer } from '../../kernel-lib/tokenizer/load-tokenizer.ts';
+import { loadTokenizer } from '../../kernel-lib/index.ts';
 
 test('byte alphabet: GPT-2 bytes_to_unicode (space -> U+0120 "Ġ", newline -> U+010A "Ċ", "a" -> "a")', () => {
   const a = byteAlphabet();

@@ -11,9 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend, finetune } from '../../kernel-lib/index.ts';
 import { createDeviceAdamW, deviceAdamwStep, toHostState } from '../../kernel-lib/train/adamw-device.ts';
-import { finetune } from '../../kernel-lib/train/finetune.ts';
 import { tinyGpt2, makeBlocks, snapshot, disposeParams } from '../helpers/train-fixtures.ts';
 
 before(async () => { await initBackend({ quiet: true }); process.env.LAB_QUIET = '1'; });

@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
-import { finetune } from '../../kernel-lib/train/finetune.ts';
+import { initBackend, finetune } from '../../kernel-lib/index.ts';
 import { lmObjective } from '../../kernel-lib/train/lm-objective.ts';
 import { tinyGpt2, makeBlocks, snapshot, spyObjective, disposeParams } from '../helpers/train-fixtures.ts';
 

@@ -13,6 +13,7 @@ import type { PruneLog } from '../../prune/prune.ts';
 import { resolvePruneConfig, type ScheduleName } from '../../prune/prune-config.ts';
 import { pruneAndRecover, recoveryStepsPerIteration } from '../../prune/prune-recover.ts';
 import { heldOutBlockLosses } from '../../prune/held-out-block-losses.ts';
+import { VALIDATION_DRAW } from '../../prune/recovery-data.ts';
 import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
 import { measureCost } from '../../prune/measure-cost.ts';
 import { saveModel } from '../../model/save-model.ts';
@@ -54,7 +55,7 @@ async function latencyMs(model: LanguageModel, measure: boolean): Promise<number
 }
 
 /** How the study runs its recovery: seed 0 + iteration, checkpoints every 20 updates, resumable, no dropout. */
-const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
+export const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
 
 export interface PruneStepOptions {
   /** false: prune only, no recovery fine-tuning (default true). */
@@ -69,6 +70,7 @@ function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: Sche
   const keyInput: Record<string, unknown> = {
     start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
+    validation: VALIDATION_DRAW,
     ...(recover ? {} : { recover: false }),
   };
   return { pcfg, dataDir, keyInput };

@@ -12,7 +12,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { startHubServer, type HubServer } from '../../helpers/hub-server.ts';
 import { readPiqaHub } from '../../../kernel-lib/data/sources/piqa.ts';
 import { readWikiText2Hub } from '../../../kernel-lib/data/sources/wikitext2.ts';
-import { getTask } from '../../../kernel-lib/eval/tasks/index.ts';
+import { getTask } from '../../../kernel-lib/index.ts';
 
 let hub: HubServer | undefined;
 after(async () => { await hub?.close(); });

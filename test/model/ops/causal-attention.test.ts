@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '../../../kernel-lib/model/ops/gradients.ts';
-import { initBackend } from '../../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../../kernel-lib/index.ts';
 import { causalAttention } from '../../../kernel-lib/model/ops/causal-attention.ts';
 import { createRng } from '../../../kernel-lib/runtime/random.ts';
 

@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../../kernel-lib/index.ts';
 import { headTargetLogProbs, headCrossEntropy } from '../../../kernel-lib/model/ops/head-cross-entropy.ts';
 
 before(async () => { await initBackend({ quiet: true }); });

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '../../../kernel-lib/model/ops/gradients.ts';
-import { initBackend } from '../../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../../kernel-lib/index.ts';
 import { layerNorm } from '../../../kernel-lib/model/ops/layer-norm.ts';
 
 before(async () => { await initBackend({ quiet: true }); });

@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../../kernel-lib/index.ts';
 import { linear } from '../../../kernel-lib/model/ops/linear.ts';
 import { matmul } from '../../../kernel-lib/model/ops/matmul.ts';
 import { embedding } from '../../../kernel-lib/model/ops/embedding.ts';

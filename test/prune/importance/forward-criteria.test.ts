@@ -5,10 +5,9 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../../kernel-lib/runtime/backend.ts';
-import { getFamily } from '../../../kernel-lib/model/families.ts';
+import { initBackend, getFamily, type LanguageModel } from '../../../kernel-lib/index.ts';
 import { disposeModel } from '../../../kernel-lib/model/dispose-model.ts';
-import type { LanguageModel, PrunableGroup } from '../../../kernel-lib/model/types.ts';
+import type { PrunableGroup } from '../../../kernel-lib/model/types.ts';
 import type { ChannelMoments } from '../../../kernel-lib/engine/channel-moments.ts';
 import type { ImportanceContext } from '../../../kernel-lib/prune/importance/types.ts';
 import { getImportance } from '../../../kernel-lib/prune/importance/index.ts';
