@@ -9,7 +9,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../kernel-lib/runtime/backend.ts';
+import { initBackend } from '../../kernel-lib/index.ts';
 import { lmLoss, lossAndGrads } from '../../kernel-lib/model/lm.ts';
 import { adamwStep, createAdamW, writeWeights } from '../../kernel-lib/train/adamw.ts';
 import { createOrtGradients } from '../../kernel-lib/train/ort-gradients.ts';
