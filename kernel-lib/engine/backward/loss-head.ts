@@ -4,11 +4,14 @@
  * through the head (at V = 50257 it is most of the work):
  *   hs = rows of h [N, C] at the scored positions        [M, C]
  *   z  = hs W^T                                          [M, V]   (W: output embedding [V, C])
- *   loss = -sum_m w_m log softmax(z_m)[target_m]         scalar   (w: the mask values, 0 < w)
- *   dz = w_m (softmax(z_m) - onehot(target_m))           [M, V]
- *   dhs = dz W [M, C];  dW = dz^T hs [V, C];  dh = dhs scattered back to the rows, 0 elsewhere.
+ *   lse_m = log sum_v exp z_mv                           [M, 1]
+ *   loss = sum_m w_m (lse_m - z_m[target_m])             scalar   (w: the mask values)
+ *   dz = softmax(z) - onehot(target) = exp(z - lse) with exp(z_t - lse) - 1 at the target
+ *   dhs = w (dz W) [M, C];  dW = dz^T (w hs) [V, C];  dh = dhs scattered back to the rows, 0 elsewhere.
+ * The row weights w scale the [M, C] operands, never an [M, V] tensor: at most two [M, V]
+ * tensors (z, then dz) are alive at once.
  */
-import { i, type OnnxGraph } from '../onnx-graph.ts';
+import { i, ints, type OnnxGraph } from '../onnx-graph.ts';
 
 export interface LossHead {
   readonly loss: string;   // scalar float32
@@ -21,17 +24,15 @@ export function addLossHead(g: OnnxGraph, h: string, W: string, io: { rows: stri
   const flat = g.op('Reshape', [h, g.int64([B * T, C])]);                          // [N, C]
   const hs = g.op('Gather', [flat, io.rows], { axis: i(0) });                      // [M, C]
   const z = g.op('Gemm', [hs, W], { transB: i(1) });                               // [M, V]
-  const lsm = g.op('LogSoftmax', [z], { axis: i(1) });                             // [M, V]
   const t = g.op('Unsqueeze', [io.targets, g.int64([1])]);                         // [M, 1]
   const w = g.op('Unsqueeze', [io.weights, g.int64([1])]);                         // [M, 1]
-  const picked = g.op('GatherElements', [lsm, t], { axis: i(1) });                 // [M, 1]
-  const loss = g.op('Neg', [g.op('ReduceSum', [g.op('Mul', [picked, w])], { keepdims: i(0) })]);   // scalar
-  const p = g.op('Exp', [lsm]);                                                    // [M, V] softmax
-  const pt = g.op('GatherElements', [p, t], { axis: i(1) });                       // [M, 1]
-  const dz0 = g.op('ScatterElements', [p, t, g.op('Sub', [pt, g.float([1], [])])], { axis: i(1) });  // softmax - onehot
-  const dz = g.op('Mul', [dz0, w]);                                                // [M, V]
-  const dhs = g.op('MatMul', [dz, W]);                                             // [M, C]
-  const dW = g.op('Gemm', [dz, hs], { transA: i(1) });                             // [V, C]
+  const lse = g.op('ReduceLogSumExp', [z], { axes: ints([1]), keepdims: i(1) });  // [M, 1]
+  const zt = g.op('Sub', [g.op('GatherElements', [z, t], { axis: i(1) }), lse]);  // [M, 1] log p(target)
+  const loss = g.op('Neg', [g.op('ReduceSum', [g.op('Mul', [zt, w])], { keepdims: i(0) })]);   // scalar
+  const p = g.op('Exp', [g.op('Sub', [z, lse])]);                                  // [M, V] softmax
+  const dz = g.op('ScatterElements', [p, t, g.op('Sub', [g.op('Exp', [zt]), g.float([1], [])])], { axis: i(1) });  // softmax - onehot
+  const dhs = g.op('Mul', [g.op('MatMul', [dz, W]), w]);                           // [M, C]
+  const dW = g.op('Gemm', [dz, g.op('Mul', [hs, w])], { transA: i(1) });          // [V, C]
   const zeros = g.op('ConstantOfShape', [g.int64([B * T, C])]);                    // [N, C]
   const at = g.op('Unsqueeze', [io.rows, g.int64([1])]);                           // [M, 1]
   const dflat = g.op('ScatterND', [zeros, at, dhs]);                               // [N, C]
