@@ -2,7 +2,8 @@
  * One process of the `ort-train-*` bench cases: `node --import tsx bench/ort-train-child.ts
  * RECOMPUTE L H C V B T WARM TIMED` (threads from LAB_ORT_THREADS) trains a random GPT-2 of that
  * shape on ONNX Runtime gradients (train/ort-gradients.ts) with the host AdamW (train/adamw.ts)
- * and prints one JSON line: per-update wall seconds (forward + backward + AdamW), loss, peak RSS.
+ * and prints one JSON line: per-update wall seconds (forward + backward + AdamW), the gradient
+ * part alone, loss, peak RSS.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../kernel-lib/runtime/backend.ts';
@@ -24,16 +25,17 @@ for (const v of params.values()) v.dispose();   // the optimizer's master weight
 const og = createOrtGradients(model, { dropout: 'ignore', recompute: recompute === 1, weights: new Map([...state.slots].map(([n, s]) => [n, s.w])) });
 const acc = new Map([...state.slots].map(([n, s]) => [n, new Float32Array(s.w.length)]));
 const rng = createRng(3);
-const wall: number[] = [];
+const wall: number[] = [], gradWall: number[] = [];
 let loss = NaN;
 for (let step = 0; step < warm + timed; step++) {
   const ids = Int32Array.from({ length: B * T }, () => rng.int(V)), targets = Int32Array.from({ length: B * T }, () => rng.int(V));
   const t0 = performance.now();
   for (const a of acc.values()) a.fill(0);
   const r = await og.lossAndGrads({ ids, targets, mask: new Float32Array(B * T).fill(1), B, T }, acc);
+  if (step >= warm) gradWall.push((performance.now() - t0) / 1000);
   adamwStep(state, acc, 3e-4, 1 / r.tokens);
   loss = r.loss / r.tokens;
   if (step >= warm) wall.push((performance.now() - t0) / 1000);
 }
 og.close();
-console.log(JSON.stringify({ threads: ortThreads(), tokensPerStep: B * T, stepSeconds: wall, loss, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(JSON.stringify({ threads: ortThreads(), tokensPerStep: B * T, stepSeconds: wall, gradSeconds: gradWall, loss, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));

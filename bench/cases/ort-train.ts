@@ -21,7 +21,7 @@ const REPS = 2, WARM = 1, TIMED = 4;
 
 interface Shape { readonly L: number; readonly H: number; readonly C: number; readonly V: number; readonly B: number; readonly T: number }
 type Mode = 'ort1' | 'torch1' | 'ort2' | 'torch2' | 'ortRecompute2';
-interface ChildOut { tokensPerStep: number; stepSeconds: number[]; loss: number; peakRssMiB: number }
+interface ChildOut { tokensPerStep: number; stepSeconds: number[]; gradSeconds?: number[]; loss: number; peakRssMiB: number }
 
 function runChild(mode: Mode, s: Shape): ChildOut {
   const threads = mode.endsWith('1') ? 1 : 2;
@@ -50,6 +50,8 @@ async function compare(s: Shape): Promise<BenchResult> {
       ortTokensPerSec1: +tps('ort1').toFixed(1), torchTokensPerSec1: +tps('torch1').toFixed(1), ratio1: +(tps('ort1') / tps('torch1')).toFixed(3),
       ortTokensPerSec2: +tps('ort2').toFixed(1), torchTokensPerSec2: +tps('torch2').toFixed(1), ratio2: +(tps('ort2') / tps('torch2')).toFixed(3),
       ortRecomputeTokensPerSec2: +tps('ortRecompute2').toFixed(1),
+      // share of an ORT update spent in the host AdamW (the rest: forward + backward on ONNX Runtime)
+      ortAdamwShare1: +(1 - median(per.get('ort1')!.map((o) => median(o.gradSeconds!))) / median(per.get('ort1')!.map((o) => median(o.stepSeconds)))).toFixed(3),
       peakRssOrt2MiB: rss('ort2'), peakRssOrtRecompute2MiB: rss('ortRecompute2'), peakRssTorch2MiB: rss('torch2'),
       lossOrt: +per.get('ort1')![0]!.loss.toFixed(4), lossTorch: hasTorch ? +per.get('torch1')![0]!.loss.toFixed(4) : NaN,
       loadMin: +Math.min(...loads).toFixed(2), loadMax: +Math.max(...loads).toFixed(2), reps: REPS,
