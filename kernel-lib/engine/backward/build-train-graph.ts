@@ -46,10 +46,8 @@ export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number
   const head = addLossHead(g, h, W, { rows, targets, weights }, B, T, C);
   const shapes = g.declaredShapes();
   const params = new Map([...shapes].flatMap(([n, dims]) => (isParam(model, n) ? [[n, dims as number[]] as [string, number[]]] : [])));
-  const segments: Segment[] = opts.recompute
-    ? starts.map((s, k) => ({ from: s.from, to: starts[k + 1]?.from ?? forwardEnd, input: s.input, output: starts[k + 1]?.input ?? h }))
-    : [];
-  const grads = addReversePass(g, { seeds: new Map([[h, head.dh]]), wrt: [...params.keys()], forwardEnd, recompute: segments });
+  const blocks: Segment[] = starts.map((s, k) => ({ from: s.from, to: starts[k + 1]?.from ?? forwardEnd, input: s.input, output: starts[k + 1]?.input ?? h }));
+  const grads = addReversePass(g, { seeds: new Map([[h, head.dh]]), wrt: [...params.keys()], forwardEnd, blocks, recompute: opts.recompute === true });
   g.output(head.loss, 'loss', 'float32', []);
   for (const [name, dims] of params) {
     const d = name === headName ? (grads.has(name) ? g.op('Add', [grads.get(name)!, head.dW]) : head.dW) : grads.get(name);

@@ -6,8 +6,12 @@
  * Only values that depend on a `wrt` input get gradients; constant paths (masks, tables,
  * shape constants) get none.
  *
- * Recomputation: with `segments` marked recompute (one per decoder block: its input value and
- * nodes), the backward of a segment first re-emits that segment's forward nodes under new names
+ * Order: when the gradient leaves a block (`blocks`: each block's nodes, input and output), it is
+ * made to depend on that block's parameter gradients (dIn + 0 * sum(dW)), so they are computed
+ * while the block's activations are still needed anyway; onnxruntime's default order would leave
+ * every weight-gradient product to the end and keep all activations and gradients alive.
+ *
+ * Recomputation (`recompute`): the backward of a block first re-emits that block's forward nodes under new names
  * from its input, made to depend on the gradient arriving at the segment's output
  * (x' = x + 0 * sum(dOut)). Only that dependence makes onnxruntime run the copy when the
  * backward reaches it (not early, next to the original) and keeps its common-subexpression pass
@@ -33,8 +37,10 @@ export interface ReversePassOptions {
   readonly wrt: readonly string[];
   /** Forward nodes [0, forwardEnd) are differentiated. */
   readonly forwardEnd: number;
-  /** Blocks recomputed in the backward (ascending, disjoint, inside [0, forwardEnd)); none: keep every activation. */
-  readonly recompute?: readonly Segment[];
+  /** The decoder blocks (ascending, disjoint, inside [0, forwardEnd)). */
+  readonly blocks?: readonly Segment[];
+  /** Recompute each block's forward in its backward instead of keeping its activations. */
+  readonly recompute?: boolean;
 }
 
 /** Appends the backward nodes to `g`; returns the gradient value of each `wrt` input a seed reaches. */
@@ -49,8 +55,10 @@ export function addReversePass(g: OnnxGraph, o: ReversePassOptions): Map<string,
     for (const y of n.outputs) active.add(y);
   }
   const c: VjpContext = { g, shapes };
+  const wrt = new Set(o.wrt);
+  let touched = new Set<string>();
   const parts = new Map<string, string[]>();
-  const add = (v: string, d: string) => { if (!parts.has(v)) parts.set(v, []); parts.get(v)!.push(d); };
+  const add = (v: string, d: string) => { if (!parts.has(v)) parts.set(v, []); parts.get(v)!.push(d); if (wrt.has(v)) touched.add(v); };
   const total = (v: string): string | undefined => {
     const p = parts.get(v);
     if (!p || p.length === 0) return undefined;
@@ -70,32 +78,41 @@ export function addReversePass(g: OnnxGraph, o: ReversePassOptions): Map<string,
     }
   };
 
+  const zero = g.float([0], []);
   let end = o.forwardEnd;
-  for (const s of [...(o.recompute ?? [])].reverse()) {
+  for (const s of [...(o.blocks ?? [])].reverse()) {
     walk(nodes.slice(s.to, end));
     end = s.from;
     const dOut = total(s.output);
     if (!dOut) continue;
-    // x' = x + 0 * sum(dOut): the copy runs only once the gradient has arrived
-    const zero = g.op('Mul', [g.op('ReduceSum', [dOut], { keepdims: i(0) }), g.float([0], [])]);
-    const renamed = new Map<string, string>([[s.input, g.op('Add', [s.input, zero])]]);
-    shapes.alias(renamed.get(s.input)!, s.input);
-    if (active.has(s.input)) active.add(renamed.get(s.input)!);
-    const copies: GraphNode[] = [];
-    for (const n of nodes.slice(s.from, s.to)) {
-      const inputs = n.inputs.map((x) => renamed.get(x) ?? x);
-      const outputs = g.ops(n.opType, inputs, n.spec, { outputs: n.outputs.length, ...(n.domain ? { domain: n.domain } : {}) });
-      n.outputs.forEach((y, j) => { renamed.set(y, outputs[j]!); if (active.has(y)) active.add(outputs[j]!); });
-      const copy: GraphNode = { ...n, inputs, outputs };
-      shapes.infer(copy);
-      copies.push(copy);
-    }
-    const out = renamed.get(s.output);
-    if (!out) throw new Error(`backward graph ${g.name}: segment output '${s.output}' is not computed by its nodes`);
-    add(out, dOut);
-    walk(copies);
-    const dIn = total(renamed.get(s.input)!);
-    if (dIn) add(s.input, dIn);
+    touched = new Set();
+    if (o.recompute) {
+      // x' = x + 0 * sum(dOut): the copy runs only once the gradient has arrived
+      const renamed = new Map<string, string>([[s.input, g.op('Add', [s.input, g.op('Mul', [g.op('ReduceSum', [dOut], { keepdims: i(0) }), zero])])]]);
+      shapes.alias(renamed.get(s.input)!, s.input);
+      if (active.has(s.input)) active.add(renamed.get(s.input)!);
+      const copies: GraphNode[] = [];
+      for (const n of nodes.slice(s.from, s.to)) {
+        const inputs = n.inputs.map((x) => renamed.get(x) ?? x);
+        const outputs = g.ops(n.opType, inputs, n.spec, { outputs: n.outputs.length, ...(n.domain ? { domain: n.domain } : {}) });
+        n.outputs.forEach((y, j) => { renamed.set(y, outputs[j]!); if (active.has(y)) active.add(outputs[j]!); });
+        const copy: GraphNode = { ...n, inputs, outputs };
+        shapes.infer(copy);
+        copies.push(copy);
+      }
+      const out = renamed.get(s.output);
+      if (!out) throw new Error(`backward graph ${g.name}: block output '${s.output}' is not computed by its nodes`);
+      add(out, dOut);
+      walk(copies);
+      const dIn = total(renamed.get(s.input)!);
+      if (dIn) add(s.input, dIn);
+    } else walk(nodes.slice(s.from, s.to));
+    // dIn' = dIn + 0 * sum(the block's parameter gradients): the block's weight gradients are
+    // computed before the gradient moves on, so its activations can be freed (onnxruntime's
+    // order would otherwise leave every weight-gradient product to the end, keeping all alive)
+    const done = [...touched].map((w) => g.op('ReduceSum', [total(w)!], { keepdims: i(0) }));
+    const dIn = total(s.input);
+    if (dIn && done.length > 0) parts.set(s.input, [g.op('Add', [dIn, g.op('Mul', [done.length > 1 ? g.op('Sum', done) : done[0]!, zero])])]);
   }
   walk(nodes.slice(0, end));
   return new Map(o.wrt.flatMap((w) => { const d = total(w); return d ? [[w, d] as [string, string]] : []; }));
