@@ -23,10 +23,11 @@ import { saveGgufTokenizer } from '../tokenizer/save-gguf-tokenizer.ts';
 import { ggufFileOf } from '../model/gguf/gguf-path.ts';
 import { readGguf } from '../model/gguf/read-gguf.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
-import { resolvePruneConfig, pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
-import { scheduleNames, scheduledTargets } from '../prune/schedules.ts';
+import { pruneDefaults, type PruneConfig } from '../prune/prune-config.ts';
+import { resolvePruneTarget } from '../prune/prune-target.ts';
+import { scheduleNames } from '../prune/schedules.ts';
 import { sparsityOfNames } from '../prune/sparsity.ts';
-import { selectionNames } from '../prune/select-units.ts';
+import { selectionNames, selections } from '../prune/select-units.ts';
 import { unitKinds } from '../prune/pruning-plan.ts';
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
 import { pruneAndRecover } from '../prune/prune-recover.ts';
@@ -39,13 +40,10 @@ import type { PruneStudyConfig } from '../experiments/prune-study-config.ts';
 import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
 import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
-import { importanceCriteria } from '../prune/importance/index.ts';
+import { forwardOnlyCriteria, importanceCriteria } from '../prune/importance/index.ts';
 import { parseCalibrationSpec } from '../prune/calibration-data.ts';
 import { isMiniModelId } from '../model/mini-models.ts';
 import { pruneWithoutRecovery } from './prune-without-recovery.ts';
-
-/** Criteria that need forward passes only: without recovery they take the forward-only flow. */
-const FORWARD_ONLY: readonly string[] = ['flap', 'wanda-sp', 'activation'];
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
@@ -65,6 +63,9 @@ const studies: Readonly<Record<string, StudyRunner>> = {
 };
 const studyNames = Object.keys(studies);
 
+/** "a, b and c" */
+const andList = (names: readonly string[]): string => names.join(', ').replace(/, ([^,]*)$/, ' and $1');
+
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(3);
 }
@@ -80,8 +81,8 @@ export const spec = {
     target: { type: 'string', value: 'F', help: `fraction of parameters to remove, in (0, 1) (default ${d.target})` },
     of: { type: 'string', value: sparsityOfNames.join('|'), help: `what the fraction counts (default ${d.of})` },
     groups: { type: 'string', value: unitKinds.join(','), help: `unit kinds to prune (default ${d.groups.join(',')})` },
-    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion}); without recovery flap, wanda-sp and activation run on forward passes only` },
-    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; global and adaptive (FLAP's standardised ranking over layers and kinds) give per-layer widths transformers cannot load` },
+    criterion: { type: 'string', value: 'NAME', help: `${[...importanceCriteria.keys()].join(' | ')} (default ${d.criterion}); without recovery ${andList(forwardOnlyCriteria)} run on forward passes only` },
+    selection: { type: 'string', value: selectionNames.join('|'), help: `default ${d.selection}; ${Object.entries(selections).map(([name, what]) => `${name}: ${what}`).join('; ')}` },
     'no-compensation': { type: 'boolean', help: 'flap: no bias compensation (the ablation; keeps the model\'s own bias layout)' },
     schedule: { type: 'string', value: scheduleNames.join('|'), help: `(default ${d.schedule})` },
     iterations: { type: 'string', value: 'K', help: `prune+recover steps of the iterative schedule (default ${d.iterations})` },
@@ -137,7 +138,8 @@ export async function run(argv: string[]): Promise<number> {
     roundMlpTo: num(o['round-mlp-to'], 'round-mlp-to'), calibrationSamples: num(o['calibration-samples'], 'calibration-samples'),
     seed: num(o.seed, 'seed'), compensation: o.criterion === 'flap' && !o['no-compensation'] ? 'bias' : undefined,
   };
-  const cfg = resolvePruneConfig(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
+  const target = resolvePruneTarget(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
+  const cfg = target.config;
   const recoverCorpora = o.recover === 'none' ? null : corpora(o.recover!, 'recover');
   const dataArg = o.data ?? (isMiniModelId(positionals[0]!) ? 'corpus:all' : 'self');
   const dataSpec = parseCalibrationSpec(dataArg, '--data');
@@ -151,10 +153,10 @@ export async function run(argv: string[]): Promise<number> {
   }, o['study-name']);
   const out = resolve(o.out!);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out ${o.out}: is a file; expected a folder (created when missing)`);
-  if (recoverCorpora === null && cfg.schedule === 'one-shot' && (FORWARD_ONLY.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
+  if (recoverCorpora === null && cfg.schedule === 'one-shot' && (forwardOnlyCriteria.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
     const gguf = ggufFileOf(inputDir);
     const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
-    return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, cfg, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
+    return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, target, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
       evalBlocks, out, layout: o.layout as 'hf' | 'lab' | 'auto',
       save: { dtype: dtype.save, note: dtype.note, gguf, inputDir, tokenizerFiles: gguf ? [] : TOKENIZER_FILES.map((f) => join(inputDir, f)).filter((p) => existsSync(p)) } });
   }
@@ -169,10 +171,10 @@ export async function run(argv: string[]): Promise<number> {
   const steps = recovery.epochsPerIteration === null ? num(o['recover-steps'], 'recover-steps') ?? 50 : undefined;
   const costOpts = o['no-cost'] ? { repeats: 0 } : {};
   const before: ModelCost = await measureCost(model, costOpts);
-  const iterations = scheduledTargets(cfg).length;
+  const iterations = target.fractions.length;
   const progress = createProgress({ label: `prune ${positionals[0]}`, total: iterations, unit: 'iteration', intervalMs: 0 });
   const res = await pruneAndRecover(model, tokenizer, {
-    prune: cfg, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
+    prune: target, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
     run: { seed: cfg.seed, saveEvery: 0, logEvery: 10, resume: true, handleSigint: true },
     recipe: { model: positionals[0], recover: o.recover, recovery, steps },
     onIteration: (k, n) => progress.tick(1, `iteration ${k}/${n}`),

@@ -1,14 +1,14 @@
 /**
  * planPruning: score every unit of the requested kinds with the configured criterion, convert the
- * sparsity target into a parameter count, and select what stays. Returns plain data;
+ * sparsity target into a parameter count (prune-target.ts), and select what stays. Returns plain data;
  * nothing in the model changes.
  */
 import type { LanguageModel } from '../model/types.ts';
 import { getFamily } from '../model/families.ts';
 import { forShapes } from '../model/param-values.ts';
 import { countParameters, type ParameterCounts } from './count-parameters.ts';
-import { sparsityDenominator } from './sparsity.ts';
-import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
+import type { PruneConfig } from './prune-config.ts';
+import { paramsToRemove, resolvePruneTarget, type PruneTarget } from './prune-target.ts';
 import type { BiasShift, PlanGroup, PruningPlan } from './pruning-plan.ts';
 import { biasCompensation } from './bias-compensation.ts';
 import { getImportance } from './importance/index.ts';
@@ -22,18 +22,16 @@ export interface PlanOptions {
   readonly calibration?: Calibration;
   /** Parameter counts the target is relative to (default: the model itself). Iterative schedules pass the original model's. */
   readonly base?: ParameterCounts;
+  /** Which iteration of the target's schedule to plan, 0-based (default the last: the config's target). */
+  readonly iteration?: number;
   /** A criterion function overriding config.criterion (its name is still recorded from the config). */
   readonly importance?: Importance;
 }
 
-/** Parameters to remove from `model` so that it reaches `target` of `base` counted `of`. */
-export function paramsToRemove(counts: ParameterCounts, base: ParameterCounts, cfg: PruneConfig): number {
-  const wanted = cfg.target * sparsityDenominator(base, cfg.of, cfg.groups);
-  return wanted - (base.total - counts.total);
-}
-
-export function planPruning(model: LanguageModel, config: Partial<PruneConfig> = {}, opts: PlanOptions = {}): PruningPlan {
-  const cfg = resolvePruneConfig(config);
+/** The plan for `config` (overrides of the defaults, or a target resolved once by resolvePruneTarget). */
+export function planPruning(model: LanguageModel, config: Partial<PruneConfig> | PruneTarget = {}, opts: PlanOptions = {}): PruningPlan {
+  const target = resolvePruneTarget(config);
+  const cfg = target.config;
   const importance = opts.importance ?? getImportance(cfg.criterion);
   // shapes through a stand-in, so a model whose weights are still in its files stays there
   // (forward-statistics criteria read values through model/param-values.ts and ONNX Runtime)
@@ -41,7 +39,7 @@ export function planPruning(model: LanguageModel, config: Partial<PruneConfig> =
   const groups = getFamily(model.family).groups(shaped).filter((g) => cfg.groups.includes(g.kind));
   if (!groups.length) throw new Error(`planPruning: the model declares no groups of kind ${cfg.groups.join(', ')}`);
   const counts = countParameters(model);
-  const remove = paramsToRemove(counts, opts.base ?? counts, cfg);
+  const remove = paramsToRemove(target, counts, opts.base ?? counts, opts.iteration);
   const ctx = createImportanceContext(model, (opts.calibration ?? []).slice(0, cfg.calibrationSamples),
     { batch: cfg.calibrationBatch, seed: cfg.seed });
   let scored: ScoredGroup[];

@@ -21,7 +21,7 @@ export interface PruneConfig {
   readonly of: SparsityOf;
   /** Unit kinds pruned (GPT-2: heads and/or MLP neurons). */
   readonly groups: readonly UnitKind[];
-  /** Importance criterion, a name in the importance registry (magnitude-l1, magnitude-l2, taylor, activation, random). */
+  /** Importance criterion, a name in the importance registry (importance/index.ts). */
   readonly criterion: string;
   /** 'uniform': the same fraction of units in every layer (LLM-Pruner default); 'global': ranked over layers after per-layer L2 normalisation (Michel et al. 2019);
    *  'adaptive': FLAP's one ranking over every layer and both kinds after per-(layer, kind) standardisation, cut at the parameter target. */

@@ -16,6 +16,7 @@ import { countParameters, type ParameterCounts } from './count-parameters.ts';
 import { sparsity, type Sparsity } from './sparsity.ts';
 import { blockLossesOn } from './block-losses-on.ts';
 import type { PruneConfig } from './prune-config.ts';
+import { resolvePruneTarget, type PruneTarget } from './prune-target.ts';
 import type { PruningPlan } from './pruning-plan.ts';
 import type { RecoveryData } from './recovery-data.ts';
 
@@ -35,14 +36,16 @@ export function perplexityOf(blocks: readonly BlockLoss[]): number {
   return Math.exp(nll / tokens);
 }
 
-export function pruneForwardOnly(model: LanguageModel, cfg: PruneConfig, data: RecoveryData, opts: { readonly evaluate: boolean }): ForwardOnlyResult {
+export function pruneForwardOnly(model: LanguageModel, config: PruneConfig | PruneTarget, data: RecoveryData, opts: { readonly evaluate: boolean }): ForwardOnlyResult {
+  const target = resolvePruneTarget(config);
+  const cfg = target.config;
   if (cfg.schedule !== 'one-shot') throw new Error(`pruneForwardOnly: schedule '${cfg.schedule}' needs recovery between steps; use one-shot`);
   const now = () => performance.now() / 1000;
   let t = now();
   const base = opts.evaluate ? blockLossesOn(model, data.validation) : null;
   disposeSessions();
   const tBase = now() - t; t = now();
-  const plan = planPruning(model, cfg, { calibration: data.calibration });
+  const plan = planPruning(model, target, { calibration: data.calibration });
   disposeSessions();
   const pruned = applyPlanOnHost(model, plan);
   const tPlan = now() - t; t = now();

@@ -18,7 +18,7 @@ import { prune, type EvaluationPoint, type PruneLog } from './prune.ts';
 import type { PruneConfig } from './prune-config.ts';
 import { recoveryData, type RecoveryData, type RecoveryPlan } from './recovery-data.ts';
 import { heldOutBlockLosses, pooledPerplexity } from './held-out-block-losses.ts';
-import { scheduledTargets } from './schedules.ts';
+import { resolvePruneTarget, type PruneTarget } from './prune-target.ts';
 
 /** How the recovery runs are executed (not what they compute, except `seed`). */
 export interface RecoveryRunOptions {
@@ -64,7 +64,7 @@ export async function recoverModel(
 }
 
 export interface PruneRecoverSpec {
-  readonly prune: PruneConfig;                 // resolved, with its schedule
+  readonly prune: PruneConfig | PruneTarget;   // with its schedule; a target resolved once (resolvePruneTarget) is used as it is
   readonly recovery: RecoveryPlan;
   readonly recover: boolean;                   // false: prune and measure only
   readonly run: RecoveryRunOptions;
@@ -100,20 +100,21 @@ export async function pruneAndRecover(
   model: LanguageModel, tokenizer: Tokenizer, spec: PruneRecoverSpec, outDir: string,
   dataDir: string | null, data?: RecoveryData,
 ): Promise<PruneRecoverResult> {
-  const d = data ?? await recoveryData(spec.recovery, tokenizer, model.config.maxPositions, spec.prune.calibrationSamples, dataDir);
-  const iterations = scheduledTargets(spec.prune).length;
+  const target = resolvePruneTarget(spec.prune);
+  const d = data ?? await recoveryData(spec.recovery, tokenizer, model.config.maxPositions, target.config.calibrationSamples, dataDir);
+  const iterations = target.fractions.length;
   const steps = spec.recover ? spec.steps ?? recoveryStepsPerIteration(spec.recovery, iterations, d.train.length, d.blockSize) : 0;
   const curve = { steps: [] as number[], losses: [] as number[] };
   let tokens = 0;
   const recover = steps > 0 ? async (m: LanguageModel, info: { iteration: number }) => {
     const r = await recoverModel(m, d.train, spec.recovery, steps, join(outDir, `recover-${info.iteration}`), spec.run, info.iteration,
-      { step: 'prune-recovery', schedule: spec.prune.schedule, iteration: info.iteration, ...(spec.describe ?? {}) });
+      { step: 'prune-recovery', schedule: target.config.schedule, iteration: info.iteration, ...(spec.describe ?? {}) });
     tokens += r.tokens;
     const offset = curve.steps.length;
     r.losses.steps.forEach((s, i) => { curve.steps.push(offset + s); curve.losses.push(r.losses.losses[i]!); });
     return r.model;
   } : undefined;
-  const res = await prune(model, spec.prune, {
+  const res = await prune(model, target, {
     calibration: d.calibration, recover, outDir,
     evaluate: spec.measure === false ? undefined : spec.evaluate ?? (async (m) => pooledPerplexity(await heldOutBlockLosses(m, d.validation))),
     recipe: spec.recipe ?? { recovery: spec.recovery, steps }, onIteration: spec.onIteration,

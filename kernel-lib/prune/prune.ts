@@ -17,10 +17,10 @@ import { loadModel } from '../model/load-model.ts';
 import { writeJsonAtomic, hashKey } from '../runtime/files.ts';
 import { countParameters, type ParameterCounts } from './count-parameters.ts';
 import { sparsity, type Sparsity } from './sparsity.ts';
-import { resolvePruneConfig, type PruneConfig } from './prune-config.ts';
+import type { PruneConfig } from './prune-config.ts';
+import { resolvePruneTarget, type PruneTarget } from './prune-target.ts';
 import { planPruning } from './plan-pruning.ts';
 import { applyPlan } from './apply-plan.ts';
-import { scheduledTargets } from './schedules.ts';
 import type { PruningPlan } from './pruning-plan.ts';
 import type { Calibration } from './importance/importance-context.ts';
 import { disposeModel } from '../model/dispose-model.ts';
@@ -74,11 +74,13 @@ function unitsOf(plan: PruningPlan): Record<string, number[]> {
   return out;
 }
 
+/** Prunes `model` to `config` (overrides of the defaults, or a target resolved once by resolvePruneTarget). */
 export async function prune(
-  model: LanguageModel, config: Partial<PruneConfig> = {}, opts: PruneRunOptions = {},
+  model: LanguageModel, config: Partial<PruneConfig> | PruneTarget = {}, opts: PruneRunOptions = {},
 ): Promise<{ model: LanguageModel; log: PruneLog }> {
-  const cfg = resolvePruneConfig(config);
-  const targets = scheduledTargets(cfg);
+  const target = resolvePruneTarget(config);
+  const cfg = target.config;
+  const targets = target.fractions;
   const base = countParameters(model);
   // The input model's identity: a run folder made from another model must not be resumed.
   const configHash = hashKey({ cfg, recipe: opts.recipe ?? null, model: modelFingerprint(model) });
@@ -104,7 +106,7 @@ export async function prune(
 
   for (let k = done.length; k < targets.length; k++) {
     const t0 = performance.now();
-    const plan = planPruning(current, { ...cfg, target: targets[k]! }, { calibration: opts.calibration, base });
+    const plan = planPruning(current, target, { calibration: opts.calibration, base, iteration: k });
     let next = applyPlan(current, plan);
     if (current !== model) disposeModel(current);
     const tPlan = (performance.now() - t0) / 1000;

@@ -20,9 +20,14 @@ export interface ScoredGroup {
   readonly unitParams: number;     // parameters one unit owns
 }
 
-/** The two strategies above (PruneConfig.selection, `lab prune --selection` and its help come from here). */
-export const selectionNames = ['uniform', 'global', 'adaptive'] as const;
-export type SelectionName = typeof selectionNames[number];
+/** The strategies above and what each gives (PruneConfig.selection, `lab prune --selection` and its help come from here). */
+export const selections = {
+  uniform: 'the same fraction of units in every layer (widths transformers can load)',
+  global: 'one ranking over layers after per-layer L2 normalisation (per-layer widths, which transformers cannot load)',
+  adaptive: "FLAP's standardised ranking over layers and kinds (per-layer widths, which transformers cannot load)",
+} as const satisfies Record<string, string>;
+export type SelectionName = keyof typeof selections;
+export const selectionNames = Object.keys(selections) as readonly SelectionName[];
 
 type SelectOptions = Pick<PruneConfig, 'selection' | 'minHeads' | 'minMlpWidth' | 'roundMlpTo'>;
 

@@ -9,7 +9,8 @@
  * to float32 at each stored value), so the two paths agree to float32 rounding, not bit for bit.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { decaysWeight, type AdamWHyper, type AdamWSlot, type AdamWState } from './adamw.ts';
+import { adamwUpdate, decaysWeight, type AdamWHyper, type AdamWSlot, type AdamWState } from './adamw.ts';
+import { normOfSquares } from './clip.ts';
 
 export interface DeviceAdamWSlot {
   readonly decay: boolean;
@@ -68,16 +69,7 @@ export function toHostState(state: DeviceAdamWState): AdamWState {
  * multiplied by `gradScale` first. The gradients are not disposed (the caller owns them).
  */
 export function deviceAdamwStep(state: DeviceAdamWState, grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale = 1): void {
-  const { beta1: b1, beta2: b2, eps, weightDecay } = state.hyper;
-  const t = state.step + 1;
-  const bc1 = 1 - Math.pow(b1, t);
-  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
-  const stepSize = lr / bc1;
-  for (const [name, s] of state.slots) {
-    const g = grads.get(name);
-    if (!g) throw new Error(`AdamW: no gradient for parameter ${name}`);
-    if (g.size !== s.w.size) throw new Error(`AdamW: gradient of ${name} has ${g.size} elements, expected ${s.w.size}`);
-    const keep = s.decay ? 1 - lr * weightDecay : 1;
+  adamwUpdate(state, grads, lr, { slot: (s) => s.w.size, grad: (g) => g.size }, (s, g, keep, { b1, b2, eps, stepSize, bc2Sqrt }) => {
     tf.tidy(() => {
       const gs = tf.mul(tf.reshape(g, s.w.shape), gradScale);                          // [shape]
       const m = tf.add(tf.mul(s.m, b1), tf.mul(gs, 1 - b1));
@@ -87,15 +79,18 @@ export function deviceAdamwStep(state: DeviceAdamWState, grads: ReadonlyMap<stri
       // New tensors, never rewritten memory (XNNPACK caches packed weights by tensor id).
       s.m.assign(m); s.v.assign(v); s.w.assign(w);
     });
-  }
-  state.step = t;
+  });
+}
+
+/** Sum of squares of all device gradients, summed on the device in float32 (one scalar read). */
+export function deviceSumSquares(grads: Iterable<tf.Tensor>): number {
+  const sq = tf.tidy(() => tf.addN([tf.scalar(0), ...[...grads].map((g) => tf.sum(tf.square(g)))]));
+  const v = sq.dataSync()[0]!;
+  sq.dispose();
+  return v;
 }
 
 /** L2 norm of all device gradients concatenated, times |scale| (one scalar read). */
 export function deviceGlobalNorm(grads: Iterable<tf.Tensor>, scale = 1): number {
-  const sq = tf.tidy(() => tf.addN([tf.scalar(0), ...[...grads].map((g) => tf.sum(tf.square(g)))]));
-  const v = sq.dataSync()[0]!;
-  sq.dispose();
-  return Math.sqrt(v) * Math.abs(scale);
+  return normOfSquares(deviceSumSquares(grads), scale);
 }
-

@@ -59,23 +59,46 @@ export function createAdamW(params: Params, hyper: AdamWHyper): AdamWState {
   return { hyper, step: 0, slots };
 }
 
+/** The scalars of one update (t = step + 1) at `lr`, shared by this file's host update and the device one (adamw-device.ts). */
+export interface AdamWScalars {
+  readonly b1: number;
+  readonly b2: number;
+  readonly eps: number;
+  readonly stepSize: number;   // lr / (1 - b1^t)
+  readonly bc2Sqrt: number;    // sqrt(1 - b2^t)
+  readonly decayKeep: number;  // 1 - lr * weightDecay: what a decayed weight is multiplied by first
+}
+
+/**
+ * One AdamW update of every slot of `state` (host arrays or device tensors): the bias-corrected
+ * scalars of update t = step + 1, each slot's gradient looked up and its size checked, then
+ * `apply(slot, grad, keep)` with keep = the slot's decay factor (1 when not decayed); step
+ * becomes t. Errors name the parameter.
+ */
+export function adamwUpdate<S extends { readonly decay: boolean }, G>(
+  state: { readonly hyper: AdamWHyper; step: number; readonly slots: ReadonlyMap<string, S> },
+  grads: ReadonlyMap<string, G>, lr: number, size: { slot(s: S): number; grad(g: G): number },
+  apply: (slot: S, grad: G, keep: number, k: AdamWScalars) => void,
+): void {
+  const { beta1: b1, beta2: b2, eps, weightDecay } = state.hyper;
+  const t = state.step + 1;
+  const k: AdamWScalars = { b1, b2, eps, stepSize: lr / (1 - Math.pow(b1, t)), bc2Sqrt: Math.sqrt(1 - Math.pow(b2, t)), decayKeep: 1 - lr * weightDecay };
+  for (const [name, slot] of state.slots) {
+    const g = grads.get(name);
+    if (g === undefined) throw new Error(`AdamW: no gradient for parameter ${name}`);
+    if (size.grad(g) !== size.slot(slot)) throw new Error(`AdamW: gradient of ${name} has ${size.grad(g)} elements, expected ${size.slot(slot)}`);
+    apply(slot, g, slot.decay ? k.decayKeep : 1, k);
+  }
+  state.step = t;
+}
+
 /**
  * One AdamW update of every slot from `grads` (name -> flat gradient), each multiplied by
  * `gradScale` first (mean over target tokens and clipping are folded into it). Every slot must
  * have a gradient of the right length. Updates the state in place; returns nothing.
  */
 export function adamwStep(state: AdamWState, grads: ReadonlyMap<string, Float32Array>, lr: number, gradScale = 1): void {
-  const { beta1: b1, beta2: b2, eps, weightDecay } = state.hyper;
-  const t = state.step + 1;
-  const bc1 = 1 - Math.pow(b1, t);
-  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
-  const stepSize = lr / bc1;
-  for (const [name, slot] of state.slots) {
-    const g = grads.get(name);
-    if (!g) throw new Error(`AdamW: no gradient for parameter ${name}`);
-    if (g.length !== slot.w.length) throw new Error(`AdamW: gradient of ${name} has ${g.length} elements, expected ${slot.w.length}`);
-    const { w, m, v } = slot;
-    const keep = slot.decay ? 1 - lr * weightDecay : 1;
+  adamwUpdate(state, grads, lr, { slot: (s) => s.w.length, grad: (g) => g.length }, ({ w, m, v }, g, keep, { b1, b2, eps, stepSize, bc2Sqrt }) => {
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]! * gradScale;
       const mi = b1 * m[i]! + (1 - b1) * gi;
@@ -84,8 +107,7 @@ export function adamwStep(state: AdamWState, grads: ReadonlyMap<string, Float32A
       v[i] = vi;
       w[i] = w[i]! * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
     }
-  }
-  state.step = t;
+  });
 }
 
 /** Assigns the master weights to `params` as new tensors (old tensor memory is released). */

@@ -7,9 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { importanceCriteria } from '../../kernel-lib/index.ts';
+import { forwardOnlyCriteria } from '../../kernel-lib/prune/importance/index.ts';
 import { scheduleNames } from '../../kernel-lib/prune/schedules.ts';
 import { sparsityOfNames } from '../../kernel-lib/prune/sparsity.ts';
-import { selectionNames } from '../../kernel-lib/prune/select-units.ts';
+import { selectionNames, selections } from '../../kernel-lib/prune/select-units.ts';
 import { unitKinds } from '../../kernel-lib/prune/pruning-plan.ts';
 import { saveLayouts } from '../../kernel-lib/model/save-model.ts';
 import { lab, labSync } from './lab-child.ts';
@@ -44,4 +45,15 @@ test('a value outside a registry exits 2 naming the flag, the value and every ch
     assert.match(r.stderr, new RegExp(`--${flag}: expected .*got 'bogus'`));
     for (const n of names) assert.ok(r.stderr.includes(n), `--${flag} error lists ${n}: ${r.stderr}`);
   }
+});
+
+test('the forward-only criteria and the selections\' descriptions come from their registries into the help', () => {
+  // flap, wanda-sp and activation read forward-pass statistics; taylor needs gradients, magnitude weights only
+  assert.deepEqual([...forwardOnlyCriteria].sort(), ['activation', 'flap', 'wanda-sp']);
+  const h = labSync(['prune', '--help']);
+  const criterion = h.stdout.split('\n').find((l) => l.trimStart().startsWith('--criterion '))!;
+  const forward = /without recovery (.*) run on forward passes only/.exec(criterion)?.[1] ?? '';
+  assert.deepEqual(forward.split(/, | and /).sort(), [...forwardOnlyCriteria].sort(), criterion);
+  const flat = h.stdout.replace(/\s+/g, ' ');
+  for (const [name, what] of Object.entries(selections)) assert.ok(flat.includes(`${name}: ${what}`), `--selection help describes ${name}`);
 });

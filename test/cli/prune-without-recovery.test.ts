@@ -31,6 +31,12 @@ test('flap, adaptive, mini-bpe: summary with widths, scores and compensation; la
   assert.ok(s.plan.compensation.every((c: { norm: number }) => c.norm > 0));
   assert.ok(s.plan.layers.every((l: { scores: { min: number; max: number } }) => l.scores.min <= l.scores.max));
   assert.ok(s.perplexity.pruned > s.perplexity.base, JSON.stringify(s.perplexity));
+  // 95% intervals: each perplexity inside its own, the paired ratio pruned / dense inside its own.
+  assert.ok(s.perplexity.baseCi[0] < s.perplexity.base && s.perplexity.base < s.perplexity.baseCi[1], JSON.stringify(s.perplexity));
+  assert.ok(s.perplexity.prunedCi[0] < s.perplexity.pruned && s.perplexity.pruned < s.perplexity.prunedCi[1], JSON.stringify(s.perplexity));
+  assert.ok(Math.abs(s.perplexity.ratio.value - s.perplexity.pruned / s.perplexity.base) < 1e-9 * s.perplexity.ratio.value);
+  assert.ok(s.perplexity.ratio.ciLow < s.perplexity.ratio.value && s.perplexity.ratio.value < s.perplexity.ratio.ciHigh);
+  assert.match(p.out, /perplexity [\d.]+ \[[\d.]+, [\d.]+\] -> [\d.]+ \[[\d.]+, [\d.]+\] \(4 held-out blocks, \d+ tokens, corpus:all\); pruned \/ dense [\d.]+ \[/);
   if (new Set(s.plan.kept.mlp).size > 1) assert.equal(s.saved.layout, 'lab');
   assert.match(s.saved.reason, /auto/);
   const sc = lab(['score', D, '--text', 'The old man and the sea', '--json']);

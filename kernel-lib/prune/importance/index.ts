@@ -9,26 +9,33 @@ import { random } from './random.ts';
 import { flap } from './flap.ts';
 import { wandaSp } from './wanda-sp.ts';
 
-export const importanceCriteria: ReadonlyMap<string, Importance> = new Map<string, Importance>([
-  ['magnitude-l1', magnitudeL1],
-  ['magnitude-l2', magnitudeL2],
-  ['taylor', taylor],
-  ['activation', activation],
-  ['random', random],
-  ['flap', flap],
-  ['wanda-sp', wandaSp],
-]);
+/** What a criterion reads beyond the weights' shapes; decides the flow `lab prune` takes without recovery. */
+export type CriterionInput = 'weights' | 'gradients' | 'forward' | 'nothing';
 
-/** What each criterion reads beyond the weights (shown by the CLI; taylor alone needs tfjs). */
-export const criterionNeeds: ReadonlyMap<string, string> = new Map([
-  ['magnitude-l1', 'weights only'],
-  ['magnitude-l2', 'weights only'],
-  ['taylor', 'gradients: backward passes on tfjs (the model becomes tfjs variables)'],
-  ['activation', 'forward-pass statistics on ONNX Runtime'],
-  ['random', 'nothing'],
-  ['flap', 'forward-pass statistics on ONNX Runtime'],
-  ['wanda-sp', 'forward-pass statistics on ONNX Runtime'],
-]);
+const registry: readonly (readonly [string, Importance, CriterionInput])[] = [
+  ['magnitude-l1', magnitudeL1, 'weights'],
+  ['magnitude-l2', magnitudeL2, 'weights'],
+  ['taylor', taylor, 'gradients'],
+  ['activation', activation, 'forward'],
+  ['random', random, 'nothing'],
+  ['flap', flap, 'forward'],
+  ['wanda-sp', wandaSp, 'forward'],
+];
+
+export const importanceCriteria: ReadonlyMap<string, Importance> = new Map(registry.map(([name, f]) => [name, f]));
+
+const inputText: Readonly<Record<CriterionInput, string>> = {
+  weights: 'weights only',
+  gradients: 'gradients: backward passes on tfjs (the model becomes tfjs variables)',
+  forward: 'forward-pass statistics on ONNX Runtime',
+  nothing: 'nothing',
+};
+
+/** What each criterion reads beyond the weights, in words (shown by the CLI; taylor alone needs tfjs). */
+export const criterionNeeds: ReadonlyMap<string, string> = new Map(registry.map(([name, , input]) => [name, inputText[input]]));
+
+/** The criteria that read forward-pass statistics: without recovery, `lab prune` runs them on forward passes only. */
+export const forwardOnlyCriteria: readonly string[] = registry.filter(([, , input]) => input === 'forward').map(([name]) => name);
 
 /** The criterion of a name; throws listing the known ones. */
 export function getImportance(name: string): Importance {

@@ -1,0 +1,56 @@
+/**
+ * Which training engine a run uses, decided once before the loop: the `engine` option when given,
+ * else the device engine on the native tfjs-node backend (or when `optimizer: 'device'`), else
+ * the host engine over as many replicas as were asked for and can help.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { settings } from '../runtime/settings.ts';
+import { lmObjective } from './lm-objective.ts';
+import type { Objective } from './objective.ts';
+import { splitSizes } from './replicas.ts';
+import { hostEngine } from './host-engine.ts';
+import { deviceEngine } from './device-engine.ts';
+import type { StartEngine } from './training-engine.ts';
+
+/** The options of `finetune` that choose its engine. */
+export interface EngineChoice {
+  /** An engine of the caller's own; `optimizer` and `replicas` are then not read. */
+  readonly engine?: StartEngine;
+  /** Where AdamW keeps its state: 'host' (JS arrays; gradients read out every update: what wasm
+   *  needs for its 4 GiB heap) or 'device' (tensors; native backends). Default: 'device' on the
+   *  native tfjs-node(-gpu) backend, else 'host'. Both write and resume the same checkpoints. */
+  readonly optimizer?: 'host' | 'device';
+  /** Data-parallel replicas on wasm (train/replicas.ts): each micro-batch is split over the main
+   *  thread and `replicas - 1` worker threads. Default LAB_TRAIN_REPLICAS, else 1. Needs the host
+   *  optimizer and the default objective; otherwise one line says why and 1 is used. */
+  readonly replicas?: number;
+}
+
+/** Replica lines already printed by this process (each is said once, not once per run). */
+const notedReplicas = new Set<string>();
+
+/** The replica count asked for (option, else LAB_TRAIN_REPLICAS, else 1) and the count used, with the reason when they differ. */
+function replicaCount(opts: EngineChoice, objective: Objective, onDevice: boolean, batchSize: number): { count: number; note: string | null } {
+  const env = settings().trainReplicas;
+  const asked = opts.replicas ?? (env ? Number(env) : 1);
+  if (!Number.isInteger(asked) || asked < 1) throw new Error(`${opts.replicas !== undefined ? 'finetune replicas' : 'LAB_TRAIN_REPLICAS'}=${opts.replicas ?? env} is not a replica count: expected an integer >= 1`);
+  if (asked === 1) return { count: 1, note: null };
+  const why = tf.getBackend() !== 'wasm' ? `the ${tf.getBackend()} backend uses every core itself`
+    : onDevice ? 'the optimizer state is on the device'
+    : objective !== lmObjective ? 'a custom objective runs on the main thread only'
+    : batchSize < 2 ? 'a micro-batch of 1 block cannot be split'
+    : null;
+  if (why) return { count: 1, note: `[finetune] ${asked} training replicas asked for; training on one (${why})` };
+  const count = Math.min(asked, batchSize);
+  return { count, note: `[finetune] ${count} training replicas: each micro-batch of ${batchSize} blocks is split ${splitSizes(batchSize, count).join('+')} over the main thread and ${count - 1} worker thread${count > 2 ? 's' : ''}, each on its own wasm module` };
+}
+
+/** The engine a run with `objective` and micro-batches of `batchSize` blocks uses; says once per
+ *  process why the replica count differs from what was asked. */
+export function chooseEngine(opts: EngineChoice, objective: Objective, batchSize: number): StartEngine {
+  if (opts.engine) return opts.engine;
+  const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';
+  const { count, note } = replicaCount(opts, objective, onDevice, batchSize);
+  if (note && !settings().quiet && !notedReplicas.has(note)) { notedReplicas.add(note); console.error(note); }
+  return onDevice ? deviceEngine : hostEngine(count);
+}
