@@ -4,14 +4,15 @@
  * through the head (at V = 50257 it is most of the work):
  *   hs = rows of h [N, C] at the scored positions        [M, C]
  *   z  = hs W^T                                          [M, V]   (W: output embedding [V, C])
- *   lse_m = log sum_v exp z_mv                           [M, 1]
- *   loss = sum_m w_m (lse_m - z_m[target_m])             scalar   (w: the mask values)
- *   dz = softmax(z) - onehot(target) = exp(z - lse) with exp(z_t - lse) - 1 at the target
+ *   lsm = log_softmax(z)                                 [M, V]
+ *   loss = -sum_m w_m lsm_m[target_m]                    scalar   (w: the mask values)
+ *   dz = softmax(z) - onehot(target) = exp(lsm) with exp(lsm_t) - 1 at the target
  *   dhs = w (dz W) [M, C];  dW = dz^T (w hs) [V, C];  dh = dhs scattered back to the rows, 0 elsewhere.
  * The row weights w scale the [M, C] operands, never an [M, V] tensor: at most two [M, V]
- * tensors (z, then dz) are alive at once.
+ * tensors are alive at once (z and lsm, lsm and p, p and dz). LogSoftmax, not ReduceLogSumExp:
+ * onnxruntime's CPU ReduceLogSumExp took 10x as long at V = 50257.
  */
-import { i, ints, type OnnxGraph } from '../onnx-graph.ts';
+import { i, type OnnxGraph } from '../onnx-graph.ts';
 
 export interface LossHead {
   readonly loss: string;   // scalar float32
@@ -26,10 +27,10 @@ export function addLossHead(g: OnnxGraph, h: string, W: string, io: { rows: stri
   const z = g.op('Gemm', [hs, W], { transB: i(1) });                               // [M, V]
   const t = g.op('Unsqueeze', [io.targets, g.int64([1])]);                         // [M, 1]
   const w = g.op('Unsqueeze', [io.weights, g.int64([1])]);                         // [M, 1]
-  const lse = g.op('ReduceLogSumExp', [z], { axes: ints([1]), keepdims: i(1) });  // [M, 1]
-  const zt = g.op('Sub', [g.op('GatherElements', [z, t], { axis: i(1) }), lse]);  // [M, 1] log p(target)
+  const lsm = g.op('LogSoftmax', [z], { axis: i(1) });                            // [M, V]
+  const zt = g.op('GatherElements', [lsm, t], { axis: i(1) });                     // [M, 1] log p(target)
   const loss = g.op('Neg', [g.op('ReduceSum', [g.op('Mul', [zt, w])], { keepdims: i(0) })]);   // scalar
-  const p = g.op('Exp', [g.op('Sub', [z, lse])]);                                  // [M, V] softmax
+  const p = g.op('Exp', [lsm]);                                                    // [M, V] softmax
   const dz = g.op('ScatterElements', [p, t, g.op('Sub', [g.op('Exp', [zt]), g.float([1], [])])], { axis: i(1) });  // softmax - onehot
   const dhs = g.op('Mul', [g.op('MatMul', [dz, W]), w]);                           // [M, C]
   const dW = g.op('Gemm', [dz, g.op('Mul', [hs, w])], { transA: i(1) });          // [V, C]
