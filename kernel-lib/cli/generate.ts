@@ -4,7 +4,7 @@
  * context (prompt + new tokens <= n_positions), saying so on stderr; it never slides the window.
  * JSON shape (stable): {"prompt": str, "promptIds": [...], "ids": [...], "text": str}
  */
-import { generate, generateDefaults, newTokenBudget } from '../generate/generate.ts';
+import { generate, generateDefaults, generationPromptIds, newTokenBudget } from '../generate/generate.ts';
 import { openModel } from './open-model.ts';
 import { createProgress } from '../runtime/progress.ts';
 import { helpText, numberArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const temperature = numberArg(values.temperature, 'temperature', { min: 0, exclusiveMin: true }) ?? generateDefaults.temperature;
   const seed = numberArg(values.seed, 'seed', { integer: true }) ?? generateDefaults.seed;
   const { model, tokenizer } = await openModel(positionals[0]!, values.revision);
-  const P = Math.max(1, tokenizer.encode(values.prompt).length);
+  const P = generationPromptIds(tokenizer, values.prompt).length;
   const C = model.config.maxPositions;
   if (P > C) throw new UsageError(`--prompt: ${P} tokens, more than the model's context of ${C} positions`);
   const budget = newTokenBudget(model, P, maxNewTokens);

@@ -75,7 +75,7 @@ export async function pruneWithoutRecovery(a: WithoutRecoveryArgs): Promise<numb
 }
 
 /** 95% intervals of both perplexities and of their paired ratio (stats/perplexity-stderr.ts); none with fewer than 2 blocks. */
-function intervals(base: readonly BlockLoss[], pruned: readonly BlockLoss[]) {
+export function intervals(base: readonly BlockLoss[], pruned: readonly BlockLoss[]) {
   if (base.length < 2) return {};
   const b = perplexityEstimate(base), p = perplexityEstimate(pruned), r = pairedPerplexity(pruned, base);
   return { baseCi: [b.ciLow, b.ciHigh] as const, prunedCi: [p.ciLow, p.ciHigh] as const, ratio: { value: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh } };

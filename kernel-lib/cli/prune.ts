@@ -1,8 +1,10 @@
 /**
  * `lab prune MODEL --target 0.47 --of total --groups heads,mlp --criterion taylor
- *  --selection uniform --schedule iterative --iterations 4 --recover corpus:NAME|none --out DIR`
+ *  --selection uniform --schedule iterative --iterations 4 --recover corpus:NAME|self|none --out DIR`
  * Prunes MODEL (hub id, folder or `mini`), recovering after each step by fine-tuning on a corpus's
- * train split (prune/prune-recover.ts, the flow the study shares), and writes the result AT DIR: a
+ * train split or, with `--recover self`, on sequences the dense model sampled before the cut
+ * (prune/self-recovery-data.ts; calibration and perplexity then use self-samples too)
+ * (prune/prune-recover.ts, the flow the study shares), and writes the result AT DIR: a
  * Hugging Face model folder (config.json, model.safetensors in the input's dtype, the input's
  * tokenizer files; HF layout when transformers can express the shapes, else the lab layout, saying
  * why) plus DIR/prune_summary.json (log + cost before/after). While running, iterations live in
@@ -31,7 +33,7 @@ import { selectionNames, selections } from '../prune/select-units.ts';
 import { unitKinds } from '../prune/pruning-plan.ts';
 import { measureCost, type ModelCost } from '../prune/measure-cost.ts';
 import { pruneAndRecover } from '../prune/prune-recover.ts';
-import type { RecoveryPlan } from '../prune/recovery-data.ts';
+import { recoveryData, type RecoveryPlan } from '../prune/recovery-data.ts';
 import { compareSchedules } from '../experiments/compare-schedules.ts';
 import { rankCriteria } from '../experiments/rank-criteria.ts';
 import type { LanguageModel } from '../model/types.ts';
@@ -41,9 +43,12 @@ import { openModel, textTable } from './open-model.ts';
 import { numberFlag as num } from './number-flag.ts';
 import { choiceArg, helpText, outDirArg, parseCommand, UsageError, type CommandSpec } from './args.ts';
 import { forwardOnlyCriteria, importanceCriteria } from '../prune/importance/index.ts';
-import { parseCalibrationSpec } from '../prune/calibration-data.ts';
+import { parseCalibrationSpec, SELF_HELD_OUT_SEEDS, SELF_RECOVERY_SEEDS } from '../prune/calibration-data.ts';
 import { isMiniModelId } from '../model/mini-models.ts';
-import { pruneWithoutRecovery } from './prune-without-recovery.ts';
+import { intervals, pruneWithoutRecovery } from './prune-without-recovery.ts';
+import { selfRecoveryData } from '../prune/self-recovery-data.ts';
+import { heldOutBlockLosses, pooledPerplexity } from '../prune/held-out-block-losses.ts';
+import type { BlockLoss } from '../stats/perplexity-stderr.ts';
 
 export const summary = 'structured pruning (heads / MLP neurons), one-shot or iterative with recovery fine-tuning';
 
@@ -91,7 +96,8 @@ export const spec = {
     'round-mlp-to': { type: 'string', value: 'N', help: `kept MLP width rounded up to a multiple of N (default ${d.roundMlpTo})` },
     'calibration-samples': { type: 'string', value: 'N', help: `sequences for taylor / activation (default ${d.calibrationSamples})` },
     seed: { type: 'string', value: 'N', help: `seed of the random criterion and recovery (default ${d.seed})` },
-    recover: { type: 'string', value: 'corpus:NAME|none', default: 'none', help: `recovery fine-tuning after each step (NAME = ${corpusNames.join(' | ')} | all; default none)` },
+    recover: { type: 'string', value: 'corpus:NAME|self|none', default: 'none', help: `recovery fine-tuning after each step (NAME = ${corpusNames.join(' | ')} | all; self = on sequences the dense model samples before pruning, with self calibration and perplexity; default none)` },
+    'recover-samples': { type: 'string', value: 'N', default: '256', help: '--recover self: sequences of --block-size + 1 tokens sampled for recovery (default 256)' },
     'recover-steps': { type: 'string', value: 'N', help: 'updates per iteration (default 50)' },
     'recover-epochs': { type: 'string', value: 'E', help: 'instead of --recover-steps: epochs of the train split per iteration' },
     'batch-size': { type: 'string', value: 'N', default: '8', help: 'recovery batch (default 8)' },
@@ -140,8 +146,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   const target = resolvePruneTarget(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<PruneConfig>);
   const cfg = target.config;
-  const recoverCorpora = o.recover === 'none' ? null : corpora(o.recover!, 'recover');
-  const dataArg = o.data ?? (isMiniModelId(positionals[0]!) ? 'corpus:all' : 'self');
+  const recoverSelf = o.recover === 'self';
+  if (recoverSelf && o.data !== undefined && o.data !== 'self') throw new UsageError(`--recover self calibrates and measures on self-samples; --data ${o.data} cannot go with it`);
+  const recoverCorpora = o.recover === 'none' || recoverSelf ? null : corpora(o.recover!, 'recover');
+  const dataArg = recoverSelf ? 'self' : o.data ?? (isMiniModelId(positionals[0]!) ? 'corpus:all' : 'self');
   const dataSpec = parseCalibrationSpec(dataArg, '--data');
   const dataCorpora = recoverCorpora ?? (dataSpec.kind === 'corpus' ? dataSpec.corpora : corpusNames);
   const batch = num(o['batch-size'], 'batch-size')!, lr = num(o.lr, 'lr')!, evalBlocks = num(o['eval-blocks'], 'eval-blocks')!;
@@ -153,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
   }, o['study-name']);
   const out = resolve(o.out!);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out ${o.out}: is a file; expected a folder (created when missing)`);
-  if (recoverCorpora === null && cfg.schedule === 'one-shot' && (forwardOnlyCriteria.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
+  if (!recoverSelf && recoverCorpora === null && cfg.schedule === 'one-shot' && (forwardOnlyCriteria.includes(cfg.criterion) || dataSpec.kind !== 'corpus')) {
     const gguf = ggufFileOf(inputDir);
     const dtype = gguf ? dtypeNote(new Set([...readGguf(gguf).tensors.values()].map((t) => t.dtype))) : weightsDtype(inputDir);
     return pruneWithoutRecovery({ modelArg: positionals[0]!, model, tokenizer, target, data: dataSpec, dataArg, blockSize: num(o['block-size'], 'block-size')!,
@@ -172,13 +180,20 @@ export async function run(argv: string[]): Promise<number> {
   const costOpts = o['no-cost'] ? { repeats: 0 } : {};
   const before: ModelCost = await measureCost(model, costOpts);
   const iterations = target.fractions.length;
+  const blockSize = num(o['block-size'], 'block-size')!, recoverSamples = num(o['recover-samples'], 'recover-samples')!;
+  // --recover self: every sample is drawn here, from the dense model, before anything is pruned.
+  const selfData = recoverSelf ? await selfRecoveryData(model, tokenizer, { blockSize, samples: cfg.calibrationSamples, evalBlocks, seed: cfg.seed, trainSamples: recoverSamples }) : null;
+  const data = selfData ?? await recoveryData(recovery, tokenizer, model.config.maxPositions, cfg.calibrationSamples, null);
+  // Per-block losses of the dense model and of the last pruned / recovered one, for intervals and paired ratios.
+  const losses: Partial<Record<'base' | 'pruned' | 'recovered', BlockLoss[]>> = {};
   const progress = createProgress({ label: `prune ${positionals[0]}`, total: iterations, unit: 'iteration', intervalMs: 0 });
   const res = await pruneAndRecover(model, tokenizer, {
-    prune: target, recovery, recover: recoverCorpora !== null, steps, measure: evalBlocks > 0,
+    prune: target, recovery, recover: recoverCorpora !== null || recoverSelf, steps, measure: evalBlocks > 0,
+    evaluate: async (m, at) => pooledPerplexity(losses[at.stage] = await heldOutBlockLosses(m, data.validation)),
     run: { seed: cfg.seed, saveEvery: 0, logEvery: 10, resume: true, handleSigint: true },
-    recipe: { model: positionals[0], recover: o.recover, recovery, steps },
+    recipe: { model: positionals[0], recover: o.recover, recovery, steps, ...(recoverSelf ? { recoverSamples } : {}) },
     onIteration: (k, n) => progress.tick(1, `iteration ${k}/${n}`),
-  }, work, null);
+  }, work, null, data);
   progress.done();
   const { model: pruned, log } = res;
   const after: ModelCost = await measureCost(pruned, costOpts);
@@ -190,8 +205,22 @@ export async function run(argv: string[]): Promise<number> {
   const saved = await saveModel(pruned, out, { layout, dtype: dtype.save, tokenizerFiles });
   if (gguf) saveGgufTokenizer(gguf, out);        // the GGUF's sentencepiece vocabulary, as tokenizer.gguf
   else if (!tokenizerFiles.length) saveTokenizer(inputDir, out);
+  const T = data.blockSize;
+  const dataNote = selfData
+    ? { recovery: `self: ${data.train.length} sequences of ${T + 1} tokens sampled from the dense model before pruning (seeds ${cfg.seed + SELF_RECOVERY_SEEDS}..; ${selfData.droppedDuplicates} equal to a held-out sample dropped)`,
+      calibration: `self: ${data.calibration.length} samples (seeds ${cfg.seed}..)`, heldOut: `self: ${data.validation.length} samples (seeds ${cfg.seed + SELF_HELD_OUT_SEEDS}..)` }
+    : { recovery: recoverCorpora ? `corpus:${recoverCorpora.join('+')}: ${data.train.length} train blocks of ${T} tokens` : 'none',
+      calibration: `corpus:${dataCorpora.join('+')}: ${data.calibration.length} train blocks`, heldOut: `corpus:${dataCorpora.join('+')}: ${data.validation.length} validation blocks` };
+  const stage = (k: 'pruned' | 'recovered') => {
+    const b = losses.base, x = losses[k];
+    return b && x ? { perplexity: pooledPerplexity(x), ...intervals(b, x) } : null;
+  };
+  const perplexity = losses.base
+    ? { blocks: losses.base.length, tokens: losses.base.reduce((a, b) => a + b.tokens, 0), dense: pooledPerplexity(losses.base), pruned: stage('pruned'), recovered: stage('recovered') }
+    : null;
   writeJsonAtomic(join(out, 'prune_summary.json'), {
-    model: positionals[0], log, cost: { before, after }, saved: { layout: saved.layout, reason: saved.reason, dtype: dtype.note },
+    model: positionals[0], data: { ...dataNote, blockSize: T, steps: res.steps, batchSize: batch, lr, recoveryTokens: res.recoveryTokens }, perplexity,
+    log, cost: { before, after }, saved: { layout: saved.layout, reason: saved.reason, dtype: dtype.note },
     iterations: o['keep-iterations'] ? 'iterations/' : null,
   });
   if (!o['keep-iterations']) rmSync(work, { recursive: true, force: true });
@@ -199,7 +228,13 @@ export async function run(argv: string[]): Promise<number> {
   const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
   console.log(textTable(['iter', 'target', 'params', 'sparsity (total)', 'sparsity (non-emb)', 'sparsity (pruned units)', 'ppl pruned', 'ppl recovered'],
     log.iterations.map((it) => [it.iteration, f(it.target, 3), it.parameters.total, f(it.sparsity.total, 3), f(it.sparsity.nonEmbedding, 3), f(it.sparsity.pruned, 3), f(it.metricPruned), f(it.metricRecovered)])));
-  if (log.metricBase !== null) console.log(`base perplexity ${log.metricBase.toFixed(2)} (validation, ${res.data.validation.length} blocks of ${res.data.blockSize} tokens)`);
+  if (log.metricBase !== null) console.log(`base perplexity ${log.metricBase.toFixed(2)} (held-out, ${res.data.validation.length} blocks of ${res.data.blockSize} tokens)`);
+  const ci = (x: readonly [number, number] | undefined) => (x ? ` [${x[0].toFixed(2)}, ${x[1].toFixed(2)}]` : '');
+  for (const k of ['pruned', 'recovered'] as const) {
+    const p = perplexity?.[k];
+    if (p) console.log(`${k} (last iteration) ${p.perplexity.toFixed(2)}${ci(p.prunedCi)}; / dense ${p.ratio ? `${p.ratio.value.toFixed(3)}${ci([p.ratio.ciLow, p.ratio.ciHigh])}` : '-'} (95% intervals, paired on the same blocks)`);
+  }
+  console.log(`data: recovery ${dataNote.recovery}; calibration ${dataNote.calibration}; held-out ${dataNote.heldOut}`);
   const row = (name: string, c: ModelCost) => [name, c.parameters.total, (c.flopsPerToken.total / 1e6).toFixed(2),
     ...[1, 8].map((b) => { const l = c.latency.find((x) => x.batch === b); return l ? `${l.ms.toFixed(1)} ms` : '-'; }),
     ...[c.latency.at(-1)].map((l) => (l ? `${(l.peakBytes / 2 ** 20).toFixed(1)} MiB` : '-'))];

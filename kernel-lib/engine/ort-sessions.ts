@@ -17,6 +17,7 @@ import { modelFingerprint } from '../model/fingerprint.ts';
 import { HostParams, unmaterialized } from '../model/host-params.ts';
 import { ortExternalDataBytes, ortThreads } from '../runtime/engine-env.ts';
 import { settings } from '../runtime/settings.ts';
+import { infoLine } from '../runtime/info-line.ts';
 import { loadOrt, type NativeSession, type OrtRuntime } from './ort-runtime.ts';
 import { ortProviderStatus, requestedOrtProviders, selectOrtProviders, type OrtProviderName } from './ort-providers.ts';
 import type { OnnxGraph } from './onnx-graph.ts';
@@ -62,7 +63,7 @@ const said = new Set<string>();
 function sayOnce(line: string): void {
   if (said.has(line)) return;
   said.add(line);
-  if (!settings().quiet) console.error(`[lab] ${line}`);
+  if (!settings().quiet) infoLine(`[lab] ${line}`);
 }
 
 /** Providers per request (LAB_ORT_PROVIDERS value); a provider that failed to open is dropped from then on. */

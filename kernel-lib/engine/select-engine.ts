@@ -5,6 +5,7 @@
  * once per process (and each fallback reason once), like the tfjs backend (runtime/backend.ts).
  */
 import { settings } from '../runtime/settings.ts';
+import { infoLine } from '../runtime/info-line.ts';
 import type { LanguageModel } from '../model/types.ts';
 import { engineFromEnv, ortThreads, type EngineName } from '../runtime/engine-env.ts';
 import { loadOrt } from './ort-runtime.ts';
@@ -15,7 +16,7 @@ const said = new Set<string>();
 function sayOnce(line: string, quiet: boolean): void {
   if (said.has(line)) return;
   said.add(line);
-  if (!quiet && !settings().quiet) console.error(`[lab] ${line}`);
+  if (!quiet && !settings().quiet) infoLine(`[lab] ${line}`);
 }
 
 /** Whether onnxruntime-node loads in this process (and why not). */

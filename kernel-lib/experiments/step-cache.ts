@@ -5,6 +5,7 @@
  * step resumes from whatever checkpoints it left there. A cached step returns at once.
  */
 import { settings } from '../runtime/settings.ts';
+import { infoLine } from '../runtime/info-line.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashKey, resultsDir, writeJsonAtomic } from '../runtime/files.ts';
@@ -59,7 +60,7 @@ export function readStep<T>(dir: string): StepRecord<T> | null {
  */
 export async function cachedStep<T>(step: string, keyInput: unknown, run: (dir: string) => Promise<T>, opts: StepOptions = {}): Promise<StepOutcome<T>> {
   const { key, dir } = stepLocation(step, keyInput, opts.root);
-  const log = opts.log ?? ((line: string) => { if (!settings().quiet) console.error(line); });
+  const log = opts.log ?? ((line: string) => { if (!settings().quiet) infoLine(line); });
   if (!opts.force) {
     const done = readStep<T>(dir);
     if (done) {

@@ -18,6 +18,7 @@ import { inspectCheckpoint } from '../model/load-model.ts';
 import { baselines, finetuned, gpt2Pruning, olmoPruning, runName, type Evaluated, type Gpt2Pruning, type Pruned } from './study.ts';
 import { budgetLabel } from '../prune/iterative-budget.ts';
 import type { PruneStepResult } from './steps/prune-step.ts';
+import { loggedPerplexity } from './study-views.ts';
 import type { MultitaskStepResult } from './steps/multitask-step.ts';
 import type { StepOutcome } from './step-cache.ts';
 import type { Profile } from './profiles.ts';
@@ -253,7 +254,10 @@ export function taskDetailTable(rows: readonly Evaluated<unknown>[]): ColumnTabl
   return aq.table(cols);
 }
 
-/** Pruning runs side by side: sparsity three ways, parameters, perplexity before/after, recovery budget and tokens. */
+/**
+ * Pruning runs side by side: sparsity three ways, parameters, perplexity before / right after the last
+ * cut / after its recovery ("value [95% CI]" where the step kept the interval), recovery budget and tokens.
+ */
 export function pruningTable(rows: readonly Pruned[]): ColumnTable {
   const last = (r: Pruned) => r.step.result.log.iterations.at(-1)!;
   return aq.table({
@@ -266,9 +270,9 @@ export function pruningTable(rows: readonly Pruned[]): ColumnTable {
     sparsity_total: rows.map((r) => last(r).sparsity.total),
     sparsity_non_embedding: rows.map((r) => last(r).sparsity.nonEmbedding),
     sparsity_pruned_kinds: rows.map((r) => last(r).sparsity.pruned),
-    ppl_before: rows.map((r) => r.step.result.log.metricBase),
-    ppl_pruned: rows.map((r) => last(r).metricPruned),
-    ppl_recovered: rows.map((r) => last(r).metricRecovered),
+    ppl_before: rows.map((r) => loggedPerplexity(r.step, 0, 'base', r.step.result.log.metricBase)),
+    ppl_pruned: rows.map((r) => loggedPerplexity(r.step, last(r).iteration, 'pruned', last(r).metricPruned)),
+    ppl_recovered: rows.map((r) => loggedPerplexity(r.step, last(r).iteration, 'recovered', last(r).metricRecovered)),
     recovery_tokens: rows.map((r) => r.step.result.recoveryTokens),
     latency_ms_before: rows.map((r) => r.step.result.latencyMs.before),
     latency_ms_after: rows.map((r) => r.step.result.latencyMs.after),

@@ -43,9 +43,21 @@ export function prunePlanOf(run: PruneRun, iteration = 1): PruningPlan {
   return JSON.parse(readFileSync(file, 'utf8')) as PruningPlan;
 }
 
-/** Per iteration of a prune step: the schedule's target, the sparsity reached (three ways), parameters and perplexity. */
+/** A perplexity a prune step logged as "value [95% CI]" when the step kept its interval, else the value alone; '' when not measured. */
+export function loggedPerplexity(run: PruneRun, iteration: number, stage: 'base' | 'pruned' | 'recovered', value: number | null): string {
+  if (value === null) return '';
+  const e = run.result.perplexities?.find((p) => p.iteration === iteration && p.stage === stage)?.estimate;
+  return e ? `${value.toFixed(4)} [${e.ciLow.toFixed(4)}, ${e.ciHigh.toFixed(4)}]` : value.toFixed(4);
+}
+
+/**
+ * Per iteration of a prune step: the schedule's target, the sparsity reached (three ways), parameters,
+ * and held-out perplexity right after the cut and after recovery with its 95% interval over the
+ * `eval_blocks` blocks (steps cached before the intervals were kept show the value alone).
+ */
 export function scheduleTable(run: PruneRun): ColumnTable {
   const it = run.result.log.iterations;
+  const blocks = run.result.perplexities?.find((p) => p.estimate)?.estimate?.blocks ?? null;
   return aq.table({
     iteration: it.map((i) => i.iteration),
     target: it.map((i) => i.target),
@@ -53,8 +65,9 @@ export function scheduleTable(run: PruneRun): ColumnTable {
     achieved_non_embedding: it.map((i) => i.sparsity.nonEmbedding),
     achieved_total: it.map((i) => i.sparsity.total),
     params: it.map((i) => i.parameters.total),
-    ppl_after_prune: it.map((i) => i.metricPruned),
-    ppl_after_recovery: it.map((i) => i.metricRecovered),
+    ppl_after_prune: it.map((i) => loggedPerplexity(run, i.iteration, 'pruned', i.metricPruned)),
+    ppl_after_recovery: it.map((i) => loggedPerplexity(run, i.iteration, 'recovered', i.metricRecovered)),
+    eval_blocks: it.map(() => blocks),
   });
 }
 

@@ -70,13 +70,25 @@ export function pickToken(row: Float32Array, topK: number, temperature: number, 
   return idx[idx.length - 1]!;
 }
 
+/**
+ * The ids generation starts from. An empty prompt starts from the document separator: BOS where
+ * the vocabulary has one (sentencepiece models such as Llama's), else EOS (GPT-2's <|endoftext|>).
+ * A non-empty one gets BOS in front when the model's tokenizer adds it (`addBosToken`: Llama-family
+ * tokenizers, llama2.c's run.c) and the text does not already start with it. Only generation does
+ * this: evaluation scores text as lm-eval does, without BOS for these models by default.
+ */
+export function generationPromptIds(tokenizer: Tokenizer, prompt: string): number[] {
+  const ids = tokenizer.encode(prompt);
+  if (ids.length === 0) return [tokenizer.bosTokenId ?? tokenizer.eosTokenId];
+  const bos = tokenizer.bosTokenId;
+  if (tokenizer.addBosToken && bos !== null && ids[0] !== bos) ids.unshift(bos);
+  return ids;
+}
+
 export function generate(model: LanguageModel, tokenizer: Tokenizer, prompt: string, config: Partial<GenerateConfig> = {}, hooks: GenerateHooks = {}): Generation {
   const c = { ...generateDefaults, ...config };
   validate(c);
-  const promptIds = tokenizer.encode(prompt);
-  // An empty prompt starts from the document separator: BOS where the vocabulary has one
-  // (sentencepiece models such as Llama's), else EOS (GPT-2's <|endoftext|>).
-  if (promptIds.length === 0) promptIds.push(tokenizer.bosTokenId ?? tokenizer.eosTokenId);
+  const promptIds = generationPromptIds(tokenizer, prompt);
   const C = model.config.maxPositions;
   if (promptIds.length > C) throw new Error(`generate: the prompt has ${promptIds.length} tokens, more than the model's context of ${C} positions`);
   const budget = newTokenBudget(model, promptIds.length, c.maxNewTokens);

@@ -6,46 +6,58 @@
  * A plot output is {application/vnd.plotly.v1+json: {data, layout}, image/png, text/plain}:
  * JupyterLab (with Plotly's renderer) and VS Code draw the figure interactively from the JSON (a
  * few KB; no script in the output, so no trust is needed), every other frontend (classic Notebook,
- * nbconvert, GitHub) shows the PNG. tslab's public `display.*` sends one MIME type per output. So this module uses the writer tslab itself calls
- * (`lastWriteDisplayData` of tslab/dist/jupyter.js, tslab 1.0.22), found in the module cache of the
- * running kernel: nothing of tslab (which loads TypeScript) is loaded outside a kernel.
+ * nbconvert, GitHub) shows the PNG. Bundles go through the kernel's own display writer
+ * (runtime/tslab-kernel.ts).
  */
-import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ColumnTable } from 'arquero';
 import { createProgress, type Progress } from '../runtime/progress.ts';
+import { inTslabKernel, tslabDisplayWriter, type DisplayBundle } from '../runtime/tslab-kernel.ts';
 import { escapeHtml, tableHtml, tableMarkdown, TABLE_CSS, type TableFormatOptions } from '../report/table-format.ts';
 import { savePlot } from '../report/save-plot.ts';
 import { findChromium } from '../report/chromium.ts';
 import type { Plot } from '../report/plots.ts';
 
-type Bundle = Record<string, unknown>;
-type Writer = (msg: { data: Bundle; metadata: Record<string, unknown>; transient?: { display_id: string } }, update: boolean) => void;
-
-const require = createRequire(import.meta.url);
-
-/** The running tslab kernel's display writer for the current cell, or null outside a kernel. */
-function kernelWriter(): Writer | null {
-  let path: string;
-  try { path = require.resolve('tslab/dist/jupyter.js'); } catch { return null; }
-  const w = (require.cache[path]?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
-  return typeof w === 'function' ? (w as Writer) : null;
-}
-
 /** True inside a tslab kernel cell. */
 export function inNotebook(): boolean {
-  return kernelWriter() !== null;
+  return inTslabKernel();
 }
 
 /** Sends a MIME bundle as one display_data output; returns false (and does nothing) outside a kernel. */
-export function displayBundle(data: Readonly<Bundle>, displayId?: string, update = false): boolean {
-  const w = kernelWriter();
+export function displayBundle(data: Readonly<DisplayBundle>, displayId?: string, update = false): boolean {
+  const w = tslabDisplayWriter();
   if (!w) return false;
   w({ data: { ...data }, metadata: {}, ...(displayId ? { transient: { display_id: displayId } } : {}) }, update);
   return true;
+}
+
+// contain:inline-size: the box takes the output's width instead of growing to the table's (nbconvert's
+// lab template lays outputs out as table cells, which otherwise widen to their content)
+const SCROLL_STYLE = 'overflow-x:auto;max-width:100%;contain:inline-size';
+
+/**
+ * Notebook tables sit in a horizontal scroll box as wide as the output area, so a table wider than
+ * the page (Table 2 has 21 columns) scrolls inside its output instead of running off the page; the
+ * first column (the row's name) stays in view while scrolling; numeric cells do not wrap; text cells
+ * wrap but keep a readable width. The box's overflow is also an inline style, for frontends that
+ * drop <style> elements. Selectors start at the box so they outrank the frontend's own table rules
+ * (JupyterLab's right-aligns every cell).
+ */
+export const NOTEBOOK_TABLE_CSS = TABLE_CSS
+  + `.lab-table-scroll{${SCROLL_STYLE}}`
+  + '.lab-table-scroll .lab-table{margin:0;table-layout:auto}'
+  + '.lab-table-scroll .lab-table th,.lab-table-scroll .lab-table td{text-align:left;min-width:6em;max-width:none;white-space:normal}'
+  + '.lab-table-scroll .lab-table .num{text-align:right;white-space:nowrap;min-width:0}'
+  + '.lab-table-scroll .lab-table tr{background:#fff}'
+  + '.lab-table-scroll .lab-table tbody tr:nth-child(even){background:#f5f5f5}'
+  + '.lab-table-scroll .lab-table tr>:first-child{position:sticky;left:0;z-index:1;background:inherit;min-width:12em}';
+
+/** An HTML table in its scroll box (NOTEBOOK_TABLE_CSS). */
+export function scrollingTableHtml(t: ColumnTable, opts: Partial<TableFormatOptions> = {}): string {
+  return `<div class="lab-table-scroll" style="${SCROLL_STYLE}">${tableHtml(t, opts)}</div>`;
 }
 
 /** Shows an arquero table (HTML, with Markdown as the plain-text form) and note lines under it; prints Markdown outside a kernel. */
@@ -53,7 +65,7 @@ export function showTable(t: ColumnTable, opts: Partial<TableFormatOptions> & { 
   const notes = opts.notes ?? [];
   const md = tableMarkdown(t, opts) + notes.map((n) => `${n}\n`).join('');
   const title = opts.title ? `<h4>${escapeHtml(opts.title)}</h4>` : '';
-  const html = `<style>${TABLE_CSS}</style>${title}${tableHtml(t, opts)}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}`;
+  const html = `<style>${NOTEBOOK_TABLE_CSS}</style>${title}${scrollingTableHtml(t, opts)}${notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}`;
   // text/plain: "### title" then the Markdown table, as write-table.ts writes results/tables/<name>.md
   if (!displayBundle({ 'text/html': html, 'text/plain': `${opts.title ? `### ${opts.title}\n\n` : ''}${md}` })) console.log(`${opts.title ? opts.title + '\n' : ''}${md}`);
 }
@@ -77,7 +89,7 @@ export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
  */
 export function showPlot(plot: Plot, opts: Partial<ShowPlotOptions> = {}): void {
   const o = { ...showPlotDefaults, ...opts };
-  const title = String((plot.layout.title as { text?: string } | undefined)?.text ?? o.name ?? 'plot');
+  const title = String((plot.layout.title as { text?: string } | undefined)?.text ?? o.name ?? 'plot').replace(/<br>/g, ' ');
   const inKernel = inNotebook();
   if (o.name !== null) {
     const saved = savePlot(plot, o.name, { png: o.png, width: o.width, height: o.height });

@@ -7,6 +7,9 @@
  *  - `self`: sequences sampled from the model itself (data-free calibration): ancestral sampling
  *    from the full distribution (temperature 1), each from the document separator; calibration and
  *    evaluation samples use different seeds, so perplexity is measured on the model's own text.
+ * Self-sample seeds: calibration `seed + k`, held-out `seed + SELF_HELD_OUT_SEEDS + k`, recovery
+ * training (prune/self-recovery-data.ts) `seed + SELF_RECOVERY_SEEDS + k`; the ranges never meet
+ * while each count stays below 1,000,000.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -17,6 +20,10 @@ import { packBlocks, type Block } from '../data/packing.ts';
 import { generate } from '../generate/generate.ts';
 import { recoveryData, type RecoveryData } from './recovery-data.ts';
 import { calibrationFrom } from '../data/corpus-blocks.ts';
+
+/** Seed offsets of the held-out and the recovery-training self-samples (calibration starts at the seed itself). */
+export const SELF_HELD_OUT_SEEDS = 1_000_000;
+export const SELF_RECOVERY_SEEDS = 2_000_000;
 
 export type CalibrationSpec =
   | { readonly kind: 'corpus'; readonly corpora: readonly CorpusName[] }
@@ -76,7 +83,7 @@ export async function calibrationData(spec: CalibrationSpec, model: LanguageMode
   }
   if (spec.kind === 'self') {
     const calibration = selfSamples(model, tokenizer, T, o.samples, o.seed);
-    const validation = selfSamples(model, tokenizer, T, Math.max(1, o.evalBlocks), o.seed + 1_000_000);
+    const validation = selfSamples(model, tokenizer, T, Math.max(1, o.evalBlocks), o.seed + SELF_HELD_OUT_SEEDS);
     return { train: calibration, validation, calibration: calibration.map((b) => b.ids), blockSize: T };
   }
   const path = spec.path;

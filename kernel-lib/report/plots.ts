@@ -10,8 +10,27 @@ export interface Plot {
   readonly layout: Readonly<Record<string, unknown>>;
 }
 
-const base = (title: string, extra: Record<string, unknown>): Record<string, unknown> =>
-  ({ title: { text: title }, font: { family: 'sans-serif', size: 13 }, margin: { t: 50, l: 60, r: 20, b: 60 }, ...extra });
+// The legend sits under the plot, in rows: series names are long ("mini GPT-2 iterative (write-up
+// budget: 4 x one-shot) pruned ... + recovered"), and beside the plot they took most of its width.
+// (Below the x axis title; plotly widens the bottom margin to hold it.)
+const LEGEND_BELOW = { orientation: 'h', x: 0, xanchor: 'left', y: -0.3, yanchor: 'top' };
+
+/** Title lines of at most `width` characters, broken at spaces (plotly does not wrap titles; an 800 px plot holds about 80). */
+export function wrapTitle(title: string, width = 80): string[] {
+  const lines: string[] = [];
+  for (const word of title.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+const base = (title: string, extra: Record<string, unknown>): Record<string, unknown> => {
+  const lines = wrapTitle(title);
+  return { title: { text: lines.join('<br>') }, font: { family: 'sans-serif', size: 13 }, margin: { t: 30 + 20 * lines.length, l: 60, r: 20, b: 60 },
+    legend: LEGEND_BELOW, ...extra };
+};
 
 /** One model's bars: scores and (optionally) their standard errors, drawn as +/- 1 stderr error bars. */
 export interface AccuracyRow {

@@ -10,6 +10,7 @@
  * uses more cores through data-parallel replicas instead (train/replicas.ts).
  */
 import { settings } from './settings.ts';
+import { infoLine } from './info-line.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
@@ -132,7 +133,7 @@ export function initBackend(opts: BackendOptions = {}): Promise<BackendInfo> {
       if (won === 'cpu') console.warn('[lab] WARNING: falling back to the pure-JS cpu backend, ~30x slower than wasm:\n  ' + failures.join('\n  '));
     }
     current = info;
-    if (!opts.quiet && !settings().quiet) console.error(`[lab] backend: ${info.choice}${info.threads !== null ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : ''} (${info.reason})`);
+    if (!opts.quiet && !settings().quiet) infoLine(`[lab] backend: ${info.choice}${info.threads !== null ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : ''} (${info.reason})`);
     return info;
   })();
   return pending;

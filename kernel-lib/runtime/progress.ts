@@ -1,9 +1,10 @@
 /**
  * Progress for long work: a single updating line with count, rate and ETA. In a terminal it
- * redraws in place (\r); elsewhere (CI logs, notebook stderr) it prints at most one line every
+ * redraws in place (\r); elsewhere (CI logs, a notebook kernel's plain output) it prints at most one line every
  * `intervalMs`, so logs stay short. Set LAB_QUIET=1 to silence.
  */
 import { settings } from './settings.ts';
+import { infoLine } from './info-line.ts';
 export interface Progress {
   /** Advance by `n` units; `info` is shown after the counters (e.g. `loss 3.21`). */
   tick(n?: number, info?: string): void;
@@ -34,7 +35,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const quiet = settings().quiet;
   const write = opts.write ?? ((line: string, final: boolean) => {
     if (tty) process.stderr.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
-    else process.stderr.write(line + '\n');
+    else infoLine(line);   // stdout in a notebook kernel (stderr would show as an error box)
   });
   let count = 0;
   let last = 0;

@@ -36,12 +36,16 @@ export function ggufTokenizer(g: GgufFile): Tokenizer {
   if (eos === null) throw new Error(`${g.file}: metadata 'tokenizer.ggml.eos_token_id' is missing`);
   const prefix = g.metadata.get('tokenizer.ggml.add_space_prefix') ?? true;
   if (typeof prefix !== 'boolean') throw new Error(`${g.file}: metadata 'tokenizer.ggml.add_space_prefix' must be a boolean`);
-  return createSpmTokenizer({
+  // llama.cpp's default for a sentencepiece ('llama') vocabulary without the key is to add BOS, as llama2.c's run.c does.
+  const addBos = g.metadata.get('tokenizer.ggml.add_bos_token') ?? true;
+  if (typeof addBos !== 'boolean') throw new Error(`${g.file}: metadata 'tokenizer.ggml.add_bos_token' must be a boolean`);
+  const tokenizer = createSpmTokenizer({
     source: g.file, pieces, scores, types,
     bosTokenId: id(g, 'tokenizer.ggml.bos_token_id', null, n), eosTokenId: eos,
     padTokenId: id(g, 'tokenizer.ggml.padding_token_id', null, n), unkTokenId: id(g, 'tokenizer.ggml.unknown_token_id', null, n),
     addSpacePrefix: prefix,
   });
+  return { ...tokenizer, addBosToken: addBos };
 }
 
 /** Reads the tokenizer of the GGUF file at `file`. */

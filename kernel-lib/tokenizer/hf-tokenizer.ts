@@ -53,6 +53,20 @@ function specialId(hf: HfTokenizer, config: Record<string, unknown>, key: string
 }
 
 /**
+ * Whether the tokenizer starts encoded text with BOS as transformers' does: tokenizer_config.json
+ * `add_bos_token` when it is set (transformers rebuilds the post-processor from it), else what
+ * tokenizer.json's post-processor adds to a one-word text.
+ */
+function addsBos(hf: HfTokenizer, config: Record<string, unknown>, bos: number | null, source: string): boolean {
+  const flag = config.add_bos_token;
+  if (flag !== undefined && flag !== null && typeof flag !== 'boolean') throw new Error(`${source}: tokenizer_config.json add_bos_token must be a boolean, got ${JSON.stringify(flag)}`);
+  if (bos === null) return false;
+  if (typeof flag === 'boolean') return flag;
+  const plain = hf.encode('a', { add_special_tokens: false }).ids, special = hf.encode('a', { add_special_tokens: true }).ids;
+  return special.length > plain.length && special[0] === bos && plain[0] !== bos;
+}
+
+/**
  * Wraps tokenizer files as a Tokenizer. `ids` overrides special ids (e.g. from the model's config.json,
  * which is what transformers uses for generation/eos: OLMo's eos 50279, pad 1).
  */
@@ -69,13 +83,15 @@ export function createHfTokenizer(files: TokenizerFiles, source: string, ids: { 
   const vocab = hf.get_vocab(true);
   let vocabSize = 0;
   for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
+  const bos = ids.bos !== undefined ? ids.bos : specialId(hf, config, 'bos_token');
   const fingerprint = sha256(stableStringify({ model: files.tokenizerJson.model, added: files.tokenizerJson.added_tokens, pre: files.tokenizerJson.pre_tokenizer, norm: files.tokenizerJson.normalizer })).slice(0, 16);
   return {
     source,
     fingerprint,
     vocabSize,
     eosTokenId: eos,
-    bosTokenId: ids.bos !== undefined ? ids.bos : specialId(hf, config, 'bos_token'),
+    bosTokenId: bos,
+    addBosToken: addsBos(hf, config, bos, source),
     padTokenId: ids.pad !== undefined ? ids.pad : specialId(hf, config, 'pad_token'),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
     decode: (tokenIds) => hf.decode([...tokenIds], { skip_special_tokens: false, clean_up_tokenization_spaces: false }),

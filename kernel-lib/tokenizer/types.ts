@@ -8,6 +8,10 @@ export interface Tokenizer {
   readonly eosTokenId: number;
   readonly bosTokenId: number | null;
   readonly padTokenId: number | null;
+  /** Whether the model's own tokenizer starts encoded text with BOS (HF tokenizer_config `add_bos_token`
+   *  or its tokenizer.json post-processor; GGUF `tokenizer.ggml.add_bos_token`). `encode` never adds it;
+   *  generation follows it (generate/generate.ts), scoring does not. Absent = false. */
+  readonly addBosToken?: boolean;
   /** Text -> ids exactly as Hugging Face's tokenizer does with add_special_tokens=false
    *  (special tokens such as `<|endoftext|>` written in the text are recognised). */
   encode(text: string): number[];

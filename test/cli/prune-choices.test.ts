@@ -57,3 +57,11 @@ test('the forward-only criteria and the selections\' descriptions come from thei
   const flat = h.stdout.replace(/\s+/g, ' ');
   for (const [name, what] of Object.entries(selections)) assert.ok(flat.includes(`${name}: ${what}`), `--selection help describes ${name}`);
 });
+
+test('--recover lists self; --recover self with another --data exits 2 saying why, before any model is read', async () => {
+  const line = labSync(['prune', '--help']).stdout.split('\n').find((l) => l.trimStart().startsWith('--recover '));
+  assert.ok(line?.includes('corpus:NAME|self|none'), `--recover help: ${line}`);
+  const r = await lab(['prune', 'mini', '--out', 'never-written', '--recover', 'self', '--data', 'corpus:all']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--recover self calibrates and measures on self-samples; --data corpus:all cannot go with it/);
+});

@@ -31,6 +31,7 @@ test('runs a notebook importing kernel-lib through the real tslab kernel; displa
     code(`import * as aq from 'arquero';\nlab.showTable(aq.table({ a: [1, 2] }), { title: 'T' });`),
     code(`lab.showPlot(lab.accuracyPlot([{ model: 'm', scores: { piqa: 0.5 } }], ['piqa']), { width: 300, height: 200 });`),
     code(`const p = lab.notebookProgress('work', 3, 'step', 0);\nfor (let i = 0; i < 3; i++) p.tick(1);\np.done('end');`),
+    code('await lab.initBackend();'),
   ]);
   const r = await runNotebooks([file], { ...quiet, profile: 'paper', quick: true, timeoutS: 120 });
   assert.equal(r.exitCode, 0, r.notebooks[0]!.error);
@@ -43,7 +44,8 @@ test('runs a notebook importing kernel-lib through the real tslab kernel; displa
   // a display_data output (not printed Markdown) is how showTable says it detected the kernel
   const [t0, t1] = nb.cells[3].outputs;
   assert.equal(t0.output_type, 'display_data');
-  assert.match(t0.data['text/html'], /<h4>T<\/h4><table class="lab-table">.*<td class="num">2<\/td>/);
+  // the table sits in its own horizontal scroll box (wide tables scroll inside the output, not off the page)
+  assert.match(t0.data['text/html'], /<h4>T<\/h4><div class="lab-table-scroll" style="overflow-x:auto;[^"]*"><table class="lab-table">.*<td class="num">2<\/td><\/tr><\/tbody><\/table><\/div>/);
   assert.equal(t0.data['text/plain'], '### T\n\n| a |\n| ---: |\n| 1 |\n| 2 |\n');
   assert.equal(t1, undefined, 'nothing printed beside the table');
   const plot = nb.cells[4].outputs.find((o: { output_type: string }) => o.output_type === 'display_data');
@@ -57,6 +59,9 @@ test('runs a notebook importing kernel-lib through the real tslab kernel; displa
   const prog = nb.cells[5].outputs.filter((o: { output_type: string }) => o.output_type === 'display_data');
   assert.equal(prog.length, 1);   // updates replaced the one output
   assert.match(prog[0].data['text/plain'], /^work: 3\/3 step 100% .*\| end$/);
+  // the backend line is information, not an error: plain output (stdout), no stderr box
+  assert.deepEqual(nb.cells[6].outputs.map((o: { name?: string }) => o.name), ['stdout']);
+  assert.match(nb.cells[6].outputs[0].text, /^\[lab\] backend: \w+/);
 });
 
 test('a failing cell stops the notebook with its error text; a type error and a hung cell too', async () => {

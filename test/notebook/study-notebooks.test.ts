@@ -23,8 +23,8 @@ const cellsOf = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as { cells: 
 /** Everything a notebook shows as text: stream text and the text/plain of displays. */
 const shown = (f: string) => cellsOf(f).flatMap((c) => c.outputs ?? []).map((o) => o.text ?? String(o.data?.['text/plain'] ?? '')).join('\n');
 
-test('the six study notebooks exist and are thin', () => {
-  assert.deepEqual(files.map((f) => basename(f)), ['00-setup.ipynb', '01-baselines.ipynb', '02-multitask-finetune.ipynb', '03-gpt2-pruning.ipynb', '04-olmo-pruning.ipynb', '05-tables-and-plots.ipynb']);
+test('the seven study notebooks exist and are thin', () => {
+  assert.deepEqual(files.map((f) => basename(f)), ['00-setup.ipynb', '01-baselines.ipynb', '02-multitask-finetune.ipynb', '03-gpt2-pruning.ipynb', '04-olmo-pruning.ipynb', '05-tables-and-plots.ipynb', '06-retraining-free-pruning.ipynb']);
   for (const f of files) {
     const cells = cellsOf(f);
     assert.equal(cells[0]!.cell_type, 'markdown', `${f} starts by saying what it reproduces`);
@@ -86,7 +86,7 @@ test('every notebook runs clean in quick mode: lab notebooks run, then Debian nb
     const lab = spawnSync(process.execPath, [join(projectRoot, 'bin', 'lab.js'), 'notebooks', 'run', '--quick', '--out-dir', join(root, 'lab'), ...files],
       { env, encoding: 'utf8', timeout: 1_200_000 });
     assert.equal(lab.status, 0, `${lab.stdout}\n${lab.stderr}`);
-    assert.match(lab.stdout, /notebooks: 6 passed, 0 failed/);
+    assert.match(lab.stdout, /notebooks: 7 passed, 0 failed/);
     if (!existsSync(DEBIAN_PYTHON) || spawnSync(DEBIAN_PYTHON, ['-c', 'import nbclient'], { encoding: 'utf8' }).status !== 0) return;   // nbclient half needs python3-nbclient
     const prefix = join(root, 'jupyter');
     const inst = spawnSync('bash', [join(projectRoot, 'scripts', 'kernel-install.sh'), '--prefix', prefix], { encoding: 'utf8' });
@@ -94,7 +94,7 @@ test('every notebook runs clean in quick mode: lab notebooks run, then Debian nb
     const nbc = spawnSync(DEBIAN_PYTHON, [join(projectRoot, 'tools', 'notebooks', 'run_nbclient.py'), join(root, 'nbclient'), ...files],
       { env: { ...env, JUPYTER_PATH: prefix }, encoding: 'utf8', timeout: 1_200_000 });
     assert.equal(nbc.status, 0, `${nbc.stdout}\n${nbc.stderr}`);
-    assert.match(nbc.stdout, /nbclient: 6 passed, 0 failed/);
+    assert.match(nbc.stdout, /nbclient: 7 passed, 0 failed/);
     const executed = cellsOf(join(root, 'nbclient', '03-gpt2-pruning.ipynb'));
     assert.ok(executed.some((c) => (c.outputs ?? []).some((o) => o.data?.[PLOTLY_MIME] && o.data['image/png'])), 'nbclient run of 03 has plot bundles');
   } finally { rmSync(root, { recursive: true, force: true }); }

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { savePlot, accuracyPlot, costPlot, lossPlot, perplexityPlot } from '../../kernel-lib/index.ts';
+import { wrapTitle } from '../../kernel-lib/report/plots.ts';
 import { plotlyLibrary } from '../../kernel-lib/report/plot-html.ts';
 import { dumpDom, findChromium } from '../../kernel-lib/report/chromium.ts';
 
@@ -20,6 +21,20 @@ function outsideLibrary(html: string): string {
   assert.equal(m[1], plotlyLibrary(), 'the tag holds exactly the node_modules bundle');
   return html.slice(0, m.index) + html.slice(m.index + m[0].length);
 }
+
+test('long titles wrap at spaces into lines of at most 80 characters; the legend sits under the plot', () => {
+  const words = 'Validation perplexity vs sparsity: one-shot (before and after recovery) vs iterative at two recovery budgets (error bars: 95% CI over blocks, start and end)';
+  const lines = wrapTitle(words);
+  // 74 characters, then 76 ('... start and' + ' end)' would make 81), then 4
+  assert.deepEqual(lines, ['Validation perplexity vs sparsity: one-shot (before and after recovery) vs', 'iterative at two recovery budgets (error bars: 95% CI over blocks, start and', 'end)']);
+  assert.ok(lines.every((l) => l.length <= 80));
+  assert.deepEqual(wrapTitle('short'), ['short']);
+  assert.deepEqual(wrapTitle('a bb ccc', 4), ['a bb', 'ccc']);
+  const p = perplexityPlot([], words);
+  assert.equal((p.layout.title as { text: string }).text, lines.join('<br>'));
+  assert.equal((p.layout.margin as { t: number }).t, 90, 'two 20 px title lines more than a one-line title (50)');
+  assert.deepEqual(p.layout.legend, { orientation: 'h', x: 0, xanchor: 'left', y: -0.3, yanchor: 'top' });
+});
 
 test('builders give traces and layouts', () => {
   assert.deepEqual(acc.data[0], { type: 'bar', name: 'gpt2', x: ['PIQA', 'MMLU'], y: [0.62, 0.23] });

@@ -1,7 +1,8 @@
 /**
  * Makes an executed notebook's outputs fit to commit: machine paths become project-relative
- * (`<project>/x` -> `x`, the home folder -> `~`), and stderr lines that only say how fast
- * something ran or whether a step was cached (progress lines, `[step] ... cached|running`) are
+ * (`<project>/x` -> `x`, the home folder -> `~`), and stream lines (stdout or stderr: in a kernel the
+ * library writes its info lines to stdout) that only say how fast something ran or whether a step
+ * was cached (progress lines, `[step] ... cached|running`) are
  * dropped, so re-executing on another machine, or with a warm cache, changes no committed output
  * apart from real results.
  */
@@ -33,7 +34,7 @@ export function normalizeOutputs<T extends { cells: Cell[] }>(nb: T, opts: Parti
     for (const out of cell.outputs) {
       if (out.output_type === 'stream') {
         const text = Array.isArray(out.text) ? out.text.join('') : out.text ?? '';
-        const lines = text.split('\n').filter((l) => !(out.name === 'stderr' && VOLATILE.test(l)));
+        const lines = text.split('\n').filter((l) => !VOLATILE.test(l));
         const t = paths(lines.join('\n'), o);
         if (t.trim() !== '') kept.push({ ...out, text: t });
         continue;

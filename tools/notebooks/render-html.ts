@@ -28,7 +28,8 @@ export function renderNotebookHtml(ipynb: string, outDir: string): string {
 /** A plot's box on the page (CSS px = screenshot px) and whether plotly.js drew an SVG into it. */
 export interface PlotBox { readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly drawn: boolean }
 
-function chromium(bin: string, page: string, args: readonly string[]): string {
+/** Runs headless Chromium on the page `page` with `args` (e.g. --dump-dom); returns its stdout. */
+export function runChromium(bin: string, page: string, args: readonly string[]): string {
   const profile = mkdtempSync(join(tmpdir(), 'lab-chromium-'));
   try {
     const r = spawnSync(bin, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -49,7 +50,7 @@ document.body.setAttribute('data-page-height',String(document.documentElement.sc
 export function screenshotNotebook(bin: string, html: string, pngPath: string, width = 1200): { plots: PlotBox[]; height: number } {
   const page = html.replace(/\.html$/, '.measure.html');
   writeFileSync(page, readFileSync(html, 'utf8').replace('</body>', `${MEASURE}</body>`));
-  const dom = chromium(bin, page, [`--window-size=${width},2000`, '--dump-dom']);
+  const dom = runChromium(bin, page, [`--window-size=${width},2000`, '--dump-dom']);
   const height = Math.min(16000, Number(/data-page-height="(\d+)"/.exec(dom)?.[1] ?? 2000));
   const plots: PlotBox[] = [];
   for (const m of dom.matchAll(/<div class="jp-OutputArea-output lab-plotly"[^>]*>([\s\S]*?)<script/g)) {
@@ -57,6 +58,6 @@ export function screenshotNotebook(bin: string, html: string, pngPath: string, w
     if (!box) throw new Error(`${html}: a plot output was not measured (page scripts did not run?)`);
     plots.push({ x: +box[1]!, y: +box[2]!, width: +box[3]!, height: +box[4]!, drawn: /class="main-svg"/.test(m[1]!) });
   }
-  chromium(bin, page, [`--window-size=${width},${height}`, `--screenshot=${pngPath}`]);
+  runChromium(bin, page, [`--window-size=${width},${height}`, `--screenshot=${pngPath}`]);
   return { plots, height };
 }

@@ -9,12 +9,13 @@
  * `recover: false`; the recovering step's key has no such field, so its cached results stay valid.
  */
 import { join } from 'node:path';
-import type { PruneLog } from '../../prune/prune.ts';
+import type { EvaluationPoint, PruneLog } from '../../prune/prune.ts';
 import { resolvePruneConfig, type ScheduleName } from '../../prune/prune-config.ts';
 import { pruneAndRecover, recoveryStepsPerIteration } from '../../prune/prune-recover.ts';
-import { heldOutBlockLosses } from '../../prune/held-out-block-losses.ts';
-import { VALIDATION_DRAW } from '../../prune/recovery-data.ts';
+import { heldOutBlockLosses, pooledPerplexity } from '../../prune/held-out-block-losses.ts';
+import { recoveryData, VALIDATION_DRAW } from '../../prune/recovery-data.ts';
 import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
+import { perplexityUncertainty, type PerplexityUncertainty } from '../../stats/perplexity-uncertainty.ts';
 import { measureCost } from '../../prune/measure-cost.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
@@ -26,6 +27,9 @@ import { formatterVersions } from '../../data/formatters.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { PrunePlanConfig, Profile } from '../profiles.ts';
 import { inPhase } from '../../runtime/wall-profile.ts';
+
+/** One perplexity of the log (metricBase, metricPruned, metricRecovered) with its 95% interval over the held-out blocks (null under 2 blocks). */
+export interface MeasuredPerplexity extends EvaluationPoint { readonly estimate: PerplexityUncertainty | null }
 
 export interface PruneStepResult {
   readonly schedule: ScheduleName;
@@ -40,6 +44,9 @@ export interface PruneStepResult {
    *  step ran without recovery) model on the same validation blocks, for perplexity stderrs and paired
    *  tests (stats/perplexity-stderr.ts). */
   readonly blockLosses?: { readonly base: readonly BlockLoss[]; readonly final: readonly BlockLoss[] };
+  /** The log's perplexities with their intervals, in the order measured. Absent from results cached before it
+   *  existed; an iteration resumed from an interrupted run was measured then, so it has none here. */
+  readonly perplexities?: readonly MeasuredPerplexity[];
 }
 
 /** Optimizer steps of one recovery round of a study plan (see recoveryStepsPerIteration). */
@@ -91,9 +98,18 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
     try {
       const measure = recover && profile.measureLatency;
       const before = await inPhase('latency', () => latencyMs(start.model, measure));
+      // the default measurement (pooled perplexity on the validation blocks), keeping each one's interval
+      const data = await recoveryData(plan.recovery, start.tokenizer, start.model.config.maxPositions, pcfg.calibrationSamples, dataDir);
+      const perplexities: MeasuredPerplexity[] = [];
+      const evaluate = async (m: LanguageModel, at: EvaluationPoint): Promise<number> => {
+        const blocks = await heldOutBlockLosses(m, data.validation);
+        const value = pooledPerplexity(blocks);
+        perplexities.push({ ...at, estimate: perplexityUncertainty(value, blocks) });   // over documents when the blocks carry them
+        return value;
+      };
       const res = await inPhase('prune + recover', () => pruneAndRecover(start.model, start.tokenizer, {
-        prune: pcfg, recovery: plan.recovery, recover, run: STUDY_RECOVERY_RUN,
-      }, join(dir, 'prune'), dataDir));
+        prune: pcfg, recovery: plan.recovery, recover, run: STUDY_RECOVERY_RUN, evaluate,
+      }, join(dir, 'prune'), dataDir, data));
       const saved = await inPhase('save', () => saveModel(res.model, join(dir, 'model'), { layout: 'auto' }));
       saveTokenizer(start.dir, saved.dir);
       const after = await inPhase('latency', () => latencyMs(res.model, measure));
@@ -101,7 +117,7 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
       disposeModel(res.model);
       return {
         schedule, modelDir: saved.dir, layout: saved.layout, layoutReason: saved.reason, log: res.log,
-        recoveryTokens: res.recoveryTokens, recoveryCurve: res.recoveryCurve, latencyMs: { before, after }, blockLosses,
+        recoveryTokens: res.recoveryTokens, recoveryCurve: res.recoveryCurve, latencyMs: { before, after }, blockLosses, perplexities,
       };
     } finally {
       disposeModel(start.model);
