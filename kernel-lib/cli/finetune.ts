@@ -1,6 +1,7 @@
 /**
  * `lab finetune MODEL --data mixture|corpus:NAME --steps N [--lr X --batch-size B --accum K
- *  --schedule cosine|linear|constant --warmup W --eval-every E --save-every S --resume --replicas N] --out DIR`
+ *  --schedule cosine|linear|constant --warmup W --eval-every E --save-every S --resume --replicas N
+ *  --engine ort|tfjs] --out DIR`
  *
  * Fine-tunes MODEL (hub id, folder or `mini`) and saves the result to DIR (Hugging Face layout).
  * `--data corpus:NAME` trains on an embedded corpus's train split (NAME = sotu | moby-dick | all;
@@ -10,6 +11,7 @@
  * results/runs/<run-id>/ (or `--run-dir`); with `--save-every`, Ctrl-C saves a checkpoint and
  * `--resume` continues it exactly.
  */
+import { parseEngine } from '../runtime/engine-env.ts';
 import { openModel } from './open-model.ts';
 import { corpusNames, type CorpusName } from '../data/corpora.ts';
 import { corpusBlocks } from '../data/corpus-blocks.ts';
@@ -53,6 +55,7 @@ export const spec = {
     out: { type: 'string', value: 'DIR', help: 'where the fine-tuned model is saved (required)' },
     dtype: { type: 'string', value: 'float32|float16', default: 'float32', help: 'stored weights (default float32)' },
     replicas: { type: 'string', value: 'N', help: 'data-parallel replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1)' },
+    engine: { type: 'string', value: 'ort|tfjs', help: 'gradients on ONNX Runtime (needs --no-dropout when the config has dropout) or tfjs (default)' },
   },
 } as const satisfies CommandSpec;
 
@@ -79,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const evalBlocks = num(o['eval-blocks'], 'eval-blocks', 32);
   const replicas = o.replicas === undefined ? undefined : numberArg(o.replicas, 'replicas', { integer: true, min: 1 });
+  const engine = o.engine === undefined ? undefined : parseEngine(o.engine, '--engine');
   const train: Partial<TrainConfig> = {
     steps: num(o.steps, 'steps', 0), lr: num(o.lr, 'lr', 1e-4), batchSize: num(o['batch-size'], 'batch-size', 4),
     accumulation: num(o.accum, 'accum', 1), schedule: (o.schedule ?? 'linear') as ScheduleName, warmupSteps: num(o.warmup, 'warmup', 0),
@@ -100,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.error(`[finetune] ${positionals[0]}: ${data.train.length} train blocks, ${data.validation.length} validation blocks of ${T} tokens`);
   const { model: tuned, log } = await finetune(model, { train: data.train, validation: data.validation }, train,
-    { describe: { model: positionals[0], modelDir: dir, data: o.data, blockSize: T }, ...(replicas === undefined ? {} : { replicas }) });
+    { describe: { model: positionals[0], modelDir: dir, data: o.data, blockSize: T }, ...(replicas === undefined ? {} : { replicas }), ...(engine === undefined ? {} : { engine }) });
   if (log.stoppedBy === 'interrupt') {
     console.error(`[finetune] interrupted at update ${log.stepsDone}: checkpoint in ${log.runDir}; rerun with --resume (and the same options) to continue`);
     return 130;

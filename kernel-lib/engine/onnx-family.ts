@@ -21,6 +21,10 @@ export interface DecoderContext {
    *  `o_proj` with head-major columns, MLP `c_proj` / `down_proj` with one column per neuron),
    *  so a statistics graph can reduce it (engine/build-stats-graph.ts). */
   tap?(site: { readonly kind: 'heads' | 'mlp'; readonly layer: number }, value: string): void;
+  /** Optional: told where each block begins (before its first node) and the residual stream
+   *  [B, T, C] entering it, so a training graph can recompute a block in its backward
+   *  (engine/backward/reverse-pass.ts). */
+  blockStart?(layer: number, x: string): void;
 }
 
 export interface OnnxFamily {

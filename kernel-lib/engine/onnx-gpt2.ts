@@ -23,6 +23,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
   const pos = g.op('Gather', [w('wpe.weight'), ctx.positions], { axis: i(0) });  // [B|1, T, C]
   let x = g.op('Add', [tok, pos]);                                                // [B, T, C]
   for (let l = 0; l < c.numLayers; l++) {
+    ctx.blockStart?.(l, x);
     const p = (n: string) => `h.${l}.${n}`;
     const h = headsIn(model, l);
     const a = layerNorm(g, x, w(p('ln_1.weight')), w(p('ln_1.bias')), eps);      // [B, T, C]

@@ -33,6 +33,17 @@ const ELEM: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6
 /** A dimension: a fixed size or a symbolic name ('batch', 'seq', ...). */
 export type Dim = number | string;
 
+/** One recorded node as the backward builder (engine/backward/) reads it; attributes decoded. */
+export interface GraphNode {
+  readonly opType: string;
+  readonly domain: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attrs: Readonly<Record<string, number | readonly number[] | string>>;
+  /** The attributes as given to `ops` (to add a copy of the node). */
+  readonly spec: Readonly<Record<string, Attr>>;
+}
+
 /** An attribute value; floats must be marked (ONNX distinguishes INT and FLOAT attributes). */
 export type Attr = { readonly f: number } | { readonly i: number } | { readonly ints: readonly number[] } | { readonly s: string };
 export const f = (v: number): Attr => ({ f: v });
@@ -71,6 +82,9 @@ export class OnnxGraph {
 
   /** Standard ONNX ops only (files for other runtimes); otherwise onnxruntime contrib ops may be used. */
   portable = false;
+  /** Model weights become float32 graph inputs, fed at each run, instead of initializers
+   *  (training graphs: engine/weights.ts weightInit reads this). */
+  paramInputs = false;
 
   constructor(readonly name: string) {}
 
@@ -159,6 +173,39 @@ export class OnnxGraph {
   /** Adds a one-output node and returns the output's name. */
   op(opType: string, inputs: readonly string[], attrs: Record<string, Attr> = {}, o: { domain?: string; name?: string } = {}): string {
     return this.ops(opType, inputs, attrs, { ...(o.domain ? { domain: o.domain } : {}), ...(o.name ? { names: [o.name] } : {}) })[0]!;
+  }
+
+  /** How many nodes were added so far. */
+  nodeCount(): number {
+    return this.nodes.length;
+  }
+
+  /** The nodes [from, to) with their attributes decoded (what a backward pass walks). */
+  nodeList(from = 0, to = this.nodes.length): GraphNode[] {
+    const T = onnx.AttributeProto.AttributeType;
+    const spec = (a: InstanceType<typeof onnx.AttributeProto>): Attr =>
+      (a.type === T.FLOAT ? { f: a.f ?? 0 } : a.type === T.INT ? { i: Number(a.i) } : a.type === T.INTS ? { ints: (a.ints ?? []).map(Number) } : { s: new TextDecoder().decode(a.s ?? new Uint8Array()) });
+    return this.nodes.slice(from, to).map((n) => {
+      const s: Record<string, Attr> = Object.fromEntries(n.attribute.map((a) => [a.name!, spec(a as InstanceType<typeof onnx.AttributeProto>)]));
+      const attrs = Object.fromEntries(Object.entries(s).map(([k, a]) => [k, 'f' in a ? a.f : 'i' in a ? a.i : 'ints' in a ? a.ints : a.s]));
+      return { opType: n.opType, domain: n.domain ?? '', inputs: [...n.input], outputs: [...n.output], attrs, spec: s };
+    });
+  }
+
+  /** Declared shapes of the graph inputs and initializers (symbolic dims as strings). */
+  declaredShapes(): Map<string, Dim[]> {
+    const m = new Map<string, Dim[]>();
+    for (const v of this.inputs) m.set(v.name, v.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))));
+    for (const t of this.initializers) m.set(t.name, t.dims.map(Number));
+    return m;
+  }
+
+  /** The values of an inline int64 initializer (shape and axis constants), or undefined. */
+  int64Values(name: string): number[] | undefined {
+    const t = this.initializers.find((x) => x.name === name);
+    if (!t || t.dataType !== ELEM.int64 || this.lazy.has(name)) return undefined;
+    const raw = t.rawData;
+    return Array.from(new BigInt64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)), Number);
   }
 
   /** Whether a value (input, initializer or node output) of this name exists. */

@@ -50,6 +50,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
   };
   let x = g.op('Gather', [weightInit(g, model, EMBED), ctx.ids], { axis: i(0) });   // [B, T, C]
   for (let l = 0; l < c.numLayers; l++) {
+    ctx.blockStart?.(l, x);
     const n = layerNames(l);
     const h = requireShape(model, n.q)[0]! / D, kv = requireShape(model, n.k)[0]! / D;
     if (h > 0) {

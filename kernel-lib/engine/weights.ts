@@ -7,7 +7,7 @@
  */
 import type { LanguageModel } from '../model/types.ts';
 import { paramFloat32, paramShape as storedShape } from '../model/param-values.ts';
-import type { OnnxGraph } from './onnx-graph.ts';
+import { ints, type OnnxGraph } from './onnx-graph.ts';
 
 /** The stored shape of parameter `name`, or undefined when the model has none of that name. */
 export function paramShape(model: LanguageModel, name: string): readonly number[] | undefined {
@@ -24,12 +24,19 @@ export function requireShape(model: LanguageModel, name: string): readonly numbe
 /**
  * Adds parameter `name` as a float32 initializer of `g` and returns its value name (`name`, or
  * `name.T` when transposed). A 2-D [R, C] parameter with `transpose` becomes [C, R]. Adding the
- * same initializer twice returns the existing one (tied weights).
+ * same initializer twice returns the existing one (tied weights). With `g.paramInputs` the
+ * parameter is a graph input instead (training graphs).
  */
 export function weightInit(g: OnnxGraph, model: LanguageModel, name: string, opts: { readonly transpose?: boolean } = {}): string {
   const as = opts.transpose ? `${name}.T` : name;
   if (g.has(as)) return as;
   const shape = requireShape(model, name);
+  if (g.paramInputs) {
+    // training graphs: the stored tensor is an input; a transposed use is a Transpose node,
+    // through which the backward pass carries the gradient to the stored layout
+    if (!g.has(name)) g.input(name, 'float32', shape);
+    return opts.transpose ? g.op('Transpose', [name], { perm: ints([1, 0]) }, { name: as }) : name;
+  }
   if (!opts.transpose) return g.lazyWeight(as, shape, () => paramFloat32(model, name));
   if (shape.length !== 2) throw new Error(`onnx engine: parameter '${name}' has shape [${shape}], expected 2-D to transpose`);
   const [R, C] = shape as [number, number];

@@ -1,6 +1,7 @@
 /**
- * Which training engine a run uses, decided once before the loop: the `engine` option when given,
- * else the device engine on the native tfjs-node backend (or when `optimizer: 'device'`), else
+ * Which training engine a run uses, decided once before the loop: the `engine` option when it is
+ * an engine or 'ort' (ONNX Runtime gradients + the host AdamW: ort-engine.ts), else ('tfjs', the
+ * default) the device engine on the native tfjs-node backend (or when `optimizer: 'device'`), else
  * the host engine over as many replicas as were asked for and can help.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,12 +11,15 @@ import type { Objective } from './objective.ts';
 import { splitSizes } from './replicas.ts';
 import { hostEngine } from './host-engine.ts';
 import { deviceEngine } from './device-engine.ts';
+import { ortEngine } from './ort-engine.ts';
 import type { StartEngine } from './training-engine.ts';
 
 /** The options of `finetune` that choose its engine. */
 export interface EngineChoice {
-  /** An engine of the caller's own; `optimizer` and `replicas` are then not read. */
-  readonly engine?: StartEngine;
+  /** 'ort': gradients on ONNX Runtime (the hand-derived backward graph), AdamW on the host;
+   *  'tfjs' (default): tfjs gradients on the host or device engine below; or an engine of the
+   *  caller's own. With 'ort' or an own engine, `optimizer` and `replicas` are not read. */
+  readonly engine?: 'ort' | 'tfjs' | StartEngine;
   /** Where AdamW keeps its state: 'host' (JS arrays; gradients read out every update: what wasm
    *  needs for its 4 GiB heap) or 'device' (tensors; native backends). Default: 'device' on the
    *  native tfjs-node(-gpu) backend, else 'host'. Both write and resume the same checkpoints. */
@@ -48,7 +52,9 @@ function replicaCount(opts: EngineChoice, objective: Objective, onDevice: boolea
 /** The engine a run with `objective` and micro-batches of `batchSize` blocks uses; says once per
  *  process why the replica count differs from what was asked. */
 export function chooseEngine(opts: EngineChoice, objective: Objective, batchSize: number): StartEngine {
-  if (opts.engine) return opts.engine;
+  if (typeof opts.engine === 'function') return opts.engine;
+  if (opts.engine === 'ort') return ortEngine;
+  if (opts.engine !== undefined && opts.engine !== 'tfjs') throw new Error(`finetune engine: expected 'ort', 'tfjs' or an engine function, got ${JSON.stringify(opts.engine)}`);
   const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';
   const { count, note } = replicaCount(opts, objective, onDevice, batchSize);
   if (note && !settings().quiet && !notedReplicas.has(note)) { notedReplicas.add(note); console.error(note); }

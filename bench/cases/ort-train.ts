@@ -1,0 +1,71 @@
+/**
+ * Training tokens/s on ONNX Runtime (train/ort-gradients.ts: the hand-derived backward graph, plus
+ * the host AdamW of train/adamw.ts) side by side with PyTorch train mode (bench/torch-train.py:
+ * the same GPT-2 layout, forward + backward + torch.optim.AdamW, no dropout), 1 and 2 threads,
+ * separate processes interleaved REPS times (ort, torch, ort, torch, ...): the median over each
+ * process's median update time. Also ORT with per-block recomputation at 2 threads, and the peak
+ * RSS of each. The wasm figures for the same shapes are the train-threads-* cases.
+ * Shapes: the study's mini-bpe (L4 H4 C256 V4096, 4x128) and L4 H4 C256 V50257 (8x128).
+ */
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchCase, BenchResult } from '../case.ts';
+import { median } from '../case.ts';
+import { childEnv } from '../../kernel-lib/runtime/settings.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PY = '/usr/bin/python3';
+const REPS = 2, WARM = 1, TIMED = 4;
+
+interface Shape { readonly L: number; readonly H: number; readonly C: number; readonly V: number; readonly B: number; readonly T: number }
+type Mode = 'ort1' | 'torch1' | 'ort2' | 'torch2' | 'ortRecompute2';
+interface ChildOut { tokensPerStep: number; stepSeconds: number[]; gradSeconds?: number[]; loss: number; peakRssMiB: number }
+
+function runChild(mode: Mode, s: Shape): ChildOut {
+  const threads = mode.endsWith('1') ? 1 : 2;
+  const dims = [s.L, s.H, s.C, s.V, s.B, s.T, WARM, TIMED].map(String);
+  const r = mode.startsWith('torch')
+    ? spawnSync(PY, [join(here, '..', 'torch-train.py'), String(threads), ...dims], { encoding: 'utf8' })
+    : spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'ort-train-child.ts'), mode === 'ortRecompute2' ? '1' : '0', ...dims],
+      { encoding: 'utf8', env: childEnv({ LAB_QUIET: '1', LAB_ORT_THREADS: String(threads) }) });
+  const line = r.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+  if (r.status !== 0 || !line) throw new Error(`ort-train child (${mode}) failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  return JSON.parse(line) as ChildOut;
+}
+
+async function compare(s: Shape): Promise<BenchResult> {
+  const hasTorch = spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  const modes: Mode[] = hasTorch ? ['ort1', 'torch1', 'ort2', 'torch2', 'ortRecompute2'] : ['ort1', 'ort2', 'ortRecompute2'];
+  const per = new Map<Mode, ChildOut[]>(modes.map((m) => [m, []]));
+  const loads: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) for (const m of modes) { per.get(m)!.push(runChild(m, s)); loads.push(loadavg()[0]!); }
+  const tps = (m: Mode): number => (per.has(m) ? s.B * s.T / median(per.get(m)!.map((o) => median(o.stepSeconds))) : NaN);
+  const rss = (m: Mode): number => (per.has(m) ? Math.max(...per.get(m)!.map((o) => o.peakRssMiB)) : NaN);
+  const steps = per.get('ort2')!.map((o) => median(o.stepSeconds));
+  return {
+    tokensPerStep: s.B * s.T, stepSeconds: steps, cpuSeconds: steps.map(() => NaN),
+    extra: {
+      ortTokensPerSec1: +tps('ort1').toFixed(1), torchTokensPerSec1: +tps('torch1').toFixed(1), ratio1: +(tps('ort1') / tps('torch1')).toFixed(3),
+      ortTokensPerSec2: +tps('ort2').toFixed(1), torchTokensPerSec2: +tps('torch2').toFixed(1), ratio2: +(tps('ort2') / tps('torch2')).toFixed(3),
+      ortRecomputeTokensPerSec2: +tps('ortRecompute2').toFixed(1),
+      // share of an ORT update spent in the host AdamW (the rest: forward + backward on ONNX Runtime)
+      ortAdamwShare1: +(1 - median(per.get('ort1')!.map((o) => median(o.gradSeconds!))) / median(per.get('ort1')!.map((o) => median(o.stepSeconds)))).toFixed(3),
+      peakRssOrt2MiB: rss('ort2'), peakRssOrtRecompute2MiB: rss('ortRecompute2'), peakRssTorch2MiB: rss('torch2'),
+      lossOrt: +per.get('ort1')![0]!.loss.toFixed(4), lossTorch: hasTorch ? +per.get('torch1')![0]!.loss.toFixed(4) : NaN,
+      loadMin: +Math.min(...loads).toFixed(2), loadMax: +Math.max(...loads).toFixed(2), reps: REPS,
+    },
+  };
+}
+
+const shapes: readonly (Shape & { readonly name: string; readonly what: string })[] = [
+  { name: 'minibpe', what: 'the study\'s mini-bpe (L4 H4 C256 V4096), 4x128 per update', L: 4, H: 4, C: 256, V: 4096, B: 4, T: 128 },
+  { name: 'mini256', what: 'L4 H4 C256 V50257, 8x128 per update', L: 4, H: 4, C: 256, V: 50257, B: 8, T: 128 },
+];
+
+export const cases: BenchCase[] = shapes.map((s) => ({
+  name: `ort-train-${s.name}`,
+  description: `ONNX Runtime gradients + host AdamW vs PyTorch train mode + AdamW, 1 and 2 threads, interleaved: ${s.what}`,
+  run: () => compare(s),
+}));

@@ -1,0 +1,41 @@
+/**
+ * One process of the `ort-train-*` bench cases: `node --import tsx bench/ort-train-child.ts
+ * RECOMPUTE L H C V B T WARM TIMED` (threads from LAB_ORT_THREADS) trains a random GPT-2 of that
+ * shape on ONNX Runtime gradients (train/ort-gradients.ts) with the host AdamW (train/adamw.ts)
+ * and prints one JSON line: per-update wall seconds (forward + backward + AdamW), the gradient
+ * part alone, loss, peak RSS.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../kernel-lib/runtime/backend.ts';
+import { gpt2 } from '../kernel-lib/model/gpt2.ts';
+import { parseGpt2Config } from '../kernel-lib/model/gpt2-config.ts';
+import { adamwStep, createAdamW } from '../kernel-lib/train/adamw.ts';
+import { createOrtGradients } from '../kernel-lib/train/ort-gradients.ts';
+import { createRng } from '../kernel-lib/runtime/random.ts';
+import { ortThreads } from '../kernel-lib/runtime/engine-env.ts';
+
+const [recompute, L, H, C, V, B, T, warm, timed] = process.argv.slice(2).map(Number) as [number, number, number, number, number, number, number, number, number];
+await initBackend({ backend: 'cpu', quiet: true });
+const config = parseGpt2Config({ model_type: 'gpt2', n_layer: L, n_head: H, n_embd: C, vocab_size: V, n_positions: Math.max(T, 128) }, 'bench');
+const params = new Map<string, tf.Variable>();
+for (const [n, t] of gpt2.initParams(config, 1)) { params.set(n, tf.variable(t)); t.dispose(); }
+const model = { family: 'gpt2', config, params };
+const state = createAdamW(params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, noDecay: ['wte', 'wpe'] });
+for (const v of params.values()) v.dispose();   // the optimizer's master weights are the only copy from here on
+const og = createOrtGradients(model, { dropout: 'ignore', recompute: recompute === 1, weights: new Map([...state.slots].map(([n, s]) => [n, s.w])) });
+const acc = new Map([...state.slots].map(([n, s]) => [n, new Float32Array(s.w.length)]));
+const rng = createRng(3);
+const wall: number[] = [], gradWall: number[] = [];
+let loss = NaN;
+for (let step = 0; step < warm + timed; step++) {
+  const ids = Int32Array.from({ length: B * T }, () => rng.int(V)), targets = Int32Array.from({ length: B * T }, () => rng.int(V));
+  const t0 = performance.now();
+  for (const a of acc.values()) a.fill(0);
+  const r = await og.lossAndGrads({ ids, targets, mask: new Float32Array(B * T).fill(1), B, T }, acc);
+  if (step >= warm) gradWall.push((performance.now() - t0) / 1000);
+  adamwStep(state, acc, 3e-4, 1 / r.tokens);
+  loss = r.loss / r.tokens;
+  if (step >= warm) wall.push((performance.now() - t0) / 1000);
+}
+og.close();
+console.log(JSON.stringify({ threads: ortThreads(), tokensPerStep: B * T, stepSeconds: wall, gradSeconds: gradWall, loss, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));

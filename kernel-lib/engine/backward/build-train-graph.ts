@@ -1,0 +1,61 @@
+/**
+ * The training graph of a model for one micro-batch shape [B, T]: the family's decoder (the same
+ * description the inference graphs use, engine/onnx-*.ts) with the parameters as float32 graph
+ * inputs, the loss head (loss-head.ts) and the reverse pass (reverse-pass.ts), in one ONNX graph:
+ *   inputs  ids [B, T] int64; rows, targets [M] int64; weights [M] float32; every parameter used
+ *   outputs loss (the summed, weighted next-token cross-entropy) and grad.<name> per parameter
+ * Positions are 0..T-1 and the causal bias a constant [1, 1, T, T] (0 where key s <= query t,
+ * -1e9 elsewhere, as the inference graphs). Evaluation mode: no dropout.
+ */
+import type { LanguageModel } from '../../model/types.ts';
+import { OnnxGraph } from '../onnx-graph.ts';
+import type { OnnxFamily } from '../onnx-family.ts';
+import { paramShape, weightInit } from '../weights.ts';
+import { addLossHead } from './loss-head.ts';
+import { addReversePass, type Segment } from './reverse-pass.ts';
+
+/** Inputs of the training graph that are not parameters. */
+export const BATCH_INPUTS = ['ids', 'rows', 'targets', 'weights'] as const;
+
+export interface TrainGraph {
+  readonly graph: OnnxGraph;
+  /** The parameters that are graph inputs (each has an output grad.<name>), with their shapes. */
+  readonly params: ReadonlyMap<string, readonly number[]>;
+}
+
+export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number, T: number, opts: { readonly recompute?: boolean } = {}): TrainGraph {
+  const g = new OnnxGraph(`${model.family}-train`);
+  g.paramInputs = true;
+  const C = model.config.hiddenSize;
+  const ids = g.input('ids', 'int64', [B, T]);
+  const rows = g.input('rows', 'int64', ['rows']);
+  const targets = g.input('targets', 'int64', ['rows']);
+  const weights = g.input('weights', 'float32', ['rows']);
+  const positions = g.int64(Array.from({ length: T }, (_, t) => t), [1, T]);          // [1, T]
+  const causal = new Float32Array(T * T);
+  for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) causal[t * T + s] = -1e9;
+  const bias = g.float(Array.from(causal), [1, 1, T, T]);                             // [1, 1, T, T]
+  const starts: { from: number; input: string }[] = [];
+  const h = fam.decoder(model, {
+    g, ids, positions, bias, past: () => undefined, present: () => {},
+    blockStart: (_l, x) => { starts.push({ from: g.nodeCount(), input: x }); },
+  });                                                                                   // [B, T, C]
+  const forwardEnd = g.nodeCount();
+  const headName = fam.lmHeadParam(model);
+  const W = weightInit(g, model, headName);                                            // [V, C]
+  const head = addLossHead(g, h, W, { rows, targets, weights }, B, T, C);
+  const shapes = g.declaredShapes();
+  const params = new Map([...shapes].flatMap(([n, dims]) => (isParam(model, n) ? [[n, dims as number[]] as [string, number[]]] : [])));
+  const blocks: Segment[] = starts.map((s, k) => ({ from: s.from, to: starts[k + 1]?.from ?? forwardEnd, input: s.input, output: starts[k + 1]?.input ?? h }));
+  const grads = addReversePass(g, { seeds: new Map([[h, head.dh]]), wrt: [...params.keys()], forwardEnd, blocks, recompute: opts.recompute === true });
+  g.output(head.loss, 'loss', 'float32', []);
+  for (const [name, dims] of params) {
+    const d = name === headName ? (grads.has(name) ? g.op('Add', [grads.get(name)!, head.dW]) : head.dW) : grads.get(name);
+    g.output(d ?? g.op('ConstantOfShape', [g.int64([...dims])]), `grad.${name}`, 'float32', dims);
+  }
+  return { graph: g, params };
+}
+
+function isParam(model: LanguageModel, name: string): boolean {
+  return !(BATCH_INPUTS as readonly string[]).includes(name) && paramShape(model, name) !== undefined;
+}

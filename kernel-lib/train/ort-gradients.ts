@@ -1,0 +1,111 @@
+/**
+ * Loss and gradients of a micro-batch on ONNX Runtime: one training graph per batch shape
+ * [B, T] (engine/backward/build-train-graph.ts: the family's decoder, the loss head and the
+ * hand-derived reverse pass), the parameters fed each run from host Float32Arrays, the gradients
+ * ADDED into caller-owned arrays (the loop accumulates micro-batches), the summed loss returned.
+ *
+ * Evaluation mode: dropout is not applied. A model whose config asks for dropout is refused
+ * unless `dropout: 'ignore'` says to train without it.
+ */
+import type { LanguageModel } from '../model/types.ts';
+import { paramFloat32, paramShapes } from '../model/param-values.ts';
+import { onnxFamily } from '../engine/onnx-families.ts';
+import { loadOrt, type NativeSession, type OrtTensor } from '../engine/ort-runtime.ts';
+import { openSession } from '../engine/ort-sessions.ts';
+import { buildTrainGraph } from '../engine/backward/build-train-graph.ts';
+import type { PackedBatch } from './batch-tensors.ts';
+
+export interface OrtGradientsOptions {
+  /** Current parameter values by name, read at every call (e.g. the AdamW master weights, which
+   *  it updates in place); default: a copy of the model's values taken once. */
+  readonly weights?: ReadonlyMap<string, Float32Array>;
+  /** Keep only each block's input and recompute the block in the backward (less memory, ~1/3 more work). */
+  readonly recompute?: boolean;
+  /** 'refuse' (default): a config with dropout > 0 is an error; 'ignore': train without dropout. */
+  readonly dropout?: 'refuse' | 'ignore';
+}
+
+export interface OrtGradients {
+  /** Adds d(summed loss)/d(param) into acc (name -> flat array; names the model lacks are an error)
+   *  and returns the summed loss and the number of scored positions (mask != 0). */
+  lossAndGrads(packed: PackedBatch, acc: ReadonlyMap<string, Float32Array>): Promise<{ loss: number; tokens: number }>;
+  /** Frees the sessions. */
+  close(): void;
+}
+
+/** Dropout rates a config asks for (GPT-2's dropout block, the Llama-like attention_dropout). */
+function dropoutRates(config: object): number[] {
+  const c = config as { dropout?: Record<string, number>; attentionDropout?: number };
+  return [...Object.values(c.dropout ?? {}), c.attentionDropout ?? 0];
+}
+
+export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptions = {}): OrtGradients {
+  const fam = onnxFamily(model.family);
+  if (!fam) throw new Error(`createOrtGradients: no ONNX description for the ${model.family} family`);
+  if ((opts.dropout ?? 'refuse') === 'refuse' && dropoutRates(model.config).some((p) => p > 0)) {
+    throw new Error(`createOrtGradients: the ${model.family} config has dropout ${JSON.stringify(dropoutRates(model.config))}; the ONNX training graph applies none (pass dropout: 'ignore' to train without it)`);
+  }
+  const { ort, reason } = loadOrt();
+  if (!ort) throw new Error(`createOrtGradients: ${reason}`);
+  const shapes = paramShapes(model);
+  const weights = opts.weights ?? new Map([...shapes.keys()].map((n) => [n, paramFloat32(model, n)]));
+  const sessions = new Map<string, { session: NativeSession; params: ReadonlyMap<string, readonly number[]> }>();
+  const V = model.config.vocabSize;
+
+  const sessionFor = (B: number, T: number) => {
+    const key = `${B}x${T}`;
+    let s = sessions.get(key);
+    if (!s) {
+      const t = buildTrainGraph(model, fam, B, T, { recompute: opts.recompute === true });
+      s = { session: openSession(ort, t.graph.toBytes({ graph: 'train' })), params: t.params };
+      sessions.set(key, s);
+    }
+    return s;
+  };
+
+  return {
+    async lossAndGrads(packed, acc) {
+      const { B, T } = packed;
+      for (const [name, a] of acc) {
+        const shape = shapes.get(name);
+        if (!shape) throw new Error(`createOrtGradients: accumulator '${name}' is not a parameter of the ${model.family} model`);
+        const n = shape.reduce((p, d) => p * d, 1);
+        if (a.length !== n) throw new Error(`createOrtGradients: accumulator '${name}' has ${a.length} values, the parameter [${shape}] has ${n}`);
+      }
+      const rows: number[] = [];
+      for (let k = 0; k < B * T; k++) {
+        if (packed.mask[k] === 0) continue;
+        const t = packed.targets[k]!;
+        if (!(t >= 0 && t < V)) throw new Error(`createOrtGradients: target ${t} at row ${Math.floor(k / T)}, position ${k % T} is outside [0, ${V}) where the mask is ${packed.mask[k]}`);
+        rows.push(k);
+      }
+      if (rows.length === 0) return { loss: 0, tokens: 0 };
+      const s = sessionFor(B, T);
+      const feeds: Record<string, OrtTensor> = {
+        ids: ort.tensor('int64', BigInt64Array.from(packed.ids, BigInt), [B, T]),
+        rows: ort.tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]),
+        targets: ort.tensor('int64', BigInt64Array.from(rows, (k) => BigInt(packed.targets[k]!)), [rows.length]),
+        weights: ort.tensor('float32', Float32Array.from(rows, (k) => packed.mask[k]!), [rows.length]),
+      };
+      for (const [name, dims] of s.params) {
+        const w = weights.get(name);
+        if (!w) throw new Error(`createOrtGradients: no current values for parameter '${name}'`);
+        feeds[name] = ort.tensor('float32', w, dims);
+      }
+      const fetches: Record<string, null> = { loss: null };
+      for (const name of s.params.keys()) if (acc.has(name)) fetches[`grad.${name}`] = null;
+      const out = s.session.run(feeds, fetches, {});
+      for (const name of s.params.keys()) {
+        const a = acc.get(name);
+        if (!a) continue;
+        const d = out[`grad.${name}`]!.data as Float32Array;
+        for (let k = 0; k < a.length; k++) a[k] += d[k]!;
+      }
+      return { loss: (out.loss!.data as Float32Array)[0]!, tokens: rows.length };
+    },
+    close() {
+      for (const s of sessions.values()) s.session.dispose();
+      sessions.clear();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * finetune({ engine: 'ort' }) (train/ort-engine.ts: ONNX Runtime gradients, host AdamW) against
+ * the default tfjs engine on the same model, data and config: 20 updates (2 micro-batches each,
+ * gradient clipping active) give the same per-update losses within 1e-3 relative, and the same
+ * final weights within 1e-3 (largest difference relative to the largest weight). Refusals name
+ * the cause (dropout asked for, an unknown engine name).
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finetune, initBackend } from '../../kernel-lib/index.ts';
+import { createRng } from '../../kernel-lib/runtime/random.ts';
+import { tinyModel } from '../helpers/tiny-gpt2.ts';
+
+before(async () => { await initBackend({ quiet: true }); });
+
+const V = 53, T = 12;
+const rng = createRng(21);
+const blocks = Array.from({ length: 40 }, () => ({ ids: Int32Array.from({ length: T + 1 }, () => rng.int(V)) }));
+
+async function run(engine: 'ort' | 'tfjs', extra: Record<string, unknown> = {}): Promise<{ losses: number[]; weights: Map<string, Float32Array> }> {
+  const { model } = tinyModel({ V, P: 16, C: 16, L: 2, H: 2, headsPerLayer: [2, 1], mlpPerLayer: [48, 20] }, 31);
+  const dir = mkdtempSync(join(tmpdir(), `lab-ort-engine-${engine}-`));
+  const losses: number[] = [];
+  try {
+    const { model: out } = await finetune(model, blocks,
+      { steps: 20, batchSize: 2, accumulation: 2, dropout: false, shuffle: false, runDir: dir, lr: 5e-3, warmupSteps: 2, maxGradNorm: 0.5, saveEvery: 0, ...extra },
+      { handleSigint: false, engine, onRecord: (r) => losses.push(r.loss!) });
+    return { losses, weights: new Map([...out.params].map(([n, v]) => [n, v.dataSync() as Float32Array])) };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+test('20 updates on the ort engine follow the tfjs engine within 1e-3', async () => {
+  const a = await run('ort'), b = await run('tfjs');
+  assert.equal(a.losses.length, 20);
+  assert.ok(a.losses[19]! < a.losses[0]! - 0.05, `the loss falls: ${a.losses[0]} -> ${a.losses[19]}`);
+  a.losses.forEach((x, k) => assert.ok(Math.abs(x - b.losses[k]!) <= 1e-3 * Math.abs(b.losses[k]!), `update ${k + 1}: ort ${x} vs tfjs ${b.losses[k]}`));
+  for (const [n, w] of a.weights) {
+    const u = b.weights.get(n)!;
+    let diff = 0, big = 0;
+    for (let k = 0; k < w.length; k++) { diff = Math.max(diff, Math.abs(w[k]! - u[k]!)); big = Math.max(big, Math.abs(u[k]!)); }
+    assert.ok(diff <= 1e-3 * big, `${n}: largest difference ${diff} (largest weight ${big})`);
+  }
+});
+
+test('the ort engine refuses dropout and an unknown engine name', async () => {
+  await assert.rejects(run('ort', { dropout: true }), /engine 'ort'.*dropout/);
+  await assert.rejects(run('onnx' as 'ort'), /expected 'ort', 'tfjs' or an engine function, got "onnx"/);
+});
