@@ -1,5 +1,5 @@
 /**
- * `lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N]`: the study end to end.
+ * `lab reproduce [--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N] [--train-engine ort|tfjs]`: the study end to end.
  * `--dry-run` checks each step against this machine: the backend it needs, its memory against this
  * machine's, its inputs already in the hub cache, and a verdict (experiments/dry-run.ts).
  */
@@ -14,7 +14,7 @@ export const summary = 'run the whole study (Tables 1-3, perplexity table, plots
 
 export const spec = {
   name: 'lab reproduce',
-  usage: '[--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N]',
+  usage: '[--profile mini|paper] [--quick] [--dry-run] [--data-dir DIR] [--wasm-threads N] [--train-replicas N] [--train-engine ort|tfjs]',
   description: 'The study end to end: each step cached under results/steps, tables and plots under results/.',
   flags: {
     profile: { type: 'string', value: 'mini|paper', default: 'mini', help: 'mini: embedded models and generated tasks (no download); paper: the real models and datasets' },
@@ -23,6 +23,7 @@ export const spec = {
     'data-dir': { type: 'string', value: 'DIR', help: 'data folder of the paper profile (default: the folder lab data download fills)' },
     'wasm-threads': { type: 'string', value: 'N', help: 'threads of the wasm build\'s matmul pool (default LAB_WASM_THREADS, else 1)' },
     'train-replicas': { type: 'string', value: 'N', help: 'data-parallel training replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1; npm run reproduce passes 2)' },
+    'train-engine': { type: 'string', value: 'ort|tfjs', help: 'what computes the training gradients: tfjs, or ONNX Runtime graphs (default LAB_TRAIN_ENGINE, else tfjs); the engine is part of every training step\'s key' },
   },
 } as const satisfies CommandSpec;
 
@@ -34,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values['data-dir']) inDirArg(values['data-dir'], 'data-dir');
   const wasmThreads = numberArg(values['wasm-threads'], 'wasm-threads', { integer: true, min: 1 });
   const trainReplicas = numberArg(values['train-replicas'], 'train-replicas', { integer: true, min: 1 });
+  if (values['train-engine'] !== undefined) choiceArg(values['train-engine'], 'train-engine', ['ort', 'tfjs']);
+  const trainEngine = values['train-engine'] as 'ort' | 'tfjs' | undefined;
   const named = getProfile(values.profile, { quick: values.quick || settings().quick });
   // --data-dir replaces the folder a non-mini profile reads (the mini data is generated).
   const profile = values['data-dir'] && named.data.kind === 'folder' ? { ...named, data: { kind: 'folder' as const, dir: values['data-dir'] } } : named;
@@ -52,6 +55,6 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`\n${no === 0 ? 'every step runs here' : `${no} of ${plan.steps.length} steps cannot run here`}; time: ${plan.needs.time}`);
     return 0;
   }
-  await reproduce(profile, undefined, { ...(wasmThreads === undefined ? {} : { wasmThreads }), ...(trainReplicas === undefined ? {} : { trainReplicas }) });
+  await reproduce(profile, undefined, { ...(wasmThreads === undefined ? {} : { wasmThreads }), ...(trainReplicas === undefined ? {} : { trainReplicas }), ...(trainEngine === undefined ? {} : { trainEngine }) });
   return 0;
 }

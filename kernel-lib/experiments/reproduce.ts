@@ -24,13 +24,15 @@ export interface ReproduceResult {
 
 /** How the study uses the cores. `wasmThreads`: threads of the wasm build's XNNPACK pool (the
  *  first initBackend call of the process decides); `trainReplicas`: data-parallel training
- *  replicas on wasm (train/replicas.ts), set for this process as LAB_TRAIN_REPLICAS. */
-export interface ReproduceCores { readonly wasmThreads?: number; readonly trainReplicas?: number }
+ *  replicas on wasm (train/replicas.ts), set for this process as LAB_TRAIN_REPLICAS; `trainEngine`:
+ *  what computes training gradients (train/choose-engine.ts), set as LAB_TRAIN_ENGINE (it is in the keys). */
+export interface ReproduceCores { readonly wasmThreads?: number; readonly trainReplicas?: number; readonly trainEngine?: 'ort' | 'tfjs' }
 
 export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l), cores: ReproduceCores = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
   resetWallProfile();
   if (cores.trainReplicas !== undefined) setEnv('LAB_TRAIN_REPLICAS', String(cores.trainReplicas));
+  if (cores.trainEngine !== undefined) setEnv('LAB_TRAIN_ENGINE', cores.trainEngine);
   const backend = await initBackend(cores.wasmThreads === undefined ? {} : { wasmThreads: cores.wasmThreads });
   log(`Pruning Lab: profile '${profile.name}' on ${backend.choice}; ${profile.description}`);
   for (const c of profile.choices) log(`  choice: ${c}`);

@@ -17,6 +17,7 @@
  *   LAB_ORT_PROVIDERS ONNX Runtime execution providers in order, e.g. cuda,cpu (default cpu; engine/ort-providers.ts)
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
+ *   LAB_TRAIN_ENGINE    training engine when a run does not name one: tfjs (default) | ort (train/choose-engine.ts)
  *   LAB_VERBOSE       also log cached steps
  *   LAB_PROFILE       the study profile notebooks use (mini, paper, quick, paper-quick); mini
  *   LAB_QUICK=1       shrink that profile to its quick form
@@ -43,6 +44,7 @@ export interface Settings {
   readonly ortProviders: string | null;
   readonly wasmThreads: string | null;
   readonly trainReplicas: string | null;
+  readonly trainEngine: string | null;
   readonly verbose: boolean;
   readonly profile: string;
   readonly quick: boolean;
@@ -77,6 +79,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     ortProviders: str(env.LAB_ORT_PROVIDERS),
     wasmThreads: str(env.LAB_WASM_THREADS),
     trainReplicas: str(env.LAB_TRAIN_REPLICAS),
+    trainEngine: str(env.LAB_TRAIN_ENGINE),
     verbose: Boolean(env.LAB_VERBOSE),
     profile: env.LAB_PROFILE || 'mini',
     quick: env.LAB_QUICK === '1',

@@ -49,12 +49,20 @@ function replicaCount(opts: EngineChoice, objective: Objective, onDevice: boolea
   return { count, note: `[finetune] ${count} training replicas: each micro-batch of ${batchSize} blocks is split ${splitSizes(batchSize, count).join('+')} over the main thread and ${count - 1} worker thread${count > 2 ? 's' : ''}, each on its own wasm module` };
 }
 
+/** The engine named by LAB_TRAIN_ENGINE for runs that name none ('tfjs' when unset). */
+export function trainEngineName(): 'ort' | 'tfjs' {
+  const env = settings().trainEngine;
+  if (env === null || env === 'tfjs' || env === 'ort') return env ?? 'tfjs';
+  throw new Error(`LAB_TRAIN_ENGINE=${env}: expected ort or tfjs`);
+}
+
 /** The engine a run with `objective` and micro-batches of `batchSize` blocks uses; says once per
  *  process why the replica count differs from what was asked. */
 export function chooseEngine(opts: EngineChoice, objective: Objective, batchSize: number): StartEngine {
   if (typeof opts.engine === 'function') return opts.engine;
-  if (opts.engine === 'ort') return ortEngine;
-  if (opts.engine !== undefined && opts.engine !== 'tfjs') throw new Error(`finetune engine: expected 'ort', 'tfjs' or an engine function, got ${JSON.stringify(opts.engine)}`);
+  const named = opts.engine ?? trainEngineName();
+  if (named === 'ort') return ortEngine;
+  if (named !== 'tfjs') throw new Error(`finetune engine: expected 'ort', 'tfjs' or an engine function, got ${JSON.stringify(opts.engine)}`);
   const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';
   const { count, note } = replicaCount(opts, objective, onDevice, batchSize);
   if (note && !settings().quiet && !notedReplicas.has(note)) { notedReplicas.add(note); console.error(note); }

@@ -16,7 +16,7 @@ import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
-import { cachedStep, stepLocation, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, stepLocation, trainEngineKey, type StepOutcome } from '../step-cache.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
@@ -43,7 +43,7 @@ function denseControlInputs(profile: Profile, plan: PrunePlanConfig, startDir: s
   const keyInput: Record<string, unknown> = {
     start: checkpointKey(startDir), recovery: plan.recovery, schedule: 'one-shot', run: STUDY_RECOVERY_RUN,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
-    validation: VALIDATION_DRAW,
+    validation: VALIDATION_DRAW, ...trainEngineKey(),
   };
   return { dataDir, keyInput };
 }

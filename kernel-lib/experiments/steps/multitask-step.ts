@@ -11,7 +11,7 @@ import { formatDefaults } from '../../data/formatters.ts';
 import { finetuneInputs } from '../input-manifest.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
-import { cachedStep, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, trainEngineKey, type StepOutcome } from '../step-cache.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { MixturePlanRow } from '../../data/mixture.ts';
@@ -38,7 +38,7 @@ export async function multitaskStep(profile: Profile, baseDir: string): Promise<
     ...m, dataDir: undefined, mixture: { ...mixtureDefaults, ...m.mixture }, format: { ...formatDefaults, ...m.format },
     train: resolveTrainConfig({ ...multitaskDefaults.train, ...m.train, runDir: '', resume: true, saveEvery: m.train?.saveEvery ?? 20 }),
   };
-  const key = { base: checkpointKey(baseDir), multitask: resolved, inputs: finetuneInputs(dataDir) };
+  const key = { base: checkpointKey(baseDir), multitask: resolved, inputs: finetuneInputs(dataDir), ...trainEngineKey() };
   return cachedStep('multitask-finetune', key, async (dir) => {
     const base = await openStudyModel(baseDir);
     try {

@@ -20,7 +20,7 @@ import { measureCost } from '../../prune/measure-cost.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import type { LanguageModel } from '../../model/types.ts';
-import { cachedStep, stepLocation, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, stepLocation, trainEngineKey, type StepOutcome } from '../step-cache.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
@@ -78,7 +78,7 @@ function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: Sche
     start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
     validation: VALIDATION_DRAW,
-    ...(recover ? {} : { recover: false }),
+    ...(recover ? trainEngineKey() : { recover: false }),
   };
   return { pcfg, dataDir, keyInput };
 }
