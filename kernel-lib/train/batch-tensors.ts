@@ -58,14 +58,21 @@ export function addBatchGrads(model: LanguageModel, packed: PackedBatch, opts: {
   } finally { disposeBatch(batch); }
 }
 
-/** Mean loss per target token over (at most `maxBlocks`, 0 = all) blocks of `src`, and the token count. */
-export async function heldOutLoss(model: LanguageModel, src: BlockSource, objective: Objective, batchSize: number, maxBlocks = 0): Promise<{ loss: number; tokens: number; blocks: number }> {
+/** Mean loss per target token over (at most `maxBlocks`, 0 = all) blocks of `src`, and the token count;
+ *  `lossSum` (a training engine's own forward) replaces the objective on the model's tfjs variables. */
+export async function heldOutLoss(
+  model: LanguageModel, src: BlockSource, objective: Objective, batchSize: number, maxBlocks = 0,
+  lossSum?: (blocks: readonly NormalBlock[]) => Promise<number>,
+): Promise<{ loss: number; tokens: number; blocks: number }> {
   let sum = 0, tokens = 0, n = 0;
   let pending: NormalBlock[] = [];
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    const batch = toLossBatch(pending);
-    try { sum += objective.lossSum(model, batch); } finally { disposeBatch(batch); }
+    if (lossSum) sum += await lossSum(pending);
+    else {
+      const batch = toLossBatch(pending);
+      try { sum += objective.lossSum(model, batch); } finally { disposeBatch(batch); }
+    }
     for (const b of pending) tokens += b.tokens;
     pending = [];
   };
@@ -73,8 +80,8 @@ export async function heldOutLoss(model: LanguageModel, src: BlockSource, object
     if (maxBlocks > 0 && n >= maxBlocks) break;
     pending.push(normalizeBlock(raw, `validation block ${n}`));
     n++;
-    if (pending.length === batchSize) flush();
+    if (pending.length === batchSize) await flush();
   }
-  flush();
+  await flush();
   return { loss: tokens > 0 ? sum / tokens : NaN, tokens, blocks: n };
 }

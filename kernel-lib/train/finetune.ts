@@ -135,7 +135,7 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
 
       const last = loop.step === cfg.steps;
       if (validation && ((cfg.evalEvery > 0 && loop.step % cfg.evalEvery === 0) || last)) {
-        const v = await heldOutLoss(out, validation, objective, cfg.batchSize, cfg.evalBlocks);
+        const v = await heldOutLoss(out, validation, objective, cfg.batchSize, cfg.evalBlocks, engine.heldOutLossSum?.bind(engine));
         rec.valLoss = v.loss; rec.valPerplexity = Math.exp(v.loss); lastVal = v.loss;
         const improved = loop.bestValLoss === null || v.loss < loop.bestValLoss - cfg.earlyStoppingMinDelta;
         loop = improved ? { ...loop, bestValLoss: v.loss, bestStep: loop.step, evalsSinceBest: 0 } : { ...loop, evalsSinceBest: loop.evalsSinceBest + 1 };

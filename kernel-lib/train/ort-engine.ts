@@ -3,7 +3,8 @@
  * next-token loss from the hand-derived backward graph (ort-gradients.ts), summed into host
  * arrays, then the host AdamW (adamw.ts adamwStep) on the state's master weights, which the
  * training graph reads directly at every micro-batch; the model's variables get the new weights
- * after each update (writeWeights), for validation and the caller. Checkpoints are the host
+ * after each update (writeWeights), for the caller. Validation runs the loss-only graph of the same
+ * forward on the master weights (no session per evaluation). Checkpoints are the host
  * state, as the host engine's.
  * Limits: the default objective only (the graph computes next-token cross-entropy), and no
  * dropout (a run with `dropout: true` on a config with dropout > 0 is refused).
@@ -41,6 +42,7 @@ export const ortEngine: StartEngine = (start): TrainingEngine => {
       adamwStep(state, acc, lr, gradScale);
       writeWeights(state, model.params);
     },
+    heldOutLossSum: async (blocks) => (await og.loss(packBlocks(blocks))).loss,
     hostState: () => state,
     close: async () => { og.close(); },
   };

@@ -29,6 +29,9 @@ export interface OrtGradients {
   /** Adds d(summed loss)/d(param) into acc (name -> flat array; names the model lacks are an error)
    *  and returns the summed loss and the number of scored positions (mask != 0). */
   lossAndGrads(packed: PackedBatch, acc: ReadonlyMap<string, Float32Array>): Promise<{ loss: number; tokens: number }>;
+  /** The summed loss alone and the number of scored positions, from a loss-only graph of the same
+   *  forward (no reverse pass): validation on the current weights. */
+  loss(packed: PackedBatch): Promise<{ loss: number; tokens: number }>;
   /** Frees the sessions. */
   close(): void;
 }
@@ -52,15 +55,44 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
   const sessions = new Map<string, { session: NativeSession; params: ReadonlyMap<string, readonly number[]> }>();
   const V = model.config.vocabSize;
 
-  const sessionFor = (B: number, T: number) => {
-    const key = `${B}x${T}`;
+  const sessionFor = (B: number, T: number, lossOnly: boolean) => {
+    const key = `${B}x${T}${lossOnly ? ' loss' : ''}`;
     let s = sessions.get(key);
     if (!s) {
-      const t = buildTrainGraph(model, fam, B, T, { recompute: opts.recompute === true });
-      s = { session: openSession(ort, t.graph.toBytes({ graph: 'train' })), params: t.params };
+      const t = buildTrainGraph(model, fam, B, T, { recompute: opts.recompute === true, lossOnly });
+      s = { session: openSession(ort, t.graph.toBytes({ graph: lossOnly ? 'loss' : 'train' })), params: t.params };
       sessions.set(key, s);
     }
     return s;
+  };
+
+  /** The scored positions (mask != 0), their targets checked against the vocabulary. */
+  const scoredRows = (packed: PackedBatch): number[] => {
+    const rows: number[] = [];
+    for (let k = 0; k < packed.B * packed.T; k++) {
+      if (packed.mask[k] === 0) continue;
+      const t = packed.targets[k]!;
+      if (!(t >= 0 && t < V)) throw new Error(`createOrtGradients: target ${t} at row ${Math.floor(k / packed.T)}, position ${k % packed.T} is outside [0, ${V}) where the mask is ${packed.mask[k]}`);
+      rows.push(k);
+    }
+    return rows;
+  };
+
+  /** The batch and the current parameter values as the graph's feeds. */
+  const feedsFor = (packed: PackedBatch, rows: readonly number[], params: ReadonlyMap<string, readonly number[]>): Record<string, OrtTensor> => {
+    const { B, T } = packed;
+    const feeds: Record<string, OrtTensor> = {
+      ids: ort.tensor('int64', BigInt64Array.from(packed.ids, BigInt), [B, T]),
+      rows: ort.tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]),
+      targets: ort.tensor('int64', BigInt64Array.from(rows, (k) => BigInt(packed.targets[k]!)), [rows.length]),
+      weights: ort.tensor('float32', Float32Array.from(rows, (k) => packed.mask[k]!), [rows.length]),
+    };
+    for (const [name, dims] of params) {
+      const w = weights.get(name);
+      if (!w) throw new Error(`createOrtGradients: no current values for parameter '${name}'`);
+      feeds[name] = ort.tensor('float32', w, dims);
+    }
+    return feeds;
   };
 
   return {
@@ -72,26 +104,10 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
         const n = shape.reduce((p, d) => p * d, 1);
         if (a.length !== n) throw new Error(`createOrtGradients: accumulator '${name}' has ${a.length} values, the parameter [${shape}] has ${n}`);
       }
-      const rows: number[] = [];
-      for (let k = 0; k < B * T; k++) {
-        if (packed.mask[k] === 0) continue;
-        const t = packed.targets[k]!;
-        if (!(t >= 0 && t < V)) throw new Error(`createOrtGradients: target ${t} at row ${Math.floor(k / T)}, position ${k % T} is outside [0, ${V}) where the mask is ${packed.mask[k]}`);
-        rows.push(k);
-      }
+      const rows = scoredRows(packed);
       if (rows.length === 0) return { loss: 0, tokens: 0 };
-      const s = sessionFor(B, T);
-      const feeds: Record<string, OrtTensor> = {
-        ids: ort.tensor('int64', BigInt64Array.from(packed.ids, BigInt), [B, T]),
-        rows: ort.tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]),
-        targets: ort.tensor('int64', BigInt64Array.from(rows, (k) => BigInt(packed.targets[k]!)), [rows.length]),
-        weights: ort.tensor('float32', Float32Array.from(rows, (k) => packed.mask[k]!), [rows.length]),
-      };
-      for (const [name, dims] of s.params) {
-        const w = weights.get(name);
-        if (!w) throw new Error(`createOrtGradients: no current values for parameter '${name}'`);
-        feeds[name] = ort.tensor('float32', w, dims);
-      }
+      const s = sessionFor(B, T, false);
+      const feeds = feedsFor(packed, rows, s.params);
       const fetches: Record<string, null> = { loss: null };
       for (const name of s.params.keys()) if (acc.has(name)) fetches[`grad.${name}`] = null;
       const out = s.session.run(feeds, fetches, {});
@@ -101,6 +117,13 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
         const d = out[`grad.${name}`]!.data as Float32Array;
         for (let k = 0; k < a.length; k++) a[k] += d[k]!;
       }
+      return { loss: (out.loss!.data as Float32Array)[0]!, tokens: rows.length };
+    },
+    async loss(packed) {
+      const rows = scoredRows(packed);
+      if (rows.length === 0) return { loss: 0, tokens: 0 };
+      const s = sessionFor(packed.B, packed.T, true);
+      const out = s.session.run(feedsFor(packed, rows, s.params), { loss: null }, {});
       return { loss: (out.loss!.data as Float32Array)[0]!, tokens: rows.length };
     },
     close() {

@@ -31,6 +31,9 @@ export interface TrainingEngine {
   squaredNorm(): Promise<number>;
   /** AdamW at `lr` with the sums times `gradScale`; `model` then holds the new weights. */
   update(lr: number, gradScale: number): Promise<void>;
+  /** The summed loss of held-out `blocks` on the engine's own forward pass, for validation; without
+   *  it the loop evaluates the objective on `model`'s tfjs variables. */
+  heldOutLossSum?(blocks: readonly NormalBlock[]): Promise<number>;
   /** The optimizer state as host arrays, in the layout checkpoint.ts saves (the live state or a copy). */
   hostState(): AdamWState;
   /** Frees what the engine holds besides `model` (worker threads, moments, gradient sums); idempotent. */

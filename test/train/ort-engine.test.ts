@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { finetune, initBackend } from '../../kernel-lib/index.ts';
 import { createRng } from '../../kernel-lib/runtime/random.ts';
 import { tinyModel } from '../helpers/tiny-gpt2.ts';
+import { heldOutLoss } from '../../kernel-lib/train/batch-tensors.ts';
+import { lmObjective } from '../../kernel-lib/train/lm-objective.ts';
 
 before(async () => { await initBackend({ quiet: true }); });
 
@@ -48,4 +50,23 @@ test('20 updates on the ort engine follow the tfjs engine within 1e-3', async ()
 test('the ort engine refuses dropout and an unknown engine name', async () => {
   await assert.rejects(run('ort', { dropout: true }), /engine 'ort'.*dropout/);
   await assert.rejects(run('onnx' as 'ort'), /expected 'ort', 'tfjs' or an engine function, got "onnx"/);
+});
+
+test('validation on the ort engine runs on the ONNX forward and equals the tfjs loss of the same weights (masked targets skipped)', async () => {
+  const { model } = tinyModel({ V, P: 16, C: 16, L: 2, H: 2, headsPerLayer: [2, 1], mlpPerLayer: [48, 20] }, 31);
+  const vrng = createRng(5);
+  // a mask that hides the first half of each validation block, as the mixture's answer-only loss does
+  const validation = Array.from({ length: 6 }, () => ({ ids: Int32Array.from({ length: T + 1 }, () => vrng.int(V)), mask: Uint8Array.from({ length: T }, (_, t) => (t >= T / 2 ? 1 : 0)) }));
+  const dir = mkdtempSync(join(tmpdir(), 'lab-ort-engine-val-'));
+  const vals: number[] = [];
+  try {
+    const { model: out } = await finetune(model, { train: blocks, validation },
+      { steps: 6, batchSize: 4, dropout: false, shuffle: false, runDir: dir, lr: 5e-3, warmupSteps: 0, evalEvery: 3, saveEvery: 0 },
+      { handleSigint: false, engine: 'ort', onRecord: (r) => { if (r.valLoss !== undefined) vals.push(r.valLoss); } });
+    assert.equal(vals.length, 2, 'validated at updates 3 and 6');
+    const ref = await heldOutLoss(out, validation, lmObjective, 4);   // tfjs forward of the final weights
+    assert.equal(ref.tokens, 6 * T / 2);
+    assert.ok(Math.abs(vals[1]! - ref.loss) <= 1e-5 * ref.loss, `ort validation ${vals[1]} vs tfjs ${ref.loss}`);
+    assert.notEqual(vals[0], vals[1]);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -4,6 +4,7 @@
  * inputs, the loss head (loss-head.ts) and the reverse pass (reverse-pass.ts), in one ONNX graph:
  *   inputs  ids [B, T] int64; rows, targets [M] int64; weights [M] float32; every parameter used
  *   outputs loss (the summed, weighted next-token cross-entropy) and grad.<name> per parameter
+ * With `lossOnly` the graph stops at the loss (validation: no reverse pass, no grad outputs).
  * Positions are 0..T-1 and the causal bias a constant [1, 1, T, T] (0 where key s <= query t,
  * -1e9 elsewhere, as the inference graphs). Evaluation mode: no dropout.
  */
@@ -19,12 +20,12 @@ export const BATCH_INPUTS = ['ids', 'rows', 'targets', 'weights'] as const;
 
 export interface TrainGraph {
   readonly graph: OnnxGraph;
-  /** The parameters that are graph inputs (each has an output grad.<name>), with their shapes. */
+  /** The parameters that are graph inputs (each has an output grad.<name>, unless the graph is loss-only), with their shapes. */
   readonly params: ReadonlyMap<string, readonly number[]>;
 }
 
-export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number, T: number, opts: { readonly recompute?: boolean } = {}): TrainGraph {
-  const g = new OnnxGraph(`${model.family}-train`);
+export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number, T: number, opts: { readonly recompute?: boolean; readonly lossOnly?: boolean } = {}): TrainGraph {
+  const g = new OnnxGraph(`${model.family}-${opts.lossOnly ? 'loss' : 'train'}`);
   g.paramInputs = true;
   const C = model.config.hiddenSize;
   const ids = g.input('ids', 'int64', [B, T]);
@@ -43,17 +44,22 @@ export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number
   const forwardEnd = g.nodeCount();
   const headName = fam.lmHeadParam(model);
   const W = weightInit(g, model, headName);                                            // [V, C]
-  const head = addLossHead(g, h, W, { rows, targets, weights }, B, T, C);
-  const shapes = g.declaredShapes();
-  const params = new Map([...shapes].flatMap(([n, dims]) => (isParam(model, n) ? [[n, dims as number[]] as [string, number[]]] : [])));
+  const io = { rows, targets, weights };
+  const params = (): Map<string, number[]> => new Map([...g.declaredShapes()].flatMap(([n, dims]) => (isParam(model, n) ? [[n, dims as number[]] as [string, number[]]] : [])));
+  if (opts.lossOnly) {
+    g.output(addLossHead(g, h, W, io, B, T, C, { gradients: false }).loss, 'loss', 'float32', []);
+    return { graph: g, params: params() };
+  }
+  const head = addLossHead(g, h, W, io, B, T, C);
+  const ps = params();
   const blocks: Segment[] = starts.map((s, k) => ({ from: s.from, to: starts[k + 1]?.from ?? forwardEnd, input: s.input, output: starts[k + 1]?.input ?? h }));
-  const grads = addReversePass(g, { seeds: new Map([[h, head.dh]]), wrt: [...params.keys()], forwardEnd, blocks, recompute: opts.recompute === true });
+  const grads = addReversePass(g, { seeds: new Map([[h, head.dh]]), wrt: [...ps.keys()], forwardEnd, blocks, recompute: opts.recompute === true });
   g.output(head.loss, 'loss', 'float32', []);
-  for (const [name, dims] of params) {
+  for (const [name, dims] of ps) {
     const d = name === headName ? (grads.has(name) ? g.op('Add', [grads.get(name)!, head.dW]) : head.dW) : grads.get(name);
     g.output(d ?? g.op('ConstantOfShape', [g.int64([...dims])]), `grad.${name}`, 'float32', dims);
   }
-  return { graph: g, params };
+  return { graph: g, params: ps };
 }
 
 function isParam(model: LanguageModel, name: string): boolean {
