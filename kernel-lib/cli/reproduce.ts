@@ -23,7 +23,7 @@ export const spec = {
     'data-dir': { type: 'string', value: 'DIR', help: 'data folder of the paper profile (default: the folder lab data download fills)' },
     'wasm-threads': { type: 'string', value: 'N', help: 'threads of the wasm build\'s matmul pool (default LAB_WASM_THREADS, else 1)' },
     'train-replicas': { type: 'string', value: 'N', help: 'data-parallel training replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1; npm run reproduce passes 2)' },
-    'train-engine': { type: 'string', value: 'ort|tfjs', help: 'what computes the training gradients: tfjs, or ONNX Runtime graphs (default LAB_TRAIN_ENGINE, else tfjs); the engine is part of every training step\'s key' },
+    'train-engine': { type: 'string', value: 'ort|tfjs', help: 'what computes the training gradients: tfjs, or ONNX Runtime graphs (default LAB_TRAIN_ENGINE, else the profile\'s: mini ort, paper tfjs); the engine is part of every training step\'s key' },
   },
 } as const satisfies CommandSpec;
 

@@ -9,6 +9,7 @@
 import type { Profile, RecoveryPlan } from './profiles.ts';
 import { getDataSource } from '../data/data-sources.ts';
 import { hubSettings } from '../hub/hub-settings.ts';
+import { studyTrainEngine, type StudyTrainEngine } from './study-train-engine.ts';
 import { forwardBytes, trainingBytes, type ModelShape, type StepBytes } from './step-memory.ts';
 import { machineFacts, type MachineFacts } from './machine-facts.ts';
 import { isHubFileCached, isModelCached } from './hub-cached.ts';
@@ -80,8 +81,17 @@ function checkForward(m: MachineFacts, need: StepBytes | null): Pick<StepCheck, 
   return { needs, memory, verdict: 'runs here', runsHere: true };
 }
 
-/** Training step on tfjs: wasm up to its heap limit, else a native backend with enough memory. */
-function checkTraining(m: MachineFacts, need: StepBytes | null): Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'> {
+/** Training step on ONNX Runtime (needs onnxruntime-node and the memory), or on tfjs: wasm up to its
+ *  heap limit, else a native backend with enough memory. */
+function checkTraining(m: MachineFacts, need: StepBytes | null, engine: StudyTrainEngine): Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'> {
+  if (engine === 'ort') {
+    const needs = 'ort training graphs (onnxruntime-node, cpu; AdamW on the host)';
+    const ortMissing = m.ort.providers === null ? ['onnxruntime-node (or --train-engine tfjs)'] : [];
+    if (!need) return { needs, memory: 'unknown (model shape not known here)', verdict: ortMissing.length ? `needs ${ortMissing[0]}` : 'runs here (mini models: < 2 GiB)', runsHere: !ortMissing.length };
+    const memory = `${gb(need.total)} (weights+grads+AdamW ${gb(need.weights + need.gradients + need.optimizer)}, activations ${gb(need.activations)}) of ${gb(m.totalBytes)}`;
+    const missing = [...ortMissing, ...(need.total > m.totalBytes ? [`${gb(need.total)} of memory`] : [])];
+    return missing.length ? { needs, memory, verdict: `needs ${missing.join(' and ')}`, runsHere: false } : { needs, memory, verdict: 'runs here', runsHere: true };
+  }
   const native = m.tfjs.has('node-gpu') ? 'tfjs-node-gpu' : m.tfjs.has('node') ? 'tfjs-node' : null;
   if (!need) return { needs: 'tfjs (wasm is enough)', memory: 'unknown (model shape not known here)', verdict: 'runs here (mini models: < 2 GiB)', runsHere: true };
   const fitsWasm = need.total <= m.wasmLimitBytes;
@@ -124,6 +134,7 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
   if (hubData) for (const t of profile.eval.tasks) downloads.push({ what: `evaluation task ${t}`, repo: `lab data download ${t}`, files: 'the split lm-eval evaluates', size: 'shown by the download (hub listing)', cached: 'not checked' });
 
   const steps: StepCheck[] = [];
+  const engine = studyTrainEngine(profile);
   const mt = profile.multitask;
   const mtB = mt.train?.batchSize ?? 8, mtT = mt.blockSize ?? 1024;
   const add = (step: string, cached: string, check: Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'>) => steps.push({ step, cached, ...check });
@@ -134,7 +145,7 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
     add(`evaluate ${label} (baseline, fine-tuned, pruned) on ${profile.eval.tasks.join(', ')}: batch ${profile.eval.batchSize} x up to ${shape ? shape.maxPositions : 'the model\'s'} tokens`,
       modelCache(id, cacheDir), checkForward(machine, evalNeed));
     add(`multi-task fine-tuning of ${label}: micro-batch ${mtB} x ${mtT} tokens`,
-      [modelCache(id, cacheDir), ...(hubData ? [sourceCache(FINETUNE_SOURCES, cacheDir)] : [])].join('; '), checkTraining(machine, shape && trainingBytes(shape, mtB, mtT)));
+      [modelCache(id, cacheDir), ...(hubData ? [sourceCache(FINETUNE_SOURCES, cacheDir)] : [])].join('; '), checkTraining(machine, shape && trainingBytes(shape, mtB, mtT), engine));
     const plan = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
     const r = plan.recovery;
     const corpus = r.corpus.kind === 'source' ? r.corpus.source : 'mini corpora';
@@ -143,7 +154,7 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
       : recoveryBudget(r);
     add(`${label} pruning of ${plan.prune.groups?.join('+')} to ${plan.prune.target} (${plan.prune.criterion}), recovery on ${corpus}: ${budgets}; micro-batch ${r.batchSize} x ${r.blockSize} tokens`,
       [modelCache(id, cacheDir), ...(r.corpus.kind === 'source' ? [sourceCache([r.corpus.source], cacheDir)] : [])].join('; '),
-      checkTraining(machine, shape && trainingBytes(shape, r.batchSize, r.blockSize)));
+      checkTraining(machine, shape && trainingBytes(shape, r.batchSize, r.blockSize), engine));
   }
   add('Tables 1-3, the perplexity table and the plots', 'the steps above (results/steps)', { needs: 'none (reads the cached steps)', memory: 'small', verdict: 'runs here', runsHere: true });
   return { downloads, steps, machine, needs: profile.needs };

@@ -65,6 +65,9 @@ export interface Profile {
   readonly olmoPrune: PrunePlanConfig;
   /** Time the forward pass (batch 1) before and after pruning for Table 3's latency column. */
   readonly measureLatency: boolean;
+  /** What trains the study's steps unless LAB_TRAIN_ENGINE / --train-engine says otherwise (experiments/study-train-engine.ts):
+   *  'ort' = ONNX Runtime training graphs (docs/backward.md; no dropout), 'tfjs' = tfjs (wasm replicas, tfjs-node, tfjs-node-gpu). */
+  readonly trainEngine: 'ort' | 'tfjs';
   /** What the run needs: shown by the dry run and the setup notebook. */
   readonly needs: { readonly backend: string; readonly memory: string; readonly time: string };
   /** Our choices where the write-up is silent, shown in the notebooks. */
@@ -110,10 +113,12 @@ export const miniProfile: Profile = {
     recovery: { corpus: { kind: 'mini', corpora: ['sotu', 'moby-dick'] }, blockSize: 64, tokens: 8_192, epochsPerIteration: null, batchSize: 8, lr: 3e-4, evalBlocks: 48 },
   },
   measureLatency: true,
-  // Measured here on 2026-12-03 from an empty cache (2 vCPU, ONNX Runtime evaluation on 2 threads, training on
-  // 2 data-parallel replicas = npm run reproduce): 21 min 33 s, peak RSS 1.42 GiB. An earlier run on a host about
-  // twice as fast for wasm took 18 min 18 s (2-thread matmul pool) and 20 min 35 s (1 thread).
-  needs: { backend: 'wasm (any)', memory: '< 2 GiB (1.42 GiB peak measured)', time: 'about 20 minutes on 2 cores with npm run reproduce (18-22 min measured here from an empty cache, depending on the host): most of it is the evaluations of 3,813 documents each (10 when measured; the dense control adds an 11th)' },
+  // ONNX Runtime training: 3.45x faster than 2 wasm replicas on the mini-bpe fine-tuning at equal validation loss (README, Backends).
+  trainEngine: 'ort',
+  // Measured here on 2026-12-07 from an empty cache (2 vCPU, otherwise idle; ONNX Runtime evaluation on 2 threads
+  // and ONNX Runtime training = npm run reproduce): 7 min 42 s, peak RSS 1.53 GiB (an earlier run: 7 min 28 s).
+  // Training on 2 wasm replicas instead took 9 min 0 s before the dense-control step was added.
+  needs: { backend: 'onnxruntime-node (evaluation and training) and tfjs wasm (any)', memory: '< 2 GiB (1.53 GiB peak measured)', time: 'about 8 minutes on 2 cores with npm run reproduce (7 min 28 s - 7 min 42 s measured here from an empty cache): most of it is the evaluations of 3,813 documents each (11 of them)' },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',
@@ -144,6 +149,8 @@ export const paperProfile: Profile = {
     recovery: { corpus: { kind: 'source', source: 'wikipedia', rows: 300_000 }, blockSize: 2048, tokens: 0, epochsPerIteration: 1, batchSize: 4, lr: 2e-5, evalBlocks: 256 },
   },
   measureLatency: true,
+  // GPU training is tfjs-node-gpu's; the ONNX Runtime training graphs run on the CPU provider only so far.
+  trainEngine: 'tfjs',
   needs: {
     backend: 'tfjs-node-gpu (or tfjs-node) for training: OLMo-1B in float32 is 4.7 GB of weights, above wasm\'s 4 GiB heap; evaluation on onnxruntime-node',
     // experiments/step-memory.ts at the profile's batches; lab reproduce --dry-run checks them against the machine.

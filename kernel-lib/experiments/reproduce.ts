@@ -12,6 +12,7 @@ import { table1, table2, table3, perplexityTable, studyPlots, type StudyTable } 
 import type { Profile } from './profiles.ts';
 import { inPhase, resetWallProfile, wallProfile, type WallProfileRow } from '../runtime/wall-profile.ts';
 import { resultsDir, writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
+import { studyTrainEngine } from './study-train-engine.ts';
 import { profileTable } from './profile-table.ts';
 
 export interface ReproduceResult {
@@ -48,8 +49,11 @@ export async function reproduce(profile: Profile, log: (line: string) => void = 
   const rows = wallProfile();
   const t = profileTable(rows);
   const dir = join(resultsDir(), 'profile');
-  writeJsonAtomic(join(dir, 'reproduce-profile.json'), { profile: profile.name, seconds, phases: t.phases, rows });
-  writeFileAtomic(join(dir, 'reproduce-profile.md'), `### Wall time of lab reproduce --profile ${profile.name} by step and phase (s)\n\n${t.markdown}`);
+  const stepsRun = new Set(rows.map((r) => r.step).filter((s) => s !== 'study')).size;
+  const trainEngine = studyTrainEngine(profile);
+  const about = `${seconds.toFixed(0)} s in all; ${stepsRun} step(s) ran, the rest were cached (a cached step takes no time and has no row); training engine: ${trainEngine}.`;
+  writeJsonAtomic(join(dir, 'reproduce-profile.json'), { profile: profile.name, seconds, stepsRun, trainEngine, phases: t.phases, rows });
+  writeFileAtomic(join(dir, 'reproduce-profile.md'), `### Wall time of lab reproduce --profile ${profile.name} by step and phase (s)\n\n${about}\n\n${t.markdown}`);
   log(`\nwall time by step and phase (s):\n\n${t.markdown}\nlargest: ${t.phases.slice(0, 4).map((p) => `${p.phase} ${p.seconds.toFixed(0)} s`).join(', ')}; wrote ${join(dir, 'reproduce-profile.md')}`);
   log(`\ndone in ${seconds.toFixed(0)} s`);
   return { tables, plots: saved, seconds, profile: rows };

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { hashKey, resultsDir, writeJsonAtomic } from '../runtime/files.ts';
 import { provenance, type Provenance } from '../runtime/provenance.ts';
 import { inStep } from '../runtime/wall-profile.ts';
-import { trainEngineName } from '../train/choose-engine.ts';
 
 export interface StepRecord<T> {
   readonly step: string;
@@ -39,12 +38,6 @@ export interface StepOptions {
 }
 
 /** Folder and key a step would use, without running it. */
-/** The part of a training step's key that names its engine: nothing for tfjs (the keys steps had
- *  before the ONNX Runtime engine), `{ trainEngine: 'ort' }` otherwise, so the two never share a cache entry. */
-export function trainEngineKey(): { readonly trainEngine?: 'ort' } {
-  return trainEngineName() === 'ort' ? { trainEngine: 'ort' } : {};
-}
-
 export function stepLocation(step: string, keyInput: unknown, root = join(resultsDir(), 'steps')): { key: string; dir: string } {
   const key = hashKey({ step, keyInput });
   return { key, dir: join(root, `${step}-${key}`) };

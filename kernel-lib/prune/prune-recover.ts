@@ -28,6 +28,7 @@ export interface RecoveryRunOptions {
   readonly resume: boolean;          // continue an interrupted recovery run from its checkpoint
   readonly handleSigint: boolean;    // Ctrl-C stops after the current update, saving first
   readonly dropout?: boolean;        // dropout during recovery (finetune's default otherwise)
+  readonly engine?: 'ort' | 'tfjs';  // training engine (finetune's choice otherwise: LAB_TRAIN_ENGINE, else tfjs)
 }
 
 /** Optimizer steps of one recovery round: the token budget split over iterations, or epochs of the train blocks. */
@@ -56,7 +57,7 @@ export async function recoverModel(
     steps, batchSize: plan.batchSize, lr: plan.lr, schedule: 'constant', warmupSteps: 0,
     ...(run.dropout !== undefined ? { dropout: run.dropout } : {}), ...(run.logEvery !== undefined ? { logEvery: run.logEvery } : {}),
     seed: run.seed + iteration, evalEvery: 0, saveEvery: run.saveEvery, resume: run.resume, runDir,
-  }, { handleSigint: run.handleSigint, describe });
+  }, { handleSigint: run.handleSigint, describe, ...(run.engine !== undefined ? { engine: run.engine } : {}) });
   const steps_: number[] = [];
   const losses: number[] = [];
   for (const rec of r.log.records) if (rec.loss !== null) { steps_.push(rec.step); losses.push(rec.loss); }

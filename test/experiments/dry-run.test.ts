@@ -90,3 +90,20 @@ test('mini profile: no downloads, every step runs here', async () => {
   assert.ok(plan.steps.every((s) => s.runsHere));
   assert.match(plan.steps[0]!.cached, /mini-bpe \(in the project\)/);
 });
+
+test('mini profile trains on ONNX Runtime: the training steps say so, and need onnxruntime-node (or --train-engine tfjs) where it does not load', async () => {
+  const before = process.env.LAB_TRAIN_ENGINE;
+  delete process.env.LAB_TRAIN_ENGINE;
+  try {
+    const ok = await dryRun(getProfile('mini', { quick: false }), { machine: machine(4 * GB, new Set(['wasm'])), hubCacheDir: emptyCache() });
+    const ft = ok.steps.find((s) => s.step.startsWith('multi-task fine-tuning of mini GPT-2'))!;
+    assert.match(ft.needs, /^ort training graphs/);
+    assert.ok(ft.runsHere);
+    const noOrt = await dryRun(getProfile('mini', { quick: false }), { machine: machine(4 * GB, new Set(['wasm']), { providers: null, reason: 'onnxruntime-node did not load' }), hubCacheDir: emptyCache() });
+    const training = noOrt.steps.filter((s) => /fine-tuning|pruning/.test(s.step));
+    assert.equal(training.length, 4);
+    for (const s of training) assert.equal(s.verdict, 'needs onnxruntime-node (or --train-engine tfjs)');
+  } finally {
+    if (before !== undefined) process.env.LAB_TRAIN_ENGINE = before;
+  }
+});

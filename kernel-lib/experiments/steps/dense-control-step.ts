@@ -16,7 +16,8 @@ import type { BlockLoss } from '../../stats/perplexity-stderr.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
-import { cachedStep, stepLocation, trainEngineKey, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, stepLocation, type StepOutcome } from '../step-cache.ts';
+import { studyTrainEngine, trainEngineKey } from '../study-train-engine.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
@@ -43,7 +44,7 @@ function denseControlInputs(profile: Profile, plan: PrunePlanConfig, startDir: s
   const keyInput: Record<string, unknown> = {
     start: checkpointKey(startDir), recovery: plan.recovery, schedule: 'one-shot', run: STUDY_RECOVERY_RUN,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
-    validation: VALIDATION_DRAW, ...trainEngineKey(),
+    validation: VALIDATION_DRAW, ...trainEngineKey(studyTrainEngine(profile)),
   };
   return { dataDir, keyInput };
 }
@@ -63,7 +64,7 @@ export async function denseControlStep(profile: Profile, plan: PrunePlanConfig, 
       const base = await inPhase('forward', () => heldOutBlockLosses(start.model, data.validation));
       const steps = recoverySteps(plan, 'one-shot', data.train.length, data.blockSize);
       // Iteration 1, as the one-shot prune step's only recovery round: the same seed, hence the same batches.
-      const r = await inPhase('prune + recover', () => recoverModel(start.model, data.train, plan.recovery, steps, join(dir, 'recover-1'), STUDY_RECOVERY_RUN, 1,
+      const r = await inPhase('prune + recover', () => recoverModel(start.model, data.train, plan.recovery, steps, join(dir, 'recover-1'), { ...STUDY_RECOVERY_RUN, engine: studyTrainEngine(profile) }, 1,
         { step: 'dense-control' }));
       try {
         const saved = await inPhase('save', () => saveModel(r.model, join(dir, 'model'), { layout: 'auto' }));

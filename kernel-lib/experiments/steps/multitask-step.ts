@@ -11,7 +11,8 @@ import { formatDefaults } from '../../data/formatters.ts';
 import { finetuneInputs } from '../input-manifest.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
-import { cachedStep, trainEngineKey, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, type StepOutcome } from '../step-cache.ts';
+import { studyTrainEngine, trainEngineKey } from '../study-train-engine.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { disposeModel } from '../../model/dispose-model.ts';
 import type { MixturePlanRow } from '../../data/mixture.ts';
@@ -38,12 +39,13 @@ export async function multitaskStep(profile: Profile, baseDir: string): Promise<
     ...m, dataDir: undefined, mixture: { ...mixtureDefaults, ...m.mixture }, format: { ...formatDefaults, ...m.format },
     train: resolveTrainConfig({ ...multitaskDefaults.train, ...m.train, runDir: '', resume: true, saveEvery: m.train?.saveEvery ?? 20 }),
   };
-  const key = { base: checkpointKey(baseDir), multitask: resolved, inputs: finetuneInputs(dataDir), ...trainEngineKey() };
+  const engine = studyTrainEngine(profile);
+  const key = { base: checkpointKey(baseDir), multitask: resolved, inputs: finetuneInputs(dataDir), ...trainEngineKey(engine) };
   return cachedStep('multitask-finetune', key, async (dir) => {
     const base = await openStudyModel(baseDir);
     try {
       const train = { ...profile.multitask.train, runDir: join(dir, 'run'), resume: true, saveEvery: profile.multitask.train?.saveEvery ?? 20 };
-      const { model, log, plan } = await inPhase('train', () => multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true }));
+      const { model, log, plan } = await inPhase('train', () => multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true, engine }));
       const modelDir = join(dir, 'model');
       await inPhase('save', () => saveModel(model, modelDir));
       saveTokenizer(base.dir, modelDir);

@@ -20,7 +20,8 @@ import { measureCost } from '../../prune/measure-cost.ts';
 import { saveModel } from '../../model/save-model.ts';
 import { saveTokenizer } from '../../tokenizer/save-tokenizer.ts';
 import type { LanguageModel } from '../../model/types.ts';
-import { cachedStep, stepLocation, trainEngineKey, type StepOutcome } from '../step-cache.ts';
+import { cachedStep, stepLocation, type StepOutcome } from '../step-cache.ts';
+import { studyTrainEngine, trainEngineKey } from '../study-train-engine.ts';
 import { checkpointKey, openStudyModel, studyDataDir } from '../study-inputs.ts';
 import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
@@ -78,7 +79,7 @@ function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: Sche
     start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
     validation: VALIDATION_DRAW,
-    ...(recover ? trainEngineKey() : { recover: false }),
+    ...(recover ? trainEngineKey(studyTrainEngine(profile)) : { recover: false }),
   };
   return { pcfg, dataDir, keyInput };
 }
@@ -108,7 +109,7 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
         return value;
       };
       const res = await inPhase('prune + recover', () => pruneAndRecover(start.model, start.tokenizer, {
-        prune: pcfg, recovery: plan.recovery, recover, run: STUDY_RECOVERY_RUN, evaluate,
+        prune: pcfg, recovery: plan.recovery, recover, run: { ...STUDY_RECOVERY_RUN, engine: studyTrainEngine(profile) }, evaluate,
       }, join(dir, 'prune'), dataDir, data));
       const saved = await inPhase('save', () => saveModel(res.model, join(dir, 'model'), { layout: 'auto' }));
       saveTokenizer(start.dir, saved.dir);

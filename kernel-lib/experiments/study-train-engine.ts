@@ -1,0 +1,22 @@
+/**
+ * Which engine trains the study's steps (multi-task fine-tuning, pruning recovery, the dense
+ * control), and the part of their cache keys that names it. The profile chooses (`mini`: ONNX
+ * Runtime, `paper`: tfjs); LAB_TRAIN_ENGINE, which `lab reproduce --train-engine` sets, overrides it,
+ * so `npm run reproduce`, the notebooks and `lab reproduce` share one cache unless a run asks otherwise.
+ */
+import { settings } from '../runtime/settings.ts';
+import { trainEngineName } from '../train/choose-engine.ts';
+import type { Profile } from './profiles.ts';
+
+export type StudyTrainEngine = 'ort' | 'tfjs';
+
+/** LAB_TRAIN_ENGINE when set (validated), else the profile's engine. */
+export function studyTrainEngine(profile: Pick<Profile, 'trainEngine'>): StudyTrainEngine {
+  return settings().trainEngine === null ? profile.trainEngine : trainEngineName();
+}
+
+/** The part of a training step's key that names its engine: nothing for tfjs (the keys steps had
+ *  before the ONNX Runtime engine), `{ trainEngine: 'ort' }` otherwise, so the two never share a cache entry. */
+export function trainEngineKey(engine: StudyTrainEngine): { readonly trainEngine?: 'ort' } {
+  return engine === 'ort' ? { trainEngine: 'ort' } : {};
+}
