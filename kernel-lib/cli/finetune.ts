@@ -112,6 +112,6 @@ export async function run(argv: string[]): Promise<number> {
   const out = outDir;
   await saveModel(tuned, out, { dtype: o.dtype as 'float32' | 'float16' });
   try { saveTokenizer(dir, out); } catch (e) { console.error(`[finetune] tokenizer files not copied: ${e instanceof Error ? e.message : e}`); }
-  console.log(JSON.stringify({ out, runDir: log.runDir, steps: log.stepsDone, stoppedBy: log.stoppedBy, tokensSeen: log.tokensSeen, finalTrainLoss: log.finalTrainLoss, finalValLoss: log.finalValLoss, bestValLoss: log.bestValLoss }));
+  console.log(JSON.stringify({ out, runDir: log.runDir, steps: log.stepsDone, stoppedBy: log.stoppedBy, tokensSeen: log.tokensSeen, seconds: +log.seconds.toFixed(2), finalTrainLoss: log.finalTrainLoss, finalValLoss: log.finalValLoss, bestValLoss: log.bestValLoss }));
   return 0;
 }

@@ -59,6 +59,13 @@ export const GPT2_XL: HfShape = {
   specials: { '<|endoftext|>': 50256 }, bos: 50256, eos: 50256, pad: null,
 };
 
+/** GPT-2 small (124M) as the hub's `gpt2` folder has it: F32, tied, one shard. */
+export const GPT2_SMALL: HfShape = {
+  name: 'gpt2-small-shape', family: 'gpt2', V: 50257, C: 768, L: 12, H: 12, K: 12, F: 3072, P: 1024, tied: true,
+  dtype: 'F32', maxShardBytes: 5 * GB, std: 0.02,
+  specials: { '<|endoftext|>': 50256 }, bos: 50256, eos: 50256, pad: null,
+};
+
 /** OLMo-1B's twin: BF16, tied, D 32, F = 4C, 3 shards of <= 500 kB. */
 export const OLMO_TWIN: HfShape = {
   ...OLMO_1B, name: 'olmo-twin', V: 1024, C: 128, L: 2, H: 4, K: 4, F: 512, maxShardBytes: 500_000, std: 0.08,
