@@ -6,7 +6,8 @@
  * The dense-control step hashes the start checkpoint, recovery plan, schedule 'one-shot', run options,
  * inputs and draw under its own step name, so its folder differs from every prune step's. The expected
  * keys are built here by hand from those parts, for every GPT-2 and OLMo-role plan and schedule of the
- * mini profile (full and quick).
+ * mini profile (full and quick). The mini profile trains on ONNX Runtime, so the training steps (with
+ * recovery, dense control) also carry `trainEngine: 'ort'`; with LAB_TRAIN_ENGINE=tfjs they do not.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,7 @@ import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 
 test('prune step keys name the validation draw, recover: false added without; the dense control has its own', async () => {
   await initBackend({ quiet: true });
+  delete process.env.LAB_TRAIN_ENGINE;   // the profile's engine (this test process only)
   const root = mkdtempSync(join(tmpdir(), 'lab-prune-key-'));
   process.env.LAB_RESULTS_DIR = join(root, 'results');
   const dir = join(root, 'tiny');
@@ -41,27 +43,34 @@ test('prune step keys name the validation draw, recover: false added without; th
       const corpus = plan.recovery.corpus;
       assert.equal(corpus.kind, 'mini');
       if (corpus.kind !== 'mini') continue;
-      const recovering = {
+      const base = {
         start: checkpointKey(dir), prune: resolvePruneConfig({ ...plan.prune, schedule }), recovery: plan.recovery, run, measureLatency: profile.measureLatency,
         inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin',
       };
+      const recovering = { ...base, trainEngine: 'ort' };
       const withRecovery = pruneStepLocation(profile, plan, schedule, dir);
       assert.equal(withRecovery.step, `prune-${schedule}`);
       assert.deepEqual(withRecovery.keyInput, recovering);
       assert.equal(withRecovery.key, stepLocation(`prune-${schedule}`, recovering).key);
       assert.deepEqual(pruneStepLocation(profile, plan, schedule, dir, { recover: true }), withRecovery, 'recover: true is the default');
       const without = pruneStepLocation(profile, plan, schedule, dir, { recover: false });
-      assert.deepEqual(without.keyInput, { ...recovering, recover: false });
-      assert.equal(without.key, stepLocation(`prune-${schedule}`, { ...recovering, recover: false }).key);
+      assert.deepEqual(without.keyInput, { ...base, recover: false }, 'no training, no engine in the key');
+      assert.equal(without.key, stepLocation(`prune-${schedule}`, { ...base, recover: false }).key);
       assert.notEqual(without.key, withRecovery.key);
       assert.notEqual(without.dir, withRecovery.dir);
       const dense = denseControlStepLocation(profile, plan, dir);
       const denseInput = { start: checkpointKey(dir), recovery: plan.recovery, schedule: 'one-shot', run,
-        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin' };
+        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin', trainEngine: 'ort' };
       assert.deepEqual(dense.keyInput, denseInput);
       assert.equal(dense.step, 'dense-control');
       assert.equal(dense.key, stepLocation('dense-control', denseInput).key);
       for (const other of [withRecovery, without]) { assert.notEqual(dense.key, other.key); assert.notEqual(dense.dir, other.dir); }
+      process.env.LAB_TRAIN_ENGINE = 'tfjs';
+      try {
+        assert.deepEqual(pruneStepLocation(profile, plan, schedule, dir).keyInput, base, 'tfjs training: the keys steps had before the ORT engine');
+        const { trainEngine: _ort, ...denseTfjs } = denseInput;
+        assert.deepEqual(denseControlStepLocation(profile, plan, dir).keyInput, denseTfjs);
+      } finally { delete process.env.LAB_TRAIN_ENGINE; }
       checked++;
     }
   }
