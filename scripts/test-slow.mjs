@@ -4,10 +4,11 @@
 // LAB_REAL_SIZE=twin runs the same checks on small twins. Extra args go to node --test.
 import { spawnSync } from 'node:child_process';
 import { findTests } from './find-tests.mjs';
+import { withPrivateTmp } from './private-tmp.mjs';
 
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
 const files = only.length ? only : findTests('test-slow');
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files], { stdio: 'inherit' });
+const run = withPrivateTmp((env) => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files], { stdio: 'inherit', env }));
 process.exit(run.status ?? 1);

@@ -11,7 +11,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, saveModel, getProfile, type PrunePlanConfig } from '../../kernel-lib/index.ts';
@@ -75,4 +75,5 @@ test('prune step keys name the validation draw, recover: false added without; th
     }
   }
   assert.equal(checked, 16);
+  rmSync(root, { recursive: true, force: true });
 });
