@@ -81,22 +81,29 @@ function checkForward(m: MachineFacts, need: StepBytes | null): Pick<StepCheck, 
   return { needs, memory, verdict: 'runs here', runsHere: true };
 }
 
+/** A training step's memory need against the machine's. */
+function trainingMemory(m: MachineFacts, need: StepBytes): string {
+  return `${gb(need.total)} (weights+grads+AdamW ${gb(need.weights + need.gradients + need.optimizer)}, activations ${gb(need.activations)}) of ${gb(m.totalBytes)}`;
+}
+
 /** Training step on ONNX Runtime (needs onnxruntime-node and the memory), or on tfjs: wasm up to its
  *  heap limit, else a native backend with enough memory. */
 function checkTraining(m: MachineFacts, need: StepBytes | null, engine: StudyTrainEngine): Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'> {
   if (engine === 'ort') {
     const needs = 'ort training graphs (onnxruntime-node, cpu; AdamW on the host)';
-    const ortMissing = m.ort.providers === null ? ['onnxruntime-node (or --train-engine tfjs)'] : [];
-    if (!need) return { needs, memory: 'unknown (model shape not known here)', verdict: ortMissing.length ? `needs ${ortMissing[0]}` : 'runs here (mini models: < 2 GiB)', runsHere: !ortMissing.length };
-    const memory = `${gb(need.total)} (weights+grads+AdamW ${gb(need.weights + need.gradients + need.optimizer)}, activations ${gb(need.activations)}) of ${gb(m.totalBytes)}`;
-    const missing = [...ortMissing, ...(need.total > m.totalBytes ? [`${gb(need.total)} of memory`] : [])];
-    return missing.length ? { needs, memory, verdict: `needs ${missing.join(' and ')}`, runsHere: false } : { needs, memory, verdict: 'runs here', runsHere: true };
+    const missing = [
+      ...(m.ort.providers === null ? ['onnxruntime-node (or --train-engine tfjs)'] : []),
+      ...(need && need.total > m.totalBytes ? [`${gb(need.total)} of memory`] : []),
+    ];
+    const memory = need ? trainingMemory(m, need) : 'unknown (model shape not known here)';
+    if (missing.length) return { needs, memory, verdict: `needs ${missing.join(' and ')}`, runsHere: false };
+    return { needs, memory, verdict: need ? 'runs here' : 'runs here (mini models: < 2 GiB)', runsHere: true };
   }
   const native = m.tfjs.has('node-gpu') ? 'tfjs-node-gpu' : m.tfjs.has('node') ? 'tfjs-node' : null;
   if (!need) return { needs: 'tfjs (wasm is enough)', memory: 'unknown (model shape not known here)', verdict: 'runs here (mini models: < 2 GiB)', runsHere: true };
   const fitsWasm = need.total <= m.wasmLimitBytes;
   const needs = fitsWasm ? 'tfjs (wasm is enough)' : 'tfjs-node or tfjs-node-gpu (above wasm\'s 4 GiB heap)';
-  const memory = `${gb(need.total)} (weights+grads+AdamW ${gb(need.weights + need.gradients + need.optimizer)}, activations ${gb(need.activations)}) of ${gb(m.totalBytes)}`;
+  const memory = trainingMemory(m, need);
   const missing: string[] = [];
   if (!fitsWasm && !native) missing.push('tfjs-node');
   if (need.total > m.totalBytes) missing.push(`${gb(need.total)} of memory`);

@@ -12,7 +12,7 @@ import type { LanguageModel } from '../../model/types.ts';
 import { OnnxGraph } from '../onnx-graph.ts';
 import type { OnnxFamily } from '../onnx-family.ts';
 import { paramShape, weightInit } from '../weights.ts';
-import { addLossHead } from './loss-head.ts';
+import { addLoss, addLossHead } from './loss-head.ts';
 import { addReversePass, type Segment } from './reverse-pass.ts';
 
 /** Inputs of the training graph that are not parameters. */
@@ -47,7 +47,7 @@ export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number
   const io = { rows, targets, weights };
   const params = (): Map<string, number[]> => new Map([...g.declaredShapes()].flatMap(([n, dims]) => (isParam(model, n) ? [[n, dims as number[]] as [string, number[]]] : [])));
   if (opts.lossOnly) {
-    g.output(addLossHead(g, h, W, io, B, T, C, { gradients: false }).loss, 'loss', 'float32', []);
+    g.output(addLoss(g, h, W, io, B, T, C), 'loss', 'float32', []);
     return { graph: g, params: params() };
   }
   const head = addLossHead(g, h, W, io, B, T, C);

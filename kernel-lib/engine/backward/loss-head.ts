@@ -20,11 +20,10 @@ export interface LossHead {
   readonly dW: string;     // [V, C] gradient of the output embedding from the head alone
 }
 
-/** h [B, T, C], W [V, C]; rows [M] int64 (flat b*T + t, distinct), targets [M] int64, weights [M] float32.
- *  With `gradients: false` only the loss is built (a validation graph): dh and dW are then absent. */
-export function addLossHead(g: OnnxGraph, h: string, W: string, io: { rows: string; targets: string; weights: string }, B: number, T: number, C: number): LossHead;
-export function addLossHead(g: OnnxGraph, h: string, W: string, io: { rows: string; targets: string; weights: string }, B: number, T: number, C: number, opts: { readonly gradients: false }): Pick<LossHead, 'loss'>;
-export function addLossHead(g: OnnxGraph, h: string, W: string, io: { rows: string; targets: string; weights: string }, B: number, T: number, C: number, opts: { readonly gradients?: boolean } = {}): Pick<LossHead, 'loss'> | LossHead {
+type LossIo = { readonly rows: string; readonly targets: string; readonly weights: string };
+
+/** The forward half: the summed loss and the tensors its gradient reuses. */
+function lossForward(g: OnnxGraph, h: string, W: string, io: LossIo, B: number, T: number, C: number) {
   const flat = g.op('Reshape', [h, g.int64([B * T, C])]);                          // [N, C]
   const hs = g.op('Gather', [flat, io.rows], { axis: i(0) });                      // [M, C]
   const z = g.op('Gemm', [hs, W], { transB: i(1) });                               // [M, V]
@@ -33,7 +32,17 @@ export function addLossHead(g: OnnxGraph, h: string, W: string, io: { rows: stri
   const lsm = g.op('LogSoftmax', [z], { axis: i(1) });                            // [M, V]
   const zt = g.op('GatherElements', [lsm, t], { axis: i(1) });                     // [M, 1] log p(target)
   const loss = g.op('Neg', [g.op('ReduceSum', [g.op('Mul', [zt, w])], { keepdims: i(0) })]);   // scalar
-  if (opts.gradients === false) return { loss };
+  return { loss, hs, t, w, lsm, zt };
+}
+
+/** The loss alone (a validation graph): h [B, T, C], W [V, C], io as addLossHead's. */
+export function addLoss(g: OnnxGraph, h: string, W: string, io: LossIo, B: number, T: number, C: number): string {
+  return lossForward(g, h, W, io, B, T, C).loss;
+}
+
+/** h [B, T, C], W [V, C]; rows [M] int64 (flat b*T + t, distinct), targets [M] int64, weights [M] float32. */
+export function addLossHead(g: OnnxGraph, h: string, W: string, io: LossIo, B: number, T: number, C: number): LossHead {
+  const { loss, hs, t, w, lsm, zt } = lossForward(g, h, W, io, B, T, C);
   const p = g.op('Exp', [lsm]);                                                    // [M, V] softmax
   const dz = g.op('ScatterElements', [p, t, g.op('Sub', [g.op('Exp', [zt]), g.float([1], [])])], { axis: i(1) });  // softmax - onehot
   const dhs = g.op('Mul', [g.op('MatMul', [dz, W]), w]);                           // [M, C]
