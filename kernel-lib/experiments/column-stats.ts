@@ -12,6 +12,7 @@ import { f1Score, matthewsCorrcoef, mean, type GoldPred } from '../eval/metrics.
 import { chanceLevel } from '../stats/chance-level.ts';
 import { independentMeanStderr } from '../stats/independent-mean-stderr.ts';
 import { pairedBootstrap, type PairedBootstrapConfig, type PairedDelta } from '../stats/paired-bootstrap.ts';
+import { seededBootstrap, seededPairedBootstrap, type SeededDelta, type SeededValue } from '../stats/seeded-bootstrap.ts';
 import type { DocOutcomes } from './per-doc-outcomes.ts';
 import { columnTask, type EvaluateStepResult } from './steps/evaluate-step.ts';
 
@@ -127,6 +128,49 @@ export function pairedColumnDelta(a: EvaluateStepResult, b: EvaluateStepResult, 
   const fns = s.leaves.map((l) => METRICS[l.metric]!);
   const stat = (per: readonly (readonly GoldPred[])[]) => combine(s, per.map((xs, i) => fns[i]!(xs)), per.map((xs) => xs.length));
   return pairedBootstrap(strata, stat, config);
+}
+
+/** Per leaf task, the (gold, pred) items of every run, checked to be the same documents; the column's statistic. */
+function seededStrata(runs: readonly EvaluateStepResult[], column: string, who: string): { items: GoldPred[][][]; stat: (per: readonly (readonly GoldPred[])[]) => number } {
+  const task = columnTask(runs[0]!, column);
+  for (const e of runs) if (columnTask(e, column) !== task) throw new Error(`${who}: column ${column} is ${task} for one run and ${columnTask(e, column)} for another`);
+  const s = spec(task);
+  const ref = s.leaves.map((l) => leafDocs(runs[0]!.perDoc!, l.task, who));
+  const items = runs.map((e) => s.leaves.map((l, k) => {
+    const d = leafDocs(e.perDoc!, l.task, who), r = ref[k]!;
+    if (d.gold.length !== r.gold.length || d.gold.some((g, i) => g !== r.gold[i])) {
+      throw new Error(`${who}: ${l.task} was evaluated on different documents for two runs (${d.gold.length} vs ${r.gold.length} documents, or different labels)`);
+    }
+    return pairs(d);
+  }));
+  const fns = s.leaves.map((l) => METRICS[l.metric]!);
+  return { items, stat: (per) => combine(s, per.map((xs, i) => fns[i]!(xs)), per.map((xs) => xs.length)) };
+}
+
+/**
+ * column(A) - column(B) over documents and training seeds (stats/seeded-bootstrap.ts): each arm is its
+ * runs, one per seed (an untrained arm: one); `pairSeeds` when both are per-seed chains from the same
+ * seeds. With one run each it equals pairedColumnDelta. null when any run predates per-document outcomes.
+ */
+export function seededColumnDelta(a: readonly EvaluateStepResult[], b: readonly EvaluateStepResult[], column: string, pairSeeds: boolean, config: Partial<PairedBootstrapConfig> = {}): SeededDelta | null {
+  if ([...a, ...b].some((e) => !e.perDoc)) return null;
+  const sa = seededStrata([...a, ...b], column, 'seededColumnDelta');
+  return seededPairedBootstrap(sa.items.slice(0, a.length), sa.items.slice(a.length), sa.stat, config, { pairSeeds });
+}
+
+/** A column over training seeds: mean over the runs, stderr and CI over documents and seeds, SD across seeds; null without per-document outcomes. */
+export function seededColumnValue(runs: readonly EvaluateStepResult[], column: string, config: Partial<PairedBootstrapConfig> = {}): SeededValue | null {
+  if (runs.some((e) => !e.perDoc)) return null;
+  const s = seededStrata(runs, column, 'seededColumnValue');
+  return seededBootstrap(s.items, s.stat, config);
+}
+
+/** Sample SD across runs of the column's value as the steps scored it (null under 2 runs or when a run lacks the column). */
+export function seedSd(values: readonly (number | null | undefined)[]): number | null {
+  if (values.length < 2 || values.some((v) => typeof v !== 'number')) return null;
+  const xs = values as number[];
+  const mu = mean(xs);
+  return Math.sqrt(xs.reduce((a, v) => a + (v - mu) ** 2, 0) / (xs.length - 1));
 }
 
 /** Share of the column's documents at each choice position, of the predictions ('pred') or of the right answers ('gold'). */

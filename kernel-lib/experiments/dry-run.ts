@@ -9,6 +9,7 @@
 import type { Profile, RecoveryPlan } from './profiles.ts';
 import { getDataSource } from '../data/data-sources.ts';
 import { hubSettings } from '../hub/hub-settings.ts';
+import { seedCount } from './study-seeds.ts';
 import { studyTrainEngine, type StudyTrainEngine } from './study-train-engine.ts';
 import { forwardBytes, trainingBytes, type ModelShape, type StepBytes } from './step-memory.ts';
 import { machineFacts, type MachineFacts } from './machine-facts.ts';
@@ -142,6 +143,9 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
 
   const steps: StepCheck[] = [];
   const engine = studyTrainEngine(profile);
+  const n = seedCount(profile);
+  // Every trained step runs once per training seed (experiments/study-seeds.ts); seed 0 is the single-seed study's.
+  const times = n === 1 ? '' : ` (x ${n} training seeds 0-${n - 1}, one run each)`;
   const mt = profile.multitask;
   const mtB = mt.train?.batchSize ?? 8, mtT = mt.blockSize ?? 1024;
   const add = (step: string, cached: string, check: Pick<StepCheck, 'needs' | 'memory' | 'verdict' | 'runsHere'>) => steps.push({ step, cached, ...check });
@@ -149,9 +153,9 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
     const { id, label } = profile.models[role];
     const shape = MODEL_SHAPES[id] ?? null;
     const evalNeed = shape && forwardBytes(shape, profile.eval.batchSize, shape.maxPositions);
-    add(`evaluate ${label} (baseline, fine-tuned, pruned) on ${profile.eval.tasks.join(', ')}: batch ${profile.eval.batchSize} x up to ${shape ? shape.maxPositions : 'the model\'s'} tokens`,
+    add(`evaluate ${label} (baseline, fine-tuned${n === 1 ? '' : ` x ${n}`}, pruned${n === 1 ? '' : ` x ${n}`}) on ${profile.eval.tasks.join(', ')}: batch ${profile.eval.batchSize} x up to ${shape ? shape.maxPositions : 'the model\'s'} tokens`,
       modelCache(id, cacheDir), checkForward(machine, evalNeed));
-    add(`multi-task fine-tuning of ${label}: micro-batch ${mtB} x ${mtT} tokens`,
+    add(`multi-task fine-tuning of ${label}: micro-batch ${mtB} x ${mtT} tokens${times}`,
       [modelCache(id, cacheDir), ...(hubData ? [sourceCache(FINETUNE_SOURCES, cacheDir)] : [])].join('; '), checkTraining(machine, shape && trainingBytes(shape, mtB, mtT), engine));
     const plan = role === 'gpt2' ? profile.gpt2Prune : profile.olmoPrune;
     const r = plan.recovery;
@@ -159,7 +163,7 @@ export async function dryRun(profile: Profile, opts: DryRunOptions = {}): Promis
     const budgets = role === 'gpt2'
       ? `one-shot ${recoveryBudget(r)}; iterative ${recoveryBudget(profile.gpt2Prune.iterativeRecovery.equal)} (equal budget) and ${recoveryBudget(profile.gpt2Prune.iterativeRecovery['write-up'])} (write-up's); dense control: one-shot's recovery on the unpruned model`
       : recoveryBudget(r);
-    add(`${label} pruning of ${plan.prune.groups?.join('+')} to ${plan.prune.target} (${plan.prune.criterion}), recovery on ${corpus}: ${budgets}; micro-batch ${r.batchSize} x ${r.blockSize} tokens`,
+    add(`${label} pruning of ${plan.prune.groups?.join('+')} to ${plan.prune.target} (${plan.prune.criterion}), recovery on ${corpus}: ${budgets}; micro-batch ${r.batchSize} x ${r.blockSize} tokens${times}`,
       [modelCache(id, cacheDir), ...(r.corpus.kind === 'source' ? [sourceCache([r.corpus.source], cacheDir)] : [])].join('; '),
       checkTraining(machine, shape && trainingBytes(shape, r.batchSize, r.blockSize), engine));
   }

@@ -9,19 +9,37 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { BlockLoss } from '../stats/perplexity-stderr.ts';
-import { pairedPerplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
+import { pairedPerplexityUncertainty, seededPairedPerplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
 import { holmAdjust } from '../stats/holm-adjust.ts';
 import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
 
-export interface PerplexityPair { readonly label: string; readonly a: readonly BlockLoss[] | undefined; readonly b: readonly BlockLoss[] | undefined }
+export interface PerplexityPair {
+  readonly label: string;
+  readonly a: readonly BlockLoss[] | undefined;
+  readonly b: readonly BlockLoss[] | undefined;
+  /** Both arms' blocks per training seed (seed 0 first; a and b are then seed 0's): the ratio over documents and seeds
+   *  (stats/seeded-bootstrap.ts), `pairSeeds` when both are per-seed chains from the same seeds. The table gains a `seeds` column. */
+  readonly seeded?: { readonly a: readonly (readonly BlockLoss[] | undefined)[]; readonly b: readonly (readonly BlockLoss[] | undefined)[]; readonly pairSeeds: boolean };
+}
+
+function pairResult(p: PerplexityPair, alpha: number) {
+  const s = p.seeded;
+  if (s && (s.a.length > 1 || s.b.length > 1)) {
+    const full = (xs: readonly (readonly BlockLoss[] | undefined)[]): xs is readonly (readonly BlockLoss[])[] => xs.every((x) => x !== undefined);
+    return full(s.a) && full(s.b) ? seededPairedPerplexityUncertainty(s.a, s.b, s.pairSeeds, alpha) : null;
+  }
+  return p.a && p.b ? pairedPerplexityUncertainty(p.a, p.b, alpha) : null;
+}
 
 export function perplexityPairsTable(pairs: readonly PerplexityPair[], alpha = 0.05): ColumnTable {
-  const results = pairs.map((p) => (p.a && p.b ? pairedPerplexityUncertainty(p.a, p.b, alpha) : null));
+  const results = pairs.map((p) => pairResult(p, alpha));
+  const withSeeds = pairs.some((p) => p.seeded);
   const adjusted = holmAdjust(results.map((r) => r?.p ?? null));   // the table's pairs are one family
   const rows = pairs.map((p, k) => {
     const r = results[k], adj = adjusted[k] ?? null;
     return { comparison: p.label, ratio: r?.ratio ?? null, ratio_ci_low: r?.ciLow ?? null, ratio_ci_high: r?.ciHigh ?? null, ratio_p: r?.p ?? null,
-      ratio_p_adjusted: adj, ratio_significant: r ? (adj! < alpha ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null, documents: r?.documents ?? null };
+      ratio_p_adjusted: adj, ratio_significant: r ? (adj! < alpha ? 'yes' : 'no') : null, tokens: r?.tokens ?? null, blocks: r?.blocks ?? null, documents: r?.documents ?? null,
+      ...(withSeeds ? { seeds: p.seeded ? Math.max(p.seeded.a.length, p.seeded.b.length) : 1 } : {}) };
   });
   return aq.from(rows);
 }

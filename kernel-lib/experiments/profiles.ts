@@ -68,6 +68,8 @@ export interface Profile {
   /** What trains the study's steps unless LAB_TRAIN_ENGINE / --train-engine says otherwise (experiments/study-train-engine.ts):
    *  'ort' = ONNX Runtime training graphs (docs/backward.md; no dropout), 'tfjs' = tfjs (wasm replicas, tfjs-node, tfjs-node-gpu). */
   readonly trainEngine: 'ort' | 'tfjs';
+  /** Training seeds of every trained arm unless LAB_SEEDS / `lab reproduce --seeds` says otherwise (experiments/study-seeds.ts). */
+  readonly seeds: number;
   /** What the run needs: shown by the dry run and the setup notebook. */
   readonly needs: { readonly backend: string; readonly memory: string; readonly time: string };
   /** Our choices where the write-up is silent, shown in the notebooks. */
@@ -115,6 +117,7 @@ export const miniProfile: Profile = {
   measureLatency: true,
   // ONNX Runtime training: 3.45x faster than 2 wasm replicas on the mini-bpe fine-tuning at equal validation loss (README, Backends).
   trainEngine: 'ort',
+  seeds: 1,
   // Measured here on 2026-12-07 from an empty cache (2 vCPU, otherwise idle; ONNX Runtime evaluation on 2 threads
   // and ONNX Runtime training = npm run reproduce): 7 min 28 s to 8 min 13 s in four runs, peak RSS 1.51-1.54 GiB.
   // Training on 2 wasm replicas instead took 9 min 0 s before the dense-control step was added.
@@ -151,6 +154,7 @@ export const paperProfile: Profile = {
   measureLatency: true,
   // GPU training is tfjs-node-gpu's; the ONNX Runtime training graphs run on the CPU provider only so far.
   trainEngine: 'tfjs',
+  seeds: 1,
   needs: {
     backend: 'tfjs-node-gpu (or tfjs-node) for training: OLMo-1B in float32 is 4.7 GB of weights, above wasm\'s 4 GiB heap; evaluation on onnxruntime-node',
     // experiments/step-memory.ts at the profile's batches; lab reproduce --dry-run checks them against the machine.

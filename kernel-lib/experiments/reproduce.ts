@@ -13,6 +13,7 @@ import type { Profile } from './profiles.ts';
 import { inPhase, resetWallProfile, wallProfile, type WallProfileRow } from '../runtime/wall-profile.ts';
 import { resultsDir, writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
 import { studyTrainEngine } from './study-train-engine.ts';
+import { seedCount } from './study-seeds.ts';
 import { profileTable } from './profile-table.ts';
 
 export interface ReproduceResult {
@@ -27,16 +28,20 @@ export interface ReproduceResult {
  *  first initBackend call of the process decides); `trainReplicas`: data-parallel training
  *  replicas on wasm (train/replicas.ts), set for this process as LAB_TRAIN_REPLICAS; `trainEngine`:
  *  what computes training gradients (train/choose-engine.ts), set as LAB_TRAIN_ENGINE (it is in the keys). */
-export interface ReproduceCores { readonly wasmThreads?: number; readonly trainReplicas?: number; readonly trainEngine?: 'ort' | 'tfjs' }
+export interface ReproduceCores { readonly wasmThreads?: number; readonly trainReplicas?: number; readonly trainEngine?: 'ort' | 'tfjs';
+  /** Training seeds of every trained arm (experiments/study-seeds.ts), set for this process as LAB_SEEDS (seeds other than 0 are in the keys). */
+  readonly seeds?: number }
 
 export async function reproduce(profile: Profile, log: (line: string) => void = (l) => console.log(l), cores: ReproduceCores = {}): Promise<ReproduceResult> {
   const t0 = Date.now();
   resetWallProfile();
   if (cores.trainReplicas !== undefined) setEnv('LAB_TRAIN_REPLICAS', String(cores.trainReplicas));
   if (cores.trainEngine !== undefined) setEnv('LAB_TRAIN_ENGINE', cores.trainEngine);
+  if (cores.seeds !== undefined) setEnv('LAB_SEEDS', String(cores.seeds));
   const backend = await initBackend(cores.wasmThreads === undefined ? {} : { wasmThreads: cores.wasmThreads });
   log(`Pruning Lab: profile '${profile.name}' on ${backend.choice}; ${profile.description}`);
   for (const c of profile.choices) log(`  choice: ${c}`);
+  log(`  training seeds: ${seedCount(profile)} per trained arm`);
   const tables: StudyTable[] = [];
   for (const build of [table1, table2, perplexityTable, table3]) {
     const t = await build(profile);
@@ -52,7 +57,7 @@ export async function reproduce(profile: Profile, log: (line: string) => void = 
   const stepsRun = new Set(rows.map((r) => r.step).filter((s) => s !== 'study')).size;
   const trainEngine = studyTrainEngine(profile);
   const about = `${seconds.toFixed(0)} s in all; ${stepsRun} step(s) ran, the rest were cached (a cached step takes no time and has no row); training engine: ${trainEngine}.`;
-  writeJsonAtomic(join(dir, 'reproduce-profile.json'), { profile: profile.name, seconds, stepsRun, trainEngine, phases: t.phases, rows });
+  writeJsonAtomic(join(dir, 'reproduce-profile.json'), { profile: profile.name, seconds, stepsRun, trainEngine, seeds: seedCount(profile), phases: t.phases, rows });
   writeFileAtomic(join(dir, 'reproduce-profile.md'), `### Wall time of lab reproduce --profile ${profile.name} by step and phase (s)\n\n${about}\n\n${t.markdown}`);
   log(`\nwall time by step and phase (s):\n\n${t.markdown}\nlargest: ${t.phases.slice(0, 4).map((p) => `${p.phase} ${p.seconds.toFixed(0)} s`).join(', ')}; wrote ${join(dir, 'reproduce-profile.md')}`);
   log(`\ndone in ${seconds.toFixed(0)} s`);

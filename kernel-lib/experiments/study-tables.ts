@@ -25,7 +25,7 @@ import type { Profile } from './profiles.ts';
 import { withUncertaintyRows, type ComparisonRow } from '../report/uncertainty-rows.ts';
 import { uncertainDisplay } from '../report/uncertain-display.ts';
 import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
-import { chanceRow, comparisonRow, constantRows, holmFamily, perplexityInterval, perplexityPairsTable, scoreUncertainty, statisticsNotes } from './study-uncertainty.ts';
+import { chanceRow, constantRows, holmFamily, perplexityInterval, perplexityPairsTable, scoreUncertainty, seededComparisonRow, seededPerplexityInterval, seededScoreUncertainty, seedsNote, statisticsNotes } from './study-uncertainty.ts';
 
 export interface StudyTable {
   readonly name: string;              // file stem under results/tables
@@ -43,16 +43,26 @@ function checkpointParams(dir: string): number {
   return n;
 }
 
+/** A row's values over its training seeds (the mean; one run: as evaluated), stderr over documents and seeds, the SD across seeds. */
 function row(e: Evaluated<unknown>, paperRow = e.paperRow): OursRow {
   const s = e.step as StepOutcome<PruneStepResult> | undefined;
   const last = s?.result?.log?.iterations.at(-1);
-  return { model: e.label, paperRow, scores: e.eval.result.scores, sparsity: last ? last.sparsity.pruned : null, params: checkpointParams(e.eval.result.model), ...scoreUncertainty(e.eval.result) };
+  const u = seededScoreUncertainty(e.seeds.map((r) => r.eval.result));
+  return { model: e.label, paperRow, scores: u.scores, sparsity: last ? last.sparsity.pruned : null, params: checkpointParams(e.eval.result.model), stderr: u.stderr, n: u.n, seeds: u.seeds, seedSd: u.seedSd };
 }
 
-/** Paired comparison A - B of two evaluated models on the same documents. */
-function vs(a: Evaluated<unknown>, b: Evaluated<unknown>, what: string): ComparisonRow {
-  return comparisonRow(`Δ ${what}: ${a.label} − ${b.label}`, a.eval.result, b.eval.result);
+/** Whether two arms are per-seed chains from the same seeds (then the bootstrap draws their seeds together). */
+function sameChain(a: Evaluated<unknown>, b: Evaluated<unknown>): boolean {
+  return a.trained && b.trained && a.seeds.length === b.seeds.length && a.seeds.every((r, i) => r.seed === b.seeds[i]!.seed);
 }
+
+/** Paired comparison A - B of two evaluated arms on the same documents, over their training seeds. */
+function vs(a: Evaluated<unknown>, b: Evaluated<unknown>, what: string): ComparisonRow {
+  return seededComparisonRow(`Δ ${what}: ${a.label} − ${b.label}`, a.seeds.map((r) => r.eval.result), b.seeds.map((r) => r.eval.result), sameChain(a, b));
+}
+
+/** The most training seeds any row of the table ran under. */
+const seedsOf = (evaluated: readonly Evaluated<unknown>[]): number => Math.max(...evaluated.map((e) => e.seeds.length));
 
 function modelsLine(profile: Profile): string {
   return `${profile.models.gpt2.label} (${profile.models.gpt2.id}) for GPT-2, ${profile.models.olmo.label} (${profile.models.olmo.id}) for OLMo-1B`;
@@ -84,7 +94,7 @@ function write(profile: Profile, name: string, title: string, evaluated: readonl
   const first = evaluated[0]!.eval.result;
   const table = withUncertaintyRows(t.table, PAPER_TASKS, { chance: chanceRow(first), ...(withConstants ? { constants: constantRows(first) } : {}), comparisons: holmFamily(comparisons) });
   const display = uncertainDisplay(table);
-  const notes = [...t.notes, ...extraNotes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.',
+  const notes = [...t.notes, ...extraNotes, 'sparsity = fraction of the pruned kinds\' (attention+MLP) weights removed; params = all parameters after pruning.', seedsNote(seedsOf(evaluated)),
     ...statisticsNotes(evaluated.some((e) => !e.eval.result.perDoc), withConstants)];
   return { name, title, table, display, notes, files: writeTable(table, name, { title, notes, display }) };
 }
@@ -131,30 +141,36 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
   const before = g.oneShotBeforeRecovery;
   const runs = [before, g.oneShot, ...iterative];
   const dense = g.denseControl.step.result;
-  const rows: OursPerplexity[] = [...runs.map((e) => {
+  // Every run's perplexity over its training seeds (seed 0 first): one seed as before; several: the geometric mean, documents and seeds resampled.
+  const finalPerplexity = (r: PruneStepResult) => { const last = r.log.iterations.at(-1)!; return last.metricRecovered ?? last.metricPruned!; };
+  const perSeed = [...runs.map((e) => seededPerplexityInterval(e.seeds.map((r) => finalPerplexity(r.step.result)), e.seeds.map((r) => r.step.result.blockLosses?.final))),
+    seededPerplexityInterval(g.denseControl.seeds.map((r) => r.step.result.perplexity.after), g.denseControl.seeds.map((r) => r.step.result.blockLosses.final))];
+  const rows: OursPerplexity[] = [...runs.map((e, i) => {
     const last = e.step.result.log.iterations.at(-1)!;
-    const perplexity = last.metricRecovered ?? last.metricPruned!;
     // The write-up's perplexity points stand beside the runs with a published row (paperRow); the equal-budget run has none.
-    return { method: e.step.result.schedule, paperMethod: e.paperRow === null ? null : e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, perplexity,
-      ...perplexityInterval(perplexity, e.step.result.blockLosses?.final) };
-  }), { method: 'dense control', paperMethod: null, model: g.denseControl.label, sparsity: 0, perplexity: dense.perplexity.after,
-    ...perplexityInterval(dense.perplexity.after, dense.blockLosses.final) }];
-  const bl = (e: Pruned) => e.step.result.blockLosses;
+    return { method: e.step.result.schedule, paperMethod: e.paperRow === null ? null : e.step.result.schedule, model: e.label, sparsity: last.sparsity.pruned, ...perSeed[i]! };
+  }), { method: 'dense control', paperMethod: null, model: g.denseControl.label, sparsity: 0, ...perSeed[runs.length]! }];
+  type Blocks = PruneStepResult['blockLosses'];
+  const bl = (e: Pruned, which: 'base' | 'final') => e.seeds.map((r) => (r.step.result.blockLosses as Blocks)?.[which]);
+  const pair = (label: string, a: ReturnType<typeof bl>, b: ReturnType<typeof bl>) => ({ label, a: a[0], b: b[0], seeded: { a, b, pairSeeds: true } });
+  const denseFinal = g.denseControl.seeds.map((r) => r.step.result.blockLosses.final);
   const pairs = perplexityPairsTable([
-    { label: 'ratio one-shot before recovery / fine-tuned (before pruning)', a: bl(before)?.final, b: bl(before)?.base },
-    { label: 'ratio one-shot / fine-tuned (before pruning)', a: bl(g.oneShot)?.final, b: bl(g.oneShot)?.base },
-    ...iterative.map((e) => ({ label: `ratio ${runName(e)} / fine-tuned (before pruning)`, a: bl(e)?.final, b: bl(e)?.base })),
-    ...iterative.map((e) => ({ label: `ratio ${runName(e)} / one-shot`, a: bl(e)?.final, b: bl(g.oneShot)?.final })),
-    { label: 'ratio one-shot / one-shot before recovery', a: bl(g.oneShot)?.final, b: bl(before)?.final },
-    { label: 'ratio one-shot / dense control (the same recovery training, with and without the cut)', a: bl(g.oneShot)?.final, b: dense.blockLosses.final },
+    pair('ratio one-shot before recovery / fine-tuned (before pruning)', bl(before, 'final'), bl(before, 'base')),
+    pair('ratio one-shot / fine-tuned (before pruning)', bl(g.oneShot, 'final'), bl(g.oneShot, 'base')),
+    ...iterative.map((e) => pair(`ratio ${runName(e)} / fine-tuned (before pruning)`, bl(e, 'final'), bl(e, 'base'))),
+    ...iterative.map((e) => pair(`ratio ${runName(e)} / one-shot`, bl(e, 'final'), bl(g.oneShot, 'final'))),
+    pair('ratio one-shot / one-shot before recovery', bl(g.oneShot, 'final'), bl(before, 'final')),
+    pair('ratio one-shot / dense control (the same recovery training, with and without the cut)', bl(g.oneShot, 'final'), denseFinal),
   ]).objects() as Record<string, unknown>[];
-  const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]?.budget ?? 'one-shot' }));
-  const names = ['row_kind', ...Object.keys(ours[0]!).filter((n) => n !== 'budget')];
+  const ours = (oursVsPaperPerplexity(rows).objects() as Record<string, unknown>[]).map((r, i) => ({ ...r, budget: runs[i]?.budget ?? 'one-shot', seeds: perSeed[i]!.seeds, perplexity_seed_sd: perSeed[i]!.seedSd }));
+  const names = ['row_kind', ...Object.keys(ours[0]!).filter((n) => n !== 'budget' && n !== 'seeds' && n !== 'perplexity_seed_sd')];
   names.splice(names.indexOf('method') + 1, 0, 'budget');
+  names.splice(names.indexOf('model') + 1, 0, 'seeds');
+  names.splice(names.indexOf('perplexity_stderr') + 1, 0, 'perplexity_seed_sd');
   names.splice(names.indexOf('perplexity_ci_high') + 1, 0, 'perplexity_p', 'perplexity_p_adjusted', 'perplexity_significant');
   const all = [...ours.map((r) => ({ ...r, row_kind: 'ours' })), ...pairs.map((p) => ({
     row_kind: 'paired ratio', method: p.comparison, perplexity: p.ratio, perplexity_ci_low: p.ratio_ci_low, perplexity_ci_high: p.ratio_ci_high,
-    perplexity_p: p.ratio_p, perplexity_p_adjusted: p.ratio_p_adjusted, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks, documents: p.documents,
+    perplexity_p: p.ratio_p, perplexity_p_adjusted: p.ratio_p_adjusted, perplexity_significant: p.ratio_significant, tokens: p.tokens, blocks: p.blocks, documents: p.documents, seeds: p.seeds,
   }))];
   const table = aq.table(Object.fromEntries(names.map((n) => [n, all.map((r) => (r as Record<string, unknown>)[n] ?? null)])));
   const display = uncertainDisplay(table);
@@ -171,7 +187,7 @@ export async function perplexityTable(profile: Profile): Promise<StudyTable> {
       + `(documents drawn with replacement, all their blocks, pooled exp(sum nll / sum tokens), ${bootstrapDefaults.iters} replicates); perplexity_stderr = perplexity x the bootstrap sd of log perplexity in the CSV. `
       + 'Paired ratio rows: perplexity(A) / perplexity(B) on the same blocks, the same documents resampled for both, [95% percentile CI], two-sided bootstrap p, Holm-adjusted over this table\'s paired ratios (perplexity_p_adjusted); "significant" = adjusted p < 0.05. '
       + 'Rows without a documents count come from blocks cached before they carried their documents: delta method over blocks, z-test p.',
-    iterativeBudgetNote(g), denseControlNote(g), ...detail,
+    seedsNote(seedsOf([...runs, g.denseControl])), iterativeBudgetNote(g), denseControlNote(g), ...(g.oneShot.seeds.length > 1 ? ['The per-run lines below are seed 0\'s.'] : []), ...detail,
     `dense control: perplexity before its recovery training ${dense.perplexity.before.toFixed(2)} (the fine-tuned model), after ${dense.perplexity.after.toFixed(2)}; ${dense.recoveryTokens} recovery tokens.`];
   const title = 'One-shot vs iterative pruning: validation perplexity after recovery (one-shot also before)';
   return { name: 'table2-perplexity', title, table, display, notes, files: writeTable(table, 'table2-perplexity', { title, notes, display }) };

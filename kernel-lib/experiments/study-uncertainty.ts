@@ -8,9 +8,9 @@ import { PAPER_TASKS, type PaperTask } from '../report/paper.ts';
 import type { ComparisonRow, ConstantRow } from '../report/uncertainty-rows.ts';
 import { defaults as bootstrapDefaults } from '../stats/paired-bootstrap.ts';
 import type { BlockLoss } from '../stats/perplexity-stderr.ts';
-import { perplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
+import { perplexityUncertainty, seededPerplexityUncertainty } from '../stats/perplexity-uncertainty.ts';
 import { holmAdjust } from '../stats/holm-adjust.ts';
-import { columnChance, columnConstant, columnMaxChoices, columnN, columnStderr, pairedColumnDelta } from './column-stats.ts';
+import { columnChance, columnConstant, columnMaxChoices, columnN, columnStderr, pairedColumnDelta, seededColumnDelta, seededColumnValue, seedSd } from './column-stats.ts';
 import type { EvaluateStepResult } from './steps/evaluate-step.ts';
 import { inPhase } from '../runtime/wall-profile.ts';
 
@@ -21,6 +21,34 @@ export function scoreUncertainty(e: EvaluateStepResult, tasks: readonly PaperTas
   const stderr: PerTask<number | null> = {}, n: PerTask<number | null> = {};
   for (const t of tasks) { stderr[t] = columnStderr(e, t); n[t] = columnN(e, t); }
   return { stderr, n };
+}
+
+/**
+ * An arm's columns over its training-seed runs (seed 0 first): value = mean over runs of the step's
+ * score, stderr from the two-level bootstrap over documents and seeds (stats/seeded-bootstrap.ts),
+ * n, and the sample SD across seeds (null for one run). One run: its score and scoreUncertainty, as before.
+ */
+export function seededScoreUncertainty(runs: readonly EvaluateStepResult[], tasks: readonly PaperTask[] = PAPER_TASKS): {
+  scores: PerTask<number>; stderr: PerTask<number | null>; n: PerTask<number | null>; seedSd: PerTask<number | null>; seeds: number;
+} {
+  if (runs.length === 0) throw new Error('seededScoreUncertainty: no runs');
+  if (runs.length === 1) return { scores: runs[0]!.scores, ...scoreUncertainty(runs[0]!, tasks), seedSd: Object.fromEntries(tasks.map((t) => [t, null])), seeds: 1 };
+  return inPhase('statistics', () => {
+    const scores: PerTask<number> = {}, stderr: PerTask<number | null> = {}, n: PerTask<number | null> = {}, sd: PerTask<number | null> = {};
+    for (const t of tasks) {
+      const vs = runs.map((e) => e.scores[t]);
+      if (vs.every((v): v is number => typeof v === 'number')) scores[t] = vs.reduce((a, v) => a + v, 0) / vs.length;
+      stderr[t] = seededColumnValue(runs, t)?.stderr ?? null;
+      n[t] = columnN(runs[0]!, t);
+      sd[t] = seedSd(vs);
+    }
+    return { scores, stderr, n, seedSd: sd, seeds: runs.length };
+  });
+}
+
+/** One paired comparison row over training seeds: column(A) - column(B), documents and seeds resampled (seededColumnDelta). */
+export function seededComparisonRow(label: string, a: readonly EvaluateStepResult[], b: readonly EvaluateStepResult[], pairSeeds: boolean, tasks: readonly PaperTask[] = PAPER_TASKS): ComparisonRow {
+  return inPhase('statistics', () => ({ label, cells: Object.fromEntries(tasks.map((t) => [t, seededColumnDelta(a, b, t, pairSeeds)])) }));
 }
 
 /** Chance level per column (the documents and labels are the same for every model of a profile). */
@@ -78,6 +106,33 @@ export function perplexityInterval(value: number, blocks: readonly BlockLoss[] |
   const u = perplexityUncertainty(value, blocks, alpha);
   if (!u) return { stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null, documents: null };
   return { stderr: u.stderr, ciLow: u.ciLow, ciHigh: u.ciHigh, tokens: u.tokens, blocks: u.blocks, documents: u.documents };
+}
+
+/**
+ * A perplexity row over training seeds (seed 0 first): one run as perplexityInterval; several: the geometric
+ * mean of the runs' perplexities with the two-level bootstrap's stderr and interval (stats/perplexity-uncertainty.ts),
+ * and the SD of the runs' perplexities.
+ */
+export function seededPerplexityInterval(values: readonly number[], blocks: readonly (readonly BlockLoss[] | undefined)[], alpha = 0.05): {
+  perplexity: number; seeds: number; seedSd: number | null; stderr: number | null; ciLow: number | null; ciHigh: number | null; tokens: number | null; blocks: number | null; documents: number | null;
+} {
+  if (values.length === 1) return { perplexity: values[0]!, seeds: 1, seedSd: null, ...perplexityInterval(values[0]!, blocks[0], alpha) };
+  const u = inPhase('statistics', () => seededPerplexityUncertainty(values, blocks, alpha));
+  const geometric = Math.exp(values.reduce((a, v) => a + Math.log(v), 0) / values.length);
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - values.reduce((x, y) => x + y, 0) / values.length) ** 2, 0) / (values.length - 1));
+  if (!u) return { perplexity: geometric, seeds: values.length, seedSd: sd, stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null, documents: null };
+  return { perplexity: u.value, seeds: u.seeds, seedSd: u.seedSd, stderr: u.stderr, ciLow: u.ciLow, ciHigh: u.ciHigh, tokens: u.tokens, blocks: u.blocks, documents: u.documents };
+}
+
+/** The note on training seeds of a table whose trained rows ran under `seeds` seeds. */
+export function seedsNote(seeds: number): string {
+  if (seeds === 1) {
+    return 'Training seeds: one (seed 0) per trained arm (seeds column); the ± and the paired tests cover the choice of evaluation documents only, not the training seed (lab reproduce --seeds N runs every trained arm N times).';
+  }
+  return `Training seeds: ${seeds} per trained arm (seeds 0-${seeds - 1}; seeds column): seed s sets the data order of the multi-task fine-tuning and of the recovery training (the dense control uses its one-shot sibling's), `
+    + 'and each seed\'s pruned models start from the model fine-tuned with that seed; the base models are untrained (one run). Pruning calibration is not re-seeded, but it differs per seed with the fine-tuned model. '
+    + 'A trained row\'s value is the mean over its seeds (perplexity: the geometric mean, the scale its ratios use); "± stderr" and every paired row come from a two-level bootstrap that resamples documents (within each task) and seeds (with replacement, '
+    + 'the same seed draws for two arms of the same per-seed chain), so they include the seed-to-seed spread; <task>_seed_sd / perplexity_seed_sd in the CSV = the sample SD of the value across seeds (docs/statistics.md).';
 }
 
 export { perplexityPairsTable } from './perplexity-pairs-table.ts';

@@ -16,6 +16,9 @@ export interface OursRow {
   readonly params?: number | null;                         // our parameter count
   readonly stderr?: Readonly<Partial<Record<PaperTask, number | null>>>; // standard error of each score
   readonly n?: Readonly<Partial<Record<PaperTask, number | null>>>;      // documents behind each score
+  /** Training seeds behind the row (its scores are their mean); when any row has it the table gets `seeds` and `<task>_seed_sd` columns. */
+  readonly seeds?: number | null;
+  readonly seedSd?: Readonly<Partial<Record<PaperTask, number | null>>>; // sample SD of each score across seeds (null for one seed)
 }
 
 export interface OursVsPaperOptions {
@@ -41,8 +44,13 @@ export function delta(ours: number | undefined | null, paper: number | undefined
 export function oursVsPaper(rows: readonly OursRow[], opts: Partial<OursVsPaperOptions> = {}): OursVsPaper {
   const o = { ...oursVsPaperDefaults, ...opts };
   for (const t of o.tasks) if (!PAPER_TASKS.includes(t)) throw new Error(`oursVsPaper: unknown task '${t}' (known: ${PAPER_TASKS.join(', ')})`);
-  const cols: Record<string, unknown[]> = { model: [], paper_row: [], sparsity: [], paper_sparsity: [], params: [] };
-  for (const t of o.tasks) { cols[t] = []; cols[`${t}_stderr`] = []; cols[`${t}_n`] = []; cols[`${t}_paper`] = []; cols[`${t}_delta`] = []; }
+  const seeded = rows.some((r) => r.seeds !== undefined);
+  const cols: Record<string, unknown[]> = { model: [], paper_row: [], sparsity: [], paper_sparsity: [], params: [], ...(seeded ? { seeds: [] } : {}) };
+  for (const t of o.tasks) {
+    cols[t] = []; cols[`${t}_stderr`] = []; cols[`${t}_n`] = [];
+    if (seeded) cols[`${t}_seed_sd`] = [];
+    cols[`${t}_paper`] = []; cols[`${t}_delta`] = [];
+  }
   cols.suspect = [];
   const compared = new Set<string>();
   for (const [i, r] of rows.entries()) {
@@ -54,12 +62,14 @@ export function oursVsPaper(rows: readonly OursRow[], opts: Partial<OursVsPaperO
     cols.sparsity!.push(r.sparsity ?? null);
     cols.paper_sparsity!.push(p?.sparsity ?? null);
     cols.params!.push(r.params ?? null);
+    if (seeded) cols.seeds!.push(r.seeds ?? null);
     for (const t of o.tasks) {
       const ours = r.scores[t] ?? null;
       const pub = p ? p.scores[t] : null;
       cols[t]!.push(ours);
       cols[`${t}_stderr`]!.push(r.stderr?.[t] ?? null);
       cols[`${t}_n`]!.push(r.n?.[t] ?? null);
+      if (seeded) cols[`${t}_seed_sd`]!.push(r.seedSd?.[t] ?? null);
       cols[`${t}_paper`]!.push(pub);
       cols[`${t}_delta`]!.push(delta(ours, pub));
     }

@@ -4,7 +4,7 @@
  *   ours / chance rows:  "0.5875 ± 0.0554"          (value ± standard error)
  *   paired delta rows:   "-0.0125 [-0.0625, 0.0375] p=0.640 (Holm p=1.000) n.s."   (95% CI, two-sided p,
  *                        the multiplicity-adjusted p when the table has one, marker)
- * and the companions dropped; X's header becomes "X (n=80)" when every row with a value has the
+ * and the companions dropped (X_seed_sd, the SD across training seeds, too: the CSV keeps it); X's header becomes "X (n=80)" when every row with a value has the
  * same n, otherwise cells carry " n=..". The CSV keeps the numeric table; this is for md / html.
  */
 import * as aq from 'arquero';
@@ -29,7 +29,7 @@ export function uncertainDisplay(t: ColumnTable, opts: Partial<UncertainDisplayO
   const rows = t.objects() as Record<string, unknown>[];
   const has = (n: string) => names.includes(n);
   const bases = names.filter((n) => has(`${n}_stderr`) || has(`${n}_ci_low`));
-  const companions = new Set(bases.flatMap((b) => ['stderr', 'n', 'ci_low', 'ci_high', 'p', 'p_adjusted', 'significant'].map((s) => `${b}_${s}`)));
+  const companions = new Set(bases.flatMap((b) => ['stderr', 'n', 'ci_low', 'ci_high', 'p', 'p_adjusted', 'significant', 'seed_sd'].map((s) => `${b}_${s}`)));
   const f = (v: number) => v.toFixed(o.digits);
   const cols: Record<string, unknown[]> = {};
   for (const n of names) {

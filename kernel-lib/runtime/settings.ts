@@ -18,6 +18,8 @@
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
  *   LAB_TRAIN_ENGINE    training engine when a run does not name one: tfjs (default) | ort (train/choose-engine.ts)
+ *   LAB_SEEDS           training seeds of the study's trained arms (a positive integer; default: the profile's,
+ *                     1); `lab reproduce --seeds N` sets it (experiments/study-seeds.ts validates it)
  *   LAB_VERBOSE       also log cached steps
  *   LAB_PROFILE       the study profile notebooks use (mini, paper, quick, paper-quick); mini
  *   LAB_QUICK=1       shrink that profile to its quick form
@@ -45,6 +47,7 @@ export interface Settings {
   readonly wasmThreads: string | null;
   readonly trainReplicas: string | null;
   readonly trainEngine: string | null;
+  readonly seeds: string | null;            // raw; experiments/study-seeds.ts validates it
   readonly verbose: boolean;
   readonly profile: string;
   readonly quick: boolean;
@@ -80,6 +83,7 @@ export function settings(env: Readonly<Record<string, string | undefined>> = pro
     wasmThreads: str(env.LAB_WASM_THREADS),
     trainReplicas: str(env.LAB_TRAIN_REPLICAS),
     trainEngine: str(env.LAB_TRAIN_ENGINE),
+    seeds: str(env.LAB_SEEDS),
     verbose: Boolean(env.LAB_VERBOSE),
     profile: env.LAB_PROFILE || 'mini',
     quick: env.LAB_QUICK === '1',

@@ -15,6 +15,7 @@ import { buildNotebookLib } from './notebook-lib.ts';
 export interface RunNotebooksOptions {
   readonly profile: 'mini' | 'paper';   // passed to cells as LAB_PROFILE
   readonly quick: boolean;              // passed as LAB_QUICK=1 (shorter runs)
+  readonly seeds?: number;              // passed as LAB_SEEDS (training seeds; absent: the kernel inherits this process's)
   readonly outDir: string;              // executed copies go here (same file name)
   readonly timeoutS: number;            // per-cell timeout in seconds
   readonly log: (line: string) => void; // progress and failure text
@@ -86,7 +87,7 @@ async function runOne(file: string, o: RunNotebooksOptions): Promise<NotebookRes
   const save = () => writeFileAtomic(executed, JSON.stringify(nb, null, 1) + '\n');
   let kernel: KernelClient | undefined;
   try {
-    kernel = await KernelClient.start({ cwd: dirname(file), env: { LAB_PROFILE: o.profile, ...(o.quick ? { LAB_QUICK: '1' } : {}) } });
+    kernel = await KernelClient.start({ cwd: dirname(file), env: { LAB_PROFILE: o.profile, ...(o.quick ? { LAB_QUICK: '1' } : {}), ...(o.seeds !== undefined ? { LAB_SEEDS: String(o.seeds) } : {}) } });
     for (const [i, cell] of nb.cells.entries()) {
       if (cell.cell_type !== 'code') continue;
       const code = sourceOf(cell);

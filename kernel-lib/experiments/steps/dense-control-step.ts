@@ -6,7 +6,8 @@
  * buys: the mini models are under-trained, so recovery training can lower perplexity below the
  * unpruned model's without telling anything about pruning. Keeps the per-block held-out losses of the
  * start model and the trained one on the prune step's validation blocks, and saves the trained model.
- * Its key is the prune step's inputs without the prune config, under its own step name.
+ * Its key is the prune step's inputs without the prune config, under its own step name. Training seed s
+ * (experiments/study-seeds.ts) recovers with the seed of the one-shot prune step of seed s; seed 0 keeps the old key.
  */
 import { join } from 'node:path';
 import { recoverModel } from '../../prune/prune-recover.ts';
@@ -23,7 +24,7 @@ import { corpusHash, folderHash } from '../input-manifest.ts';
 import { formatterVersions } from '../../data/formatters.ts';
 import type { PrunePlanConfig, Profile } from '../profiles.ts';
 import { inPhase } from '../../runtime/wall-profile.ts';
-import { recoverySteps, STUDY_RECOVERY_RUN } from './prune-step.ts';
+import { recoverySteps, studyRecoveryRun } from './prune-step.ts';
 
 export interface DenseControlStepResult {
   readonly modelDir: string;
@@ -38,11 +39,11 @@ export interface DenseControlStepResult {
 }
 
 /** What the step's key hashes: the start checkpoint, the recovery plan and run, the corpus and how validation is drawn. */
-function denseControlInputs(profile: Profile, plan: PrunePlanConfig, startDir: string) {
+function denseControlInputs(profile: Profile, plan: PrunePlanConfig, startDir: string, seed: number) {
   const corpus = plan.recovery.corpus;
   const dataDir = corpus.kind === 'source' ? studyDataDir(profile) : null;
   const keyInput: Record<string, unknown> = {
-    start: checkpointKey(startDir), recovery: plan.recovery, schedule: 'one-shot', run: STUDY_RECOVERY_RUN,
+    start: checkpointKey(startDir), recovery: plan.recovery, schedule: 'one-shot', run: studyRecoveryRun(seed),
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
     validation: VALIDATION_DRAW, ...trainEngineKey(studyTrainEngine(profile)),
   };
@@ -50,13 +51,13 @@ function denseControlInputs(profile: Profile, plan: PrunePlanConfig, startDir: s
 }
 
 /** The step name, key and folder the dense control uses, without running it. */
-export function denseControlStepLocation(profile: Profile, plan: PrunePlanConfig, startDir: string): { step: string; keyInput: Record<string, unknown>; key: string; dir: string } {
-  const { keyInput } = denseControlInputs(profile, plan, startDir);
+export function denseControlStepLocation(profile: Profile, plan: PrunePlanConfig, startDir: string, seed = 0): { step: string; keyInput: Record<string, unknown>; key: string; dir: string } {
+  const { keyInput } = denseControlInputs(profile, plan, startDir, seed);
   return { step: 'dense-control', keyInput, ...stepLocation('dense-control', keyInput) };
 }
 
-export async function denseControlStep(profile: Profile, plan: PrunePlanConfig, startDir: string): Promise<StepOutcome<DenseControlStepResult>> {
-  const { dataDir, keyInput } = denseControlInputs(profile, plan, startDir);
+export async function denseControlStep(profile: Profile, plan: PrunePlanConfig, startDir: string, seed = 0): Promise<StepOutcome<DenseControlStepResult>> {
+  const { dataDir, keyInput } = denseControlInputs(profile, plan, startDir, seed);
   return cachedStep('dense-control', keyInput, async (dir) => {
     const start = await openStudyModel(startDir);
     try {
@@ -64,7 +65,7 @@ export async function denseControlStep(profile: Profile, plan: PrunePlanConfig, 
       const base = await inPhase('forward', () => heldOutBlockLosses(start.model, data.validation));
       const steps = recoverySteps(plan, 'one-shot', data.train.length, data.blockSize);
       // Iteration 1, as the one-shot prune step's only recovery round: the same seed, hence the same batches.
-      const r = await inPhase('prune + recover', () => recoverModel(start.model, data.train, plan.recovery, steps, join(dir, 'recover-1'), { ...STUDY_RECOVERY_RUN, engine: studyTrainEngine(profile) }, 1,
+      const r = await inPhase('prune + recover', () => recoverModel(start.model, data.train, plan.recovery, steps, join(dir, 'recover-1'), { ...studyRecoveryRun(seed), engine: studyTrainEngine(profile) }, 1,
         { step: 'dense-control' }));
       try {
         const saved = await inPhase('save', () => saveModel(r.model, join(dir, 'model'), { layout: 'auto' }));

@@ -2,6 +2,8 @@
  * Step `multitask-finetune`: the study's multi-task fine-tuning (SIQA, PIQA, OpenBookQA, HotpotQA,
  * BillSum combined) of a base model; the tuned checkpoint is saved in the step folder.
  * Resumable: the training run checkpoints inside the step folder.
+ * Training seed s (experiments/study-seeds.ts) adds s to the train config's seed (data order); seed 0
+ * leaves the config, hence the key, as it was before seeds existed.
  */
 import { join } from 'node:path';
 import { multitaskFinetune, multitaskDefaults } from '../../train/multitask.ts';
@@ -31,10 +33,19 @@ export interface MultitaskStepResult {
   readonly mixture: readonly MixturePlanRow[];
 }
 
-export async function multitaskStep(profile: Profile, baseDir: string): Promise<StepOutcome<MultitaskStepResult>> {
+/** The profile's multi-task config for training seed `seed`: unchanged for seed 0, the train seed shifted by `seed` otherwise. */
+export function seededMultitask(profile: Profile, seed = 0): Profile['multitask'] {
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`multitaskStep: seed must be an integer >= 0, got ${seed}`);
+  if (seed === 0) return profile.multitask;
+  const train = { ...multitaskDefaults.train, ...profile.multitask.train };
+  return { ...profile.multitask, train: { ...profile.multitask.train, seed: (train.seed ?? 0) + seed } };
+}
+
+export async function multitaskStep(profile: Profile, baseDir: string, seed = 0): Promise<StepOutcome<MultitaskStepResult>> {
   const dataDir = studyDataDir(profile);
+  const multitask = seededMultitask(profile, seed);
   // The resolved config (defaults filled in) and the identity of every input.
-  const m = { ...multitaskDefaults, ...profile.multitask };
+  const m = { ...multitaskDefaults, ...multitask };
   const resolved = {
     ...m, dataDir: undefined, mixture: { ...mixtureDefaults, ...m.mixture }, format: { ...formatDefaults, ...m.format },
     train: resolveTrainConfig({ ...multitaskDefaults.train, ...m.train, runDir: '', resume: true, saveEvery: m.train?.saveEvery ?? 20 }),
@@ -44,8 +55,8 @@ export async function multitaskStep(profile: Profile, baseDir: string): Promise<
   return cachedStep('multitask-finetune', key, async (dir) => {
     const base = await openStudyModel(baseDir);
     try {
-      const train = { ...profile.multitask.train, runDir: join(dir, 'run'), resume: true, saveEvery: profile.multitask.train?.saveEvery ?? 20 };
-      const { model, log, plan } = await inPhase('train', () => multitaskFinetune(base.model, base.tokenizer, { ...profile.multitask, dataDir, train }, { handleSigint: true, engine }));
+      const train = { ...multitask.train, runDir: join(dir, 'run'), resume: true, saveEvery: multitask.train?.saveEvery ?? 20 };
+      const { model, log, plan } = await inPhase('train', () => multitaskFinetune(base.model, base.tokenizer, { ...multitask, dataDir, train }, { handleSigint: true, engine }));
       const modelDir = join(dir, 'model');
       await inPhase('save', () => saveModel(model, modelDir));
       saveTokenizer(base.dir, modelDir);

@@ -65,18 +65,27 @@ async function latencyMs(model: LanguageModel, measure: boolean): Promise<number
 /** How the study runs its recovery: seed 0 + iteration, checkpoints every 20 updates, resumable, no dropout. */
 export const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
 
+/** The recovery run of training seed `seed` (experiments/study-seeds.ts): STUDY_RECOVERY_RUN itself for seed 0 (the keys
+ *  steps had before seeds), its seed replaced otherwise (iteration i then recovers with seed + i). */
+export function studyRecoveryRun(seed = 0): Omit<typeof STUDY_RECOVERY_RUN, 'seed'> & { readonly seed: number } {
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`studyRecoveryRun: seed must be an integer >= 0, got ${seed}`);
+  return seed === 0 ? STUDY_RECOVERY_RUN : { ...STUDY_RECOVERY_RUN, seed };
+}
+
 export interface PruneStepOptions {
   /** false: prune only, no recovery fine-tuning (default true). */
   readonly recover?: boolean;
+  /** Training seed of the recovery runs (default 0; experiments/study-seeds.ts). A step without recovery trains nothing, so it ignores it. */
+  readonly seed?: number;
 }
 
 /** What a prune step needs and its key hashes: its start checkpoint, configs and inputs; `recover: false` only when it does not recover. */
-function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, recover: boolean) {
+function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, recover: boolean, seed: number) {
   const pcfg = resolvePruneConfig({ ...plan.prune, schedule });
   const corpus = plan.recovery.corpus;
   const dataDir = corpus.kind === 'source' ? studyDataDir(profile) : null;
   const keyInput: Record<string, unknown> = {
-    start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
+    start: checkpointKey(startDir), prune: pcfg, recovery: plan.recovery, run: recover ? studyRecoveryRun(seed) : STUDY_RECOVERY_RUN, measureLatency: profile.measureLatency,
     inputs: { corpus: corpus.kind === 'mini' ? corpusHash(corpus.corpora) : folderHash(dataDir!), formatter: formatterVersions.text },
     validation: VALIDATION_DRAW,
     ...(recover ? trainEngineKey(studyTrainEngine(profile)) : { recover: false }),
@@ -87,13 +96,14 @@ function pruneStepInputs(profile: Profile, plan: PrunePlanConfig, schedule: Sche
 /** The step name, key and folder a prune step uses, without running it. */
 export function pruneStepLocation(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, opts: PruneStepOptions = {}): { step: string; keyInput: Record<string, unknown>; key: string; dir: string } {
   const step = `prune-${schedule}`;
-  const { keyInput } = pruneStepInputs(profile, plan, schedule, startDir, opts.recover ?? true);
+  const { keyInput } = pruneStepInputs(profile, plan, schedule, startDir, opts.recover ?? true, opts.seed ?? 0);
   return { step, keyInput, ...stepLocation(step, keyInput) };
 }
 
 export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedule: ScheduleName, startDir: string, opts: PruneStepOptions = {}): Promise<StepOutcome<PruneStepResult>> {
   const recover = opts.recover ?? true;
-  const { pcfg, dataDir, keyInput } = pruneStepInputs(profile, plan, schedule, startDir, recover);
+  const seed = opts.seed ?? 0;
+  const { pcfg, dataDir, keyInput } = pruneStepInputs(profile, plan, schedule, startDir, recover, seed);
   return cachedStep(`prune-${schedule}`, keyInput, async (dir) => {
     const start = await openStudyModel(startDir);
     try {
@@ -109,7 +119,7 @@ export async function pruneStep(profile: Profile, plan: PrunePlanConfig, schedul
         return value;
       };
       const res = await inPhase('prune + recover', () => pruneAndRecover(start.model, start.tokenizer, {
-        prune: pcfg, recovery: plan.recovery, recover, run: { ...STUDY_RECOVERY_RUN, engine: studyTrainEngine(profile) }, evaluate,
+        prune: pcfg, recovery: plan.recovery, recover, run: { ...studyRecoveryRun(recover ? seed : 0), engine: studyTrainEngine(profile) }, evaluate,
       }, join(dir, 'prune'), dataDir, data));
       const saved = await inPhase('save', () => saveModel(res.model, join(dir, 'model'), { layout: 'auto' }));
       saveTokenizer(start.dir, saved.dir);
