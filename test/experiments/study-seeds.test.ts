@@ -45,7 +45,7 @@ test('seeds: the profile\'s (1 for mini, quick and paper) unless LAB_SEEDS says 
   }
 });
 
-test('seed 0 keeps the single-seed keys; seed 1 recovers with seed 1 under new keys; the cut without recovery ignores the seed', async () => {
+test('seed 0 keeps the single-seed keys; seed 1 recovers with seeds from 1000 under new keys; the cut without recovery ignores the seed', async () => {
   await initBackend({ quiet: true });
   delete process.env.LAB_TRAIN_ENGINE;
   const root = mkdtempSync(join(tmpdir(), 'lab-seed-key-'));
@@ -71,7 +71,7 @@ test('seed 0 keeps the single-seed keys; seed 1 recovers with seed 1 under new k
     assert.equal(s0.key, stepLocation('prune-one-shot', today).key);
     assert.deepEqual(pruneStepLocation(profile, plan, 'one-shot', dir), s0, 'seed 0 is the default');
     const s1 = pruneStepLocation(profile, plan, 'one-shot', dir, { seed: 1 });
-    assert.deepEqual(s1.keyInput, { ...today, run: { ...run, seed: 1 } });
+    assert.deepEqual(s1.keyInput, { ...today, run: { ...run, seed: 1000 } }, 'seed 1 recovers from seed 1000 (iterations 1000 + i never meet seed 0\'s 0 + i)');
     assert.notEqual(s1.key, s0.key);
     assert.notEqual(s1.dir, s0.dir);
     assert.deepEqual(pruneStepLocation(profile, plan, 'one-shot', dir, { recover: false, seed: 1 }), pruneStepLocation(profile, plan, 'one-shot', dir, { recover: false }),

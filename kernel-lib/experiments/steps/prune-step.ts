@@ -65,11 +65,15 @@ async function latencyMs(model: LanguageModel, measure: boolean): Promise<number
 /** How the study runs its recovery: seed 0 + iteration, checkpoints every 20 updates, resumable, no dropout. */
 export const STUDY_RECOVERY_RUN = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false } as const;
 
+/** Recovery seeds of training seed s start at s x this, so that iteration i (seeded start + i) of one training seed never
+ *  reuses another training seed's batches (seed 1 iteration 1 would otherwise be seed 0 iteration 2). */
+export const RECOVERY_SEED_STRIDE = 1000;
+
 /** The recovery run of training seed `seed` (experiments/study-seeds.ts): STUDY_RECOVERY_RUN itself for seed 0 (the keys
- *  steps had before seeds), its seed replaced otherwise (iteration i then recovers with seed + i). */
+ *  steps had before seeds), seeded seed x RECOVERY_SEED_STRIDE otherwise (iteration i then recovers with that + i). */
 export function studyRecoveryRun(seed = 0): Omit<typeof STUDY_RECOVERY_RUN, 'seed'> & { readonly seed: number } {
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`studyRecoveryRun: seed must be an integer >= 0, got ${seed}`);
-  return seed === 0 ? STUDY_RECOVERY_RUN : { ...STUDY_RECOVERY_RUN, seed };
+  return seed === 0 ? STUDY_RECOVERY_RUN : { ...STUDY_RECOVERY_RUN, seed: seed * RECOVERY_SEED_STRIDE };
 }
 
 export interface PruneStepOptions {
