@@ -82,7 +82,7 @@ function replicates<T>(a: SeededArm<T>, b: SeededArm<T> | null, statistic: (perS
       let v = cache.get(r);
       if (v === undefined) {
         const run = arm[r]!, out = buf[r]!;
-        run.forEach((s, k) => { const ix = idx[k]!, o = out[k]!; for (let i = 0; i < ix.length; i++) o[i] = s[ix[i]!]!; });
+        for (let k = 0; k < run.length; k++) { const s = run[k]!, ix = idx[k]!, o = out[k]!; for (let i = 0; i < ix.length; i++) o[i] = s[ix[i]!]!; }
         v = statistic(out);
         cache.set(r, v);
       }
