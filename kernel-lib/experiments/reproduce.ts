@@ -2,7 +2,8 @@
  * `npm run reproduce` (= `lab reproduce --profile mini`): the whole study end to end, printing each
  * table as it completes and the paths of what it wrote. Every step is cached, so a second run only
  * reads results back. At the end it prints where the wall time went, per step and phase
- * (runtime/wall-profile.ts), and writes that profile to results/profile/reproduce-profile.{json,md}.
+ * (runtime/wall-profile.ts), and writes that profile to results/profile/reproduce-profile.{json,md}
+ * (reproduce-profile-cached.* when every step was cached, so the computing run's profile stays).
  */
 import { join } from 'node:path';
 import { tableMarkdown } from '../report/table-format.ts';
@@ -56,10 +57,14 @@ export async function reproduce(profile: Profile, log: (line: string) => void = 
   const dir = join(resultsDir(), 'profile');
   const stepsRun = new Set(rows.map((r) => r.step).filter((s) => s !== 'study')).size;
   const trainEngine = studyTrainEngine(profile);
-  const about = `${seconds.toFixed(0)} s in all; ${stepsRun} step(s) ran, the rest were cached (a cached step takes no time and has no row); training engine: ${trainEngine}.`;
-  writeJsonAtomic(join(dir, 'reproduce-profile.json'), { profile: profile.name, seconds, stepsRun, trainEngine, seeds: seedCount(profile), phases: t.phases, rows });
-  writeFileAtomic(join(dir, 'reproduce-profile.md'), `### Wall time of lab reproduce --profile ${profile.name} by step and phase (s)\n\n${about}\n\n${t.markdown}`);
-  log(`\nwall time by step and phase (s):\n\n${t.markdown}\nlargest: ${t.phases.slice(0, 4).map((p) => `${p.phase} ${p.seconds.toFixed(0)} s`).join(', ')}; wrote ${join(dir, 'reproduce-profile.md')}`);
+  const seeds = seedCount(profile);
+  const about = `${seconds.toFixed(0)} s in all; ${stepsRun} step(s) ran, the rest were cached (a cached step takes no time and has no row); training engine: ${trainEngine}; training seeds: ${seeds}.`;
+  // A run with every step cached keeps its profile apart, so the profile of the run that computed the steps stays.
+  const stem = stepsRun === 0 ? 'reproduce-profile-cached' : 'reproduce-profile';
+  const seedsFlag = seeds === 1 ? '' : ` --seeds ${seeds}`;
+  writeJsonAtomic(join(dir, `${stem}.json`), { profile: profile.name, seconds, stepsRun, trainEngine, seeds, phases: t.phases, rows });
+  writeFileAtomic(join(dir, `${stem}.md`), `### Wall time of lab reproduce --profile ${profile.name}${seedsFlag} by step and phase (s)\n\n${about}\n\n${t.markdown}`);
+  log(`\nwall time by step and phase (s):\n\n${t.markdown}\nlargest: ${t.phases.slice(0, 4).map((p) => `${p.phase} ${p.seconds.toFixed(0)} s`).join(', ')}; wrote ${join(dir, `${stem}.md`)}`);
   log(`\ndone in ${seconds.toFixed(0)} s`);
   return { tables, plots: saved, seconds, profile: rows };
 }
