@@ -2,7 +2,8 @@
  * The committed study tables (results/tables/*.csv, from `npm run reproduce`) carry the statistics
  * the README's claims rest on: raw and Holm-adjusted p in every paired row, with "significant"
  * following the adjusted p; constant-answer rows in Table 1; the dense control in Table 2 and the
- * perplexity table; perplexity over at least 20 held-out documents with its documents column.
+ * perplexity table; perplexity over at least 20 held-out documents with its documents column; training seeds:
+ * a seeds column and per-task seed SDs, >= 3 seeds per trained row of Table 2 and the perplexity table.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,5 +60,22 @@ test('the perplexity table: every row over >= 20 held-out documents, with adjust
   for (const r of rows) {
     assert.ok(Number(r.documents) >= 20, `${r.method}: ${r.documents} documents`);
     if (r.row_kind === 'paired ratio') assert.ok(r.perplexity_p_adjusted !== '' && Number(r.perplexity_p_adjusted) >= Number(r.perplexity_p) - 1e-12, r.method);
+  }
+});
+
+test('training seeds: every table has a seeds column and <task>_seed_sd; Table 2 and the perplexity table rest on >= 3 seeds per trained row (npm run reproduce:seeds)', () => {
+  for (const name of ['table1', 'table2', 'table3']) {
+    const rows = readCsv(name);
+    for (const col of ['seeds', ...TASKS.map((t) => `${t}_seed_sd`)]) assert.ok(col in rows[0]!, `${name}: no ${col} column`);
+  }
+  for (const r of readCsv('table2').filter((x) => x.row_kind === 'ours')) {
+    assert.ok(Number(r.seeds) >= 3, `table2 ${r.model}: ${r.seeds} seeds`);
+    for (const t of TASKS) assert.ok(r[`${t}_seed_sd`] !== '' && Number(r[`${t}_seed_sd`]) >= 0, `table2 ${r.model} ${t}_seed_sd: '${r[`${t}_seed_sd`]}'`);
+  }
+  const ppl = readCsv('table2-perplexity');
+  for (const col of ['seeds', 'perplexity_seed_sd']) assert.ok(col in ppl[0]!, `table2-perplexity: no ${col} column`);
+  for (const r of ppl.filter((x) => x.row_kind === 'ours')) {
+    assert.ok(Number(r.seeds) >= 3, `table2-perplexity ${r.method} ${r.model}: ${r.seeds} seeds`);
+    assert.ok(r.perplexity_seed_sd !== '' && Number(r.perplexity_seed_sd) >= 0, `table2-perplexity ${r.method}: perplexity_seed_sd '${r.perplexity_seed_sd}'`);
   }
 });
