@@ -119,9 +119,10 @@ export const miniProfile: Profile = {
   trainEngine: 'ort',
   seeds: 1,
   // Measured here on 2026-12-07 from an empty cache (2 vCPU, otherwise idle; ONNX Runtime evaluation on 2 threads
-  // and ONNX Runtime training = npm run reproduce): 7 min 28 s to 8 min 13 s in four runs, peak RSS 1.51-1.54 GiB.
+  // and ONNX Runtime training = npm run reproduce): 7 min 28 s to 8 min 13 s in five runs, peak RSS 1.51-1.54 GiB;
+  // with 3 training seeds (npm run reproduce:seeds) 20 min 11 s, peak 1.51 GiB.
   // Training on 2 wasm replicas instead took 9 min 0 s before the dense-control step was added.
-  needs: { backend: 'onnxruntime-node (evaluation and training) and tfjs wasm (any)', memory: '< 2 GiB (1.51-1.54 GiB peak measured)', time: 'about 8 minutes on 2 cores with npm run reproduce (7 min 28 s - 8 min 13 s measured here from an empty cache): most of it is the evaluations of 3,813 documents each (11 of them)' },
+  needs: { backend: 'onnxruntime-node (evaluation and training) and tfjs wasm (any)', memory: '< 2 GiB (1.51-1.54 GiB peak measured)', time: 'about 8 minutes on 2 cores with npm run reproduce, one training seed (7 min 28 s - 8 min 13 s measured here from an empty cache), about 20 minutes with npm run reproduce:seeds, three (20 min 11 s): most of it is the evaluations of 3,813 documents each (11 with one seed, 9 more per further seed)' },
   choices: [
     ...COMMON_CHOICES,
     'mini: the OLMo-1B role is a larger mini OLMo-architecture model (6 layers, non-parametric LayerNorm, RoPE, SwiGLU; 5.8M parameters vs the GPT-2 role\'s 4.3M), with the same 4096-token BPE tokenizer trained on the mini corpus: OLMo\'s GPT-NeoX vocabulary is not available offline.',
