@@ -22,6 +22,8 @@ import { createRng, type Rng } from '../kernel-lib/runtime/random.ts';
 import { generateMiniData, loadCorpus, loadTokenizer } from '../kernel-lib/index.ts';
 import { mcnemarExact } from '../kernel-lib/stats/mcnemar-exact.ts';
 import { holmAdjust } from '../kernel-lib/stats/holm-adjust.ts';
+import { mean, meanStderr } from '../kernel-lib/eval/metrics.ts';
+import { toCsv } from '../kernel-lib/mini/file-writers.ts';
 
 interface Variant {
   readonly name: string;
@@ -174,8 +176,6 @@ function outcomes(model: string, evalDir: string, samples: string): number[] {
   return lines(samples).map((l) => JSON.parse(l) as { doc_id: number; acc: number }).sort((a, b) => a.doc_id - b.doc_id).map((s) => s.acc);
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const stderr = (xs: readonly number[]): number => { const m = mean(xs); return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) / xs.length); };
 
 const root = join(projectRoot, 'results', 'sweeps', 'knowledge-probe');
 const mini = generateMiniData();
@@ -197,7 +197,7 @@ for (const [k, v] of VARIANTS.entries()) {
     rows.push({
       variant: v.name, words: v.words, facts_available: all.length, book_facts: v.evalFacts + v.questionFacts, repeats: v.repeats, gloss_rows: v.glossRows ? 'yes' : 'no', corpus_rows_per_source: v.corpusRows,
       updates: v.steps, lr: v.lr, train_seconds: Number(log.seconds.toFixed(1)), final_train_loss: Number(log.finalTrainLoss.toFixed(3)), final_val_loss: Number(log.finalValLoss.toFixed(3)),
-      template: t, question: TEMPLATES[t]('X'), n: ft.length, base_acc: mean(base), base_stderr: stderr(base), ft_acc: mean(ft), ft_stderr: stderr(ft), delta: mean(ft) - mean(base),
+      template: t, question: TEMPLATES[t]('X'), n: ft.length, base_acc: mean(base), base_stderr: meanStderr(base), ft_acc: mean(ft), ft_stderr: meanStderr(ft), delta: mean(ft) - mean(base),
       ft_only_right: m.n10, base_only_right: m.n01, p: m.p,
     });
   }
@@ -206,7 +206,7 @@ const adjusted = holmAdjust(rows.map((r) => r.p as number));
 rows.forEach((r, i) => { r.p_adjusted = adjusted[i] ?? 1; });
 const cols = Object.keys(rows[0]!);
 const f3 = (x: string | number): string => (typeof x === 'number' && !Number.isInteger(x) ? (Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(1) : x.toFixed(3)) : String(x));
-writeFileAtomic(join(projectRoot, 'results/tables/knowledge-probe.csv'), [cols.join(','), ...rows.map((r) => cols.map((c) => (/[",]/.test(String(r[c])) ? `"${String(r[c]).replace(/"/g, '""')}"` : String(r[c]))).join(','))].join('\n') + '\n');
+writeFileAtomic(join(projectRoot, 'results/tables/knowledge-probe.csv'), toCsv([cols, ...rows.map((r) => cols.map((c) => String(r[c])))]));
 const show = ['variant', 'book_facts', 'repeats', 'updates', 'lr', 'final_train_loss', 'final_val_loss', 'question', 'n', 'base_acc', 'ft_acc', 'delta', 'p', 'p_adjusted'];
 const md = `### Knowledge probe: can fine-tuning teach the mini GPT-2 WordNet facts? (scripts/knowledge-probe.ts)\n\n`
   + `Base mini-bpe vs fine-tuned on a mixture holding the facts as an open book; OpenBookQA-format questions on ${VARIANTS.map((v) => v.evalFacts).join(' / ')} of the book's facts, 4 choices (chance 0.25). `

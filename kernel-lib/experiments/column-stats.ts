@@ -8,7 +8,7 @@
  */
 import { expandTasks, getGroup } from '../eval/tasks/index.ts';
 import type { TaskGroup } from '../eval/types.ts';
-import { f1Score, matthewsCorrcoef, mean, type GoldPred } from '../eval/metrics.ts';
+import { f1Score, matthewsCorrcoef, mean, sampleStddev, type GoldPred } from '../eval/metrics.ts';
 import { chanceLevel } from '../stats/chance-level.ts';
 import { independentMeanStderr } from '../stats/independent-mean-stderr.ts';
 import { pairedBootstrap, type PairedBootstrapConfig, type PairedDelta } from '../stats/paired-bootstrap.ts';
@@ -184,9 +184,7 @@ export function seededColumnValue(runs: readonly EvaluateStepResult[], column: s
 /** Sample SD across runs of the column's value as the steps scored it (null under 2 runs or when a run lacks the column). */
 export function seedSd(values: readonly (number | null | undefined)[]): number | null {
   if (values.length < 2 || values.some((v) => typeof v !== 'number')) return null;
-  const xs = values as number[];
-  const mu = mean(xs);
-  return Math.sqrt(xs.reduce((a, v) => a + (v - mu) ** 2, 0) / (xs.length - 1));
+  return sampleStddev(values as number[]);
 }
 
 /** Share of the column's documents at each choice position, of the predictions ('pred') or of the right answers ('gold'). */

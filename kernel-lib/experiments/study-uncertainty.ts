@@ -118,9 +118,10 @@ export function seededPerplexityInterval(values: readonly number[], blocks: read
 } {
   if (values.length === 1) return { perplexity: values[0]!, seeds: 1, seedSd: null, ...perplexityInterval(values[0]!, blocks[0], alpha) };
   const u = inPhase('statistics', () => seededPerplexityUncertainty(values, blocks, alpha));
-  const geometric = Math.exp(values.reduce((a, v) => a + Math.log(v), 0) / values.length);
-  const sd = Math.sqrt(values.reduce((a, v) => a + (v - values.reduce((x, y) => x + y, 0) / values.length) ** 2, 0) / (values.length - 1));
-  if (!u) return { perplexity: geometric, seeds: values.length, seedSd: sd, stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null, documents: null };
+  if (!u) {
+    const geometric = Math.exp(values.reduce((a, v) => a + Math.log(v), 0) / values.length);
+    return { perplexity: geometric, seeds: values.length, seedSd: seedSd(values), stderr: null, ciLow: null, ciHigh: null, tokens: null, blocks: null, documents: null };
+  }
   return { perplexity: u.value, seeds: u.seeds, seedSd: u.seedSd, stderr: u.stderr, ciLow: u.ciLow, ciHigh: u.ciHigh, tokens: u.tokens, blocks: u.blocks, documents: u.documents };
 }
 
