@@ -20,18 +20,10 @@ import { stepLocation } from '../../kernel-lib/experiments/step-cache.ts';
 import { pruneStepLocation } from '../../kernel-lib/experiments/steps/prune-step.ts';
 import { denseControlStepLocation } from '../../kernel-lib/experiments/steps/dense-control-step.ts';
 import { seededMultitask } from '../../kernel-lib/experiments/steps/multitask-step.ts';
-import { setEnv } from '../../kernel-lib/runtime/settings.ts';
+import { withEnv } from '../helpers/with-env.ts';
 import { tinyModel, disposeModel } from '../helpers/tiny-gpt2.ts';
 
-function withSeeds(value: string | undefined, body: () => void): void {
-  const before = process.env.LAB_SEEDS;
-  try {
-    if (value === undefined) delete process.env.LAB_SEEDS; else setEnv('LAB_SEEDS', value);
-    body();
-  } finally {
-    if (before === undefined) delete process.env.LAB_SEEDS; else process.env.LAB_SEEDS = before;
-  }
-}
+const withSeeds = (value: string | undefined, body: () => void): void => withEnv('LAB_SEEDS', value, body);
 
 test('seeds: the profile\'s (1 for mini, quick and paper) unless LAB_SEEDS says otherwise; anything but a positive integer is refused by name', () => {
   withSeeds(undefined, () => {

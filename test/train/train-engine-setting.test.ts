@@ -5,34 +5,26 @@ import assert from 'node:assert/strict';
 import { trainEngineName } from '../../kernel-lib/train/choose-engine.ts';
 import { studyTrainEngine, trainEngineKey } from '../../kernel-lib/experiments/study-train-engine.ts';
 import { miniProfile, paperProfile, quickProfile } from '../../kernel-lib/experiments/profiles.ts';
-import { setEnv } from '../../kernel-lib/runtime/settings.ts';
+import { withEnv } from '../helpers/with-env.ts';
 
-function withEnv(value: string | undefined, body: () => void): void {
-  const before = process.env.LAB_TRAIN_ENGINE;
-  try {
-    if (value === undefined) delete process.env.LAB_TRAIN_ENGINE; else setEnv('LAB_TRAIN_ENGINE', value);
-    body();
-  } finally {
-    if (before === undefined) delete process.env.LAB_TRAIN_ENGINE; else process.env.LAB_TRAIN_ENGINE = before;
-  }
-}
+const withEngine = (value: string | undefined, body: () => void): void => withEnv('LAB_TRAIN_ENGINE', value, body);
 
 test('LAB_TRAIN_ENGINE: the library default is tfjs; ort and tfjs are read; anything else is refused by name', () => {
-  withEnv(undefined, () => assert.equal(trainEngineName(), 'tfjs'));
-  withEnv('ort', () => assert.equal(trainEngineName(), 'ort'));
-  withEnv('tfjs', () => assert.equal(trainEngineName(), 'tfjs'));
-  withEnv('gpu', () => assert.throws(() => trainEngineName(), /LAB_TRAIN_ENGINE=gpu: expected ort or tfjs/));
+  withEngine(undefined, () => assert.equal(trainEngineName(), 'tfjs'));
+  withEngine('ort', () => assert.equal(trainEngineName(), 'ort'));
+  withEngine('tfjs', () => assert.equal(trainEngineName(), 'tfjs'));
+  withEngine('gpu', () => assert.throws(() => trainEngineName(), /LAB_TRAIN_ENGINE=gpu: expected ort or tfjs/));
 });
 
 test('the study trains on the profile\'s engine (mini and quick mini: ort, paper: tfjs) unless LAB_TRAIN_ENGINE says otherwise', () => {
-  withEnv(undefined, () => {
+  withEngine(undefined, () => {
     assert.equal(studyTrainEngine(miniProfile), 'ort');
     assert.equal(studyTrainEngine(quickProfile(miniProfile)), 'ort');
     assert.equal(studyTrainEngine(paperProfile), 'tfjs');
   });
-  withEnv('tfjs', () => assert.equal(studyTrainEngine(miniProfile), 'tfjs'));
-  withEnv('ort', () => assert.equal(studyTrainEngine(paperProfile), 'ort'));
-  withEnv('gpu', () => assert.throws(() => studyTrainEngine(miniProfile), /LAB_TRAIN_ENGINE=gpu/));
+  withEngine('tfjs', () => assert.equal(studyTrainEngine(miniProfile), 'tfjs'));
+  withEngine('ort', () => assert.equal(studyTrainEngine(paperProfile), 'ort'));
+  withEngine('gpu', () => assert.throws(() => studyTrainEngine(miniProfile), /LAB_TRAIN_ENGINE=gpu/));
 });
 
 test('step keys: tfjs keeps the keys steps had before the ONNX Runtime engine; ort adds trainEngine', () => {
