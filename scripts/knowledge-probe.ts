@@ -75,7 +75,8 @@ function wordnetNouns(): { lemma: string; hypernyms: string[]; gloss: string }[]
   return [...synsets.values()].filter((s) => s.hyper).map((s) => ({ lemma: s.words[0]!, hypernyms: synsets.get(s.hyper!)!.words, gloss: s.gloss }));
 }
 
-async function facts(words: Variant['words'], rng: Rng): Promise<Fact[]> {
+/** The facts of a word kind in WordNet order (the corpus, WordNet and the tokenizer read once per kind). */
+async function allFacts(words: Variant['words']): Promise<Fact[]> {
   const vocab = new Set<string>();
   for (const split of ['train', 'validation', 'test'] as const) for (const d of loadCorpus(split)) for (const w of d.text.toLowerCase().match(/[a-z]+/g) ?? []) vocab.add(w);
   const together = new Set<string>();   // word pairs in one pretraining (train split) sentence
@@ -99,7 +100,6 @@ async function facts(words: Variant['words'], rng: Rng): Promise<Fact[]> {
     seen.add(x);
     out.push({ x, y, gloss: n.gloss });
   }
-  for (let i = out.length - 1; i > 0; i--) { const j = rng.int(i + 1); [out[i], out[j]] = [out[j]!, out[i]!]; }
   return out;
 }
 
@@ -180,12 +180,15 @@ function outcomes(model: string, evalDir: string, samples: string): number[] {
 const root = join(projectRoot, 'results', 'sweeps', 'knowledge-probe');
 const mini = generateMiniData();
 const rows: Record<string, string | number>[] = [];
+const factsOf = new Map<Variant['words'], Fact[]>();
 const t0 = Date.now();
 for (const [k, v] of VARIANTS.entries()) {
   const dir = join(root, `v${k + 1}`);
   mkdirSync(dir, { recursive: true });
   const rng = createRng(1000 + k);
-  const all = await facts(v.words, rng);
+  if (!factsOf.has(v.words)) factsOf.set(v.words, await allFacts(v.words));
+  const all = [...factsOf.get(v.words)!];
+  for (let i = all.length - 1; i > 0; i--) { const j = rng.int(i + 1); [all[i], all[j]] = [all[j]!, all[i]!]; }
   const { data, evals } = writeData(v, all, mini, dir, rng);
   const out = join(dir, 'model');
   const log = JSON.parse(lab(['finetune', 'mini-bpe', '--data', 'mixture', '--data-dir', data, '--steps', String(v.steps), '--lr', String(v.lr), '--batch-size', '4', '--block-size', '128',
