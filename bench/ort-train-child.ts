@@ -23,15 +23,14 @@ const model = { family: 'gpt2', config, params };
 const state = createAdamW(params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, noDecay: ['wte', 'wpe'] });
 for (const v of params.values()) v.dispose();   // the optimizer's master weights are the only copy from here on
 const og = createOrtGradients(model, { dropout: 'ignore', recompute: recompute === 1, weights: new Map([...state.slots].map(([n, s]) => [n, s.w])) });
-const acc = new Map([...state.slots].map(([n, s]) => [n, new Float32Array(s.w.length)]));
+const acc = new Map([...state.slots].map(([n, s]) => [n, s.grad!]));   // the slots' own gradient buffers: the update runs in place (as train/ort-engine.ts)
 const rng = createRng(3);
 const wall: number[] = [], gradWall: number[] = [];
 let loss = NaN;
 for (let step = 0; step < warm + timed; step++) {
   const ids = Int32Array.from({ length: B * T }, () => rng.int(V)), targets = Int32Array.from({ length: B * T }, () => rng.int(V));
   const t0 = performance.now();
-  for (const a of acc.values()) a.fill(0);
-  const r = await og.lossAndGrads({ ids, targets, mask: new Float32Array(B * T).fill(1), B, T }, acc);
+  const r = await og.lossAndGrads({ ids, targets, mask: new Float32Array(B * T).fill(1), B, T }, acc, { overwrite: true });
   if (step >= warm) gradWall.push((performance.now() - t0) / 1000);
   adamwStep(state, acc, 3e-4, 1 / r.tokens);
   loss = r.loss / r.tokens;

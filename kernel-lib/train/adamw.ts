@@ -1,9 +1,11 @@
 /**
  * AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", 2019) with bias correction,
- * written as PyTorch's `torch.optim.AdamW` computes it (single-tensor path):
+ * computed as PyTorch's `torch.optim.AdamW` does (single-tensor path), in float32:
  *   w <- w * (1 - lr * wd)                       (decoupled decay, only for decayed tensors)
- *   m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
+ *   m <- m + (1 - b1) (g - m) ;  v <- b2 v + (1 - b2) g^2
  *   w <- w - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ * The host update runs in the WebAssembly SIMD kernel of adamw-kernel.ts (the exact operation
+ * order and rounding are written there).
  *
  * The state (fp32 master weights, m, v) lives in JS Float32Arrays, outside the wasm heap: it is
  * checkpointable as plain bytes, and it is what lets GPT-2 small training fit wasm's 4 GiB
@@ -13,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../model/types.ts';
+import { adamwArena, adamwKernel } from './adamw-kernel.ts';
 
 export interface AdamWHyper {
   readonly beta1: number;        // first-moment decay
@@ -29,6 +32,9 @@ export interface AdamWSlot {
   readonly w: Float32Array;
   readonly m: Float32Array;
   readonly v: Float32Array;
+  /** A gradient buffer in the same AdamW kernel arena as w, m, v (slots made by createAdamW or a
+   *  checkpoint have one): an engine that sums gradients into it gets the update in place. */
+  readonly grad?: Float32Array;
 }
 
 export interface AdamWState {
@@ -48,14 +54,20 @@ export function decaysWeight(name: string, shape: readonly number[], noDecay: re
   return !noDecay.some((s) => s.length > 0 && name.includes(s));
 }
 
+/** Zeroed slots for tensors of these shapes, each one's w, m, v and grad in an AdamW kernel arena. */
+export function allocateSlots(tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly decay: boolean }[]): Map<string, AdamWSlot> {
+  const arrays = adamwArena(tensors.map((t) => Array<number>(4).fill(t.shape.reduce((a, b) => a * b, 1))));
+  return new Map(tensors.map((t, k) => {
+    const [w, m, v, grad] = arrays[k]! as [Float32Array, Float32Array, Float32Array, Float32Array];
+    return [t.name, { shape: t.shape.slice(), decay: t.decay, w, m, v, grad }];
+  }));
+}
+
 /** A fresh optimizer over `params`: master weights copied out of the variables, zero moments. */
 export function createAdamW(params: Params, hyper: AdamWHyper): AdamWState {
-  const slots = new Map<string, AdamWSlot>();
-  for (const [name, p] of params) {
-    if (p.dtype !== 'float32') throw new Error(`AdamW: parameter ${name} has dtype ${p.dtype}, expected float32`);
-    const w = new Float32Array(p.dataSync() as Float32Array); // copy: the tensor's data is not ours
-    slots.set(name, { shape: p.shape.slice(), decay: decaysWeight(name, p.shape, hyper.noDecay), w, m: new Float32Array(w.length), v: new Float32Array(w.length) });
-  }
+  for (const [name, p] of params) if (p.dtype !== 'float32') throw new Error(`AdamW: parameter ${name} has dtype ${p.dtype}, expected float32`);
+  const slots = allocateSlots([...params].map(([name, p]) => ({ name, shape: p.shape, decay: decaysWeight(name, p.shape, hyper.noDecay) })));
+  for (const [name, p] of params) slots.get(name)!.w.set(p.dataSync() as Float32Array); // a copy: the tensor's data is not ours
   return { hyper, step: 0, slots };
 }
 
@@ -99,14 +111,7 @@ export function adamwUpdate<S extends { readonly decay: boolean }, G>(
  */
 export function adamwStep(state: AdamWState, grads: ReadonlyMap<string, Float32Array>, lr: number, gradScale = 1): void {
   adamwUpdate(state, grads, lr, { slot: (s) => s.w.length, grad: (g) => g.length }, ({ w, m, v }, g, keep, { b1, b2, eps, stepSize, bc2Sqrt }) => {
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]! * gradScale;
-      const mi = b1 * m[i]! + (1 - b1) * gi;
-      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] = w[i]! * keep - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
-    }
+    adamwKernel(w, m, v, g, { b1, b2, eps, stepSize, bc2Sqrt, keep, gradScale });
   });
 }
 

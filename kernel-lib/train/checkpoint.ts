@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, writeFileAtomic, writeJsonAtomic } from '../runtime/files.ts';
-import type { AdamWHyper, AdamWSlot, AdamWState } from './adamw.ts';
+import { allocateSlots, type AdamWHyper, type AdamWState } from './adamw.ts';
 import type { DataPosition } from './block-stream.ts';
 
 export const CHECKPOINT_FORMAT = 'pruning-lab-train-checkpoint/1';
@@ -83,15 +83,13 @@ export function loadCheckpoint(runDir: string, hyper: AdamWHyper, configHash: st
   if (sha256(raw) !== meta.sha256) throw new Error(`${binFile}: sha256 does not match checkpoint.json (corrupt checkpoint)`);
   const expected = meta.tensors.reduce((s, t) => s + 3 * t.shape.reduce((a, b) => a * b, 1), 0) * 4;
   if (raw.byteLength !== expected) throw new Error(`${binFile}: ${raw.byteLength} bytes, expected ${expected}`);
-  const all = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-  const slots = new Map<string, AdamWSlot>();
+  const all = raw.byteOffset % 4 === 0 ? new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)
+    : new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const slots = allocateSlots(meta.tensors);
   let off = 0;
   for (const t of meta.tensors) {
-    const n = t.shape.reduce((a, b) => a * b, 1);
-    const w = all.slice(off, off + n); off += n;
-    const m = all.slice(off, off + n); off += n;
-    const v = all.slice(off, off + n); off += n;
-    slots.set(t.name, { shape: t.shape.slice(), decay: t.decay, w, m, v });
+    const s = slots.get(t.name)!;
+    for (const a of [s.w, s.m, s.v]) { a.set(all.subarray(off, off + a.length)); off += a.length; }
   }
   const loop: LoopState = {
     step: meta.step, position: meta.position, rngState: meta.rngState, tokensSeen: meta.tokensSeen,

@@ -9,7 +9,7 @@
  * Limits: the default objective only (the graph computes next-token cross-entropy), and no
  * dropout (a run with `dropout: true` on a config with dropout > 0 is refused).
  */
-import { adamwStep, writeWeights } from './adamw.ts';
+import { adamwStep, allocateSlots, writeWeights, type AdamWState } from './adamw.ts';
 import { packBlocks } from './batch-tensors.ts';
 import { lmObjective } from './lm-objective.ts';
 import { createOrtGradients } from './ort-gradients.ts';
@@ -24,21 +24,27 @@ export const ortEngine: StartEngine = (start): TrainingEngine => {
   if (start.objective !== lmObjective) throw new Error('finetune engine \'ort\': the ONNX training graph computes the next-token loss only; a custom objective needs the tfjs engine');
   const { state } = start;
   const model = modelFromState(start);
+  const acc = gradSums(state);
   const og = createOrtGradients(model, { dropout: 'ignore', weights: new Map([...state.slots].map(([n, s]) => [n, s.w])) });
-  const acc = new Map([...state.slots].map(([n, s]) => [n, new Float32Array(s.w.length)]));
+  let fresh = false;   // zeroGrads was called and no micro-batch has written the sums since
+  const settle = () => { if (fresh) { for (const a of acc.values()) a.fill(0); fresh = false; } };
   return {
     model,
-    zeroGrads: () => { for (const a of acc.values()) a.fill(0); },
+    zeroGrads: () => { fresh = true; },
     addGrads: async (blocks, opts) => {
       if (opts.training && hasDropout(model.config)) throw new Error(`finetune engine 'ort': the ${model.family} config asks for dropout, which the ONNX training graph does not apply; train with dropout: false or the tfjs engine`);
-      return (await og.lossAndGrads(packBlocks(blocks), acc)).loss;
+      const overwrite = fresh;
+      fresh = false;
+      return (await og.lossAndGrads(packBlocks(blocks), acc, { overwrite })).loss;
     },
     squaredNorm: async () => {
+      settle();
       let s = 0;
       for (const a of acc.values()) for (let k = 0; k < a.length; k++) s += a[k]! * a[k]!;
       return s;
     },
     update: async (lr, gradScale) => {
+      settle();
       adamwStep(state, acc, lr, gradScale);
       writeWeights(state, model.params);
     },
@@ -47,3 +53,18 @@ export const ortEngine: StartEngine = (start): TrainingEngine => {
     close: async () => { og.close(); },
   };
 };
+
+/** The gradient sum of every slot: its own `grad` when it has one (an AdamW kernel arena, so the
+ *  update runs in place); a slot without one (a state built elsewhere) is first moved into an arena. */
+function gradSums(state: AdamWState): Map<string, Float32Array> {
+  const bare = [...state.slots].filter(([, s]) => !s.grad);
+  if (bare.length > 0) {
+    const moved = allocateSlots(bare.map(([name, s]) => ({ name, shape: s.shape, decay: s.decay })));
+    for (const [name, s] of bare) {
+      const t = moved.get(name)!;
+      t.w.set(s.w); t.m.set(s.m); t.v.set(s.v);
+      state.slots.set(name, t);
+    }
+  }
+  return new Map([...state.slots].map(([n, s]) => [n, s.grad!]));
+}

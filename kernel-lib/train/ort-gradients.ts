@@ -27,8 +27,10 @@ export interface OrtGradientsOptions {
 
 export interface OrtGradients {
   /** Adds d(summed loss)/d(param) into acc (name -> flat array; names the model lacks are an error)
-   *  and returns the summed loss and the number of scored positions (mask != 0). */
-  lossAndGrads(packed: PackedBatch, acc: ReadonlyMap<string, Float32Array>): Promise<{ loss: number; tokens: number }>;
+   *  and returns the summed loss and the number of scored positions (mask != 0). With `overwrite`
+   *  the gradients replace acc's values instead (the first micro-batch of an update: no zeroing,
+   *  no add); a batch without scored positions then leaves acc zero. */
+  lossAndGrads(packed: PackedBatch, acc: ReadonlyMap<string, Float32Array>, opts?: { readonly overwrite?: boolean }): Promise<{ loss: number; tokens: number }>;
   /** The summed loss alone and the number of scored positions, from a loss-only graph of the same
    *  forward (no reverse pass): validation on the current weights. */
   loss(packed: PackedBatch): Promise<{ loss: number; tokens: number }>;
@@ -96,7 +98,7 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
   };
 
   return {
-    async lossAndGrads(packed, acc) {
+    async lossAndGrads(packed, acc, { overwrite = false } = {}) {
       const { B, T } = packed;
       for (const [name, a] of acc) {
         const shape = shapes.get(name);
@@ -105,7 +107,10 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
         if (a.length !== n) throw new Error(`createOrtGradients: accumulator '${name}' has ${a.length} values, the parameter [${shape}] has ${n}`);
       }
       const rows = scoredRows(packed);
-      if (rows.length === 0) return { loss: 0, tokens: 0 };
+      if (rows.length === 0) {
+        if (overwrite) for (const a of acc.values()) a.fill(0);
+        return { loss: 0, tokens: 0 };
+      }
       const s = sessionFor(B, T, false);
       const feeds = feedsFor(packed, rows, s.params);
       const fetches: Record<string, null> = { loss: null };
@@ -115,8 +120,10 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
         const a = acc.get(name);
         if (!a) continue;
         const d = out[`grad.${name}`]!.data as Float32Array;
-        for (let k = 0; k < a.length; k++) a[k] += d[k]!;
+        if (overwrite) a.set(d);
+        else for (let k = 0; k < a.length; k++) a[k] += d[k]!;
       }
+      if (overwrite) for (const [name, a] of acc) if (!s.params.has(name)) a.fill(0);   // a parameter the graph never reads
       return { loss: (out.loss!.data as Float32Array)[0]!, tokens: rows.length };
     },
     async loss(packed) {

@@ -2,7 +2,8 @@
  * finetune({ engine: 'ort' }) (train/ort-engine.ts: ONNX Runtime gradients, host AdamW) against
  * the default tfjs engine on the same model, data and config: 20 updates (2 micro-batches each,
  * gradient clipping active) give the same per-update losses within 1e-3 relative, and the same
- * final weights within 1e-3 (largest difference relative to the largest weight). Refusals name
+ * final weights within 1e-3 (largest difference relative to the largest weight; the key biases,
+ * whose true gradient is zero, are left out: see the test). Refusals name
  * the cause (dropout asked for, an unknown engine name).
  */
 import { test, before } from 'node:test';
@@ -41,8 +42,16 @@ test('20 updates on the ort engine follow the tfjs engine within 1e-3', async ()
   a.losses.forEach((x, k) => assert.ok(Math.abs(x - b.losses[k]!) <= 1e-3 * Math.abs(b.losses[k]!), `update ${k + 1}: ort ${x} vs tfjs ${b.losses[k]}`));
   for (const [n, w] of a.weights) {
     const u = b.weights.get(n)!;
+    // The key bias (the middle third of c_attn.bias) adds q.b_k to every score of a query's row, which the
+    // softmax cancels: its true gradient is 0, so each engine's is float rounding noise (~1e-9), and
+    // Adam turns noise below eps into steps of up to lr * |g| / eps: the two engines' key biases
+    // drift apart by ~1e-4 whatever their arithmetic. Every other value is compared.
+    const skip = n.endsWith('attn.c_attn.bias') ? [w.length / 3, (2 * w.length) / 3] : [0, 0];
     let diff = 0, big = 0;
-    for (let k = 0; k < w.length; k++) { diff = Math.max(diff, Math.abs(w[k]! - u[k]!)); big = Math.max(big, Math.abs(u[k]!)); }
+    for (let k = 0; k < w.length; k++) {
+      if (k >= skip[0]! && k < skip[1]!) continue;
+      diff = Math.max(diff, Math.abs(w[k]! - u[k]!)); big = Math.max(big, Math.abs(u[k]!));
+    }
     assert.ok(diff <= 1e-3 * big, `${n}: largest difference ${diff} (largest weight ${big})`);
   }
 });
