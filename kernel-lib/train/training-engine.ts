@@ -20,7 +20,8 @@ import type { Objective } from './objective.ts';
 
 export interface TrainingEngine {
   /** The model being trained: new variables (the loop's input model is never touched), holding
-   *  the weights of the last update; validation and the caller read it. */
+   *  the weights of the last update; validation and the caller read it. An engine with its own
+   *  `heldOutLossSum` may write them only at `close` (the loop reads `model` after that). */
   readonly model: LanguageModel;
   /** Starts an update: the gradient sums are zero before the next `addGrads`. */
   zeroGrads(): void;
@@ -29,14 +30,15 @@ export interface TrainingEngine {
   addGrads(blocks: readonly NormalBlock[], opts: { readonly training: boolean; readonly seed: number }): Promise<number>;
   /** The squared L2 norm of the sums (all parameters concatenated), unscaled. */
   squaredNorm(): Promise<number>;
-  /** AdamW at `lr` with the sums times `gradScale`; `model` then holds the new weights. */
+  /** AdamW at `lr` with the sums times `gradScale`; `model` then holds the new weights (see `model`). */
   update(lr: number, gradScale: number): Promise<void>;
   /** The summed loss of held-out `blocks` on the engine's own forward pass, for validation; without
    *  it the loop evaluates the objective on `model`'s tfjs variables. */
   heldOutLossSum?(blocks: readonly NormalBlock[]): Promise<number>;
   /** The optimizer state as host arrays, in the layout checkpoint.ts saves (the live state or a copy). */
   hostState(): AdamWState;
-  /** Frees what the engine holds besides `model` (worker threads, moments, gradient sums); idempotent. */
+  /** Brings `model` up to date and frees what the engine holds besides it (worker threads, moments,
+   *  gradient sums); idempotent. */
   close(): Promise<void>;
 }
 
