@@ -6,6 +6,7 @@
  */
 import { settings } from '../runtime/settings.ts';
 import { trainEngineName } from '../train/choose-engine.ts';
+import { TRAINING_NUMERICS } from '../train/numerics-version.ts';
 import type { Profile } from './profiles.ts';
 
 export type StudyTrainEngine = 'ort' | 'tfjs';
@@ -15,8 +16,10 @@ export function studyTrainEngine(profile: Pick<Profile, 'trainEngine'>): StudyTr
   return settings().trainEngine === null ? profile.trainEngine : trainEngineName();
 }
 
-/** The part of a training step's key that names its engine: nothing for tfjs (the keys steps had
- *  before the ONNX Runtime engine), `{ trainEngine: 'ort' }` otherwise, so the two never share a cache entry. */
-export function trainEngineKey(engine: StudyTrainEngine): { readonly trainEngine?: 'ort' } {
-  return engine === 'ort' ? { trainEngine: 'ort' } : {};
+/** The part of a training step's key that names its engine (`trainEngine: 'ort'`; absent for tfjs,
+ *  as in the keys steps had before the ONNX Runtime engine), so the two never share a cache entry,
+ *  and the version of the training arithmetic (train/numerics-version.ts), so steps trained by
+ *  older code are not reused. */
+export function trainEngineKey(engine: StudyTrainEngine): { readonly trainEngine?: 'ort'; readonly trainingNumerics: number } {
+  return engine === 'ort' ? { trainEngine: 'ort', trainingNumerics: TRAINING_NUMERICS } : { trainingNumerics: TRAINING_NUMERICS };
 }

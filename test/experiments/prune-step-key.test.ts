@@ -7,7 +7,8 @@
  * inputs and draw under its own step name, so its folder differs from every prune step's. The expected
  * keys are built here by hand from those parts, for every GPT-2 and OLMo-role plan and schedule of the
  * mini profile (full and quick). The mini profile trains on ONNX Runtime, so the training steps (with
- * recovery, dense control) also carry `trainEngine: 'ort'`; with LAB_TRAIN_ENGINE=tfjs they do not.
+ * recovery, dense control) also carry `trainEngine: 'ort'` (not with LAB_TRAIN_ENGINE=tfjs) and the version of
+ * the training arithmetic (`trainingNumerics: 2`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,7 +48,7 @@ test('prune step keys name the validation draw, recover: false added without; th
         start: checkpointKey(dir), prune: resolvePruneConfig({ ...plan.prune, schedule }), recovery: plan.recovery, run, measureLatency: profile.measureLatency,
         inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin',
       };
-      const recovering = { ...base, trainEngine: 'ort' };
+      const recovering = { ...base, trainEngine: 'ort', trainingNumerics: 2 };
       const withRecovery = pruneStepLocation(profile, plan, schedule, dir);
       assert.equal(withRecovery.step, `prune-${schedule}`);
       assert.deepEqual(withRecovery.keyInput, recovering);
@@ -60,14 +61,14 @@ test('prune step keys name the validation draw, recover: false added without; th
       assert.notEqual(without.dir, withRecovery.dir);
       const dense = denseControlStepLocation(profile, plan, dir);
       const denseInput = { start: checkpointKey(dir), recovery: plan.recovery, schedule: 'one-shot', run,
-        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin', trainEngine: 'ort' };
+        inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin', trainEngine: 'ort', trainingNumerics: 2 };
       assert.deepEqual(dense.keyInput, denseInput);
       assert.equal(dense.step, 'dense-control');
       assert.equal(dense.key, stepLocation('dense-control', denseInput).key);
       for (const other of [withRecovery, without]) { assert.notEqual(dense.key, other.key); assert.notEqual(dense.dir, other.dir); }
       process.env.LAB_TRAIN_ENGINE = 'tfjs';
       try {
-        assert.deepEqual(pruneStepLocation(profile, plan, schedule, dir).keyInput, base, 'tfjs training: the keys steps had before the ORT engine');
+        assert.deepEqual(pruneStepLocation(profile, plan, schedule, dir).keyInput, { ...base, trainingNumerics: 2 }, 'tfjs training: no engine name in the key');
         const { trainEngine: _ort, ...denseTfjs } = denseInput;
         assert.deepEqual(denseControlStepLocation(profile, plan, dir).keyInput, denseTfjs);
       } finally { delete process.env.LAB_TRAIN_ENGINE; }

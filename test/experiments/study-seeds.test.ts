@@ -56,7 +56,7 @@ test('seed 0 keeps the single-seed keys; seed 1 recovers with seeds from 1000 un
     const run = { seed: 0, saveEvery: 20, resume: true, handleSigint: true, dropout: false };
     const today = {
       start: checkpointKey(dir), prune: resolvePruneConfig({ ...plan.prune, schedule: 'one-shot' }), recovery: plan.recovery, run, measureLatency: profile.measureLatency,
-      inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin', trainEngine: 'ort',
+      inputs: { corpus: corpusHash(corpus.corpora), formatter: formatterVersions.text }, validation: 'documents-round-robin', trainEngine: 'ort', trainingNumerics: 2,
     };
     const s0 = pruneStepLocation(profile, plan, 'one-shot', dir, { seed: 0 });
     assert.deepEqual(s0.keyInput, today);

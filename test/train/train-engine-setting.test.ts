@@ -27,7 +27,7 @@ test('the study trains on the profile\'s engine (mini and quick mini: ort, paper
   withEngine('gpu', () => assert.throws(() => studyTrainEngine(miniProfile), /LAB_TRAIN_ENGINE=gpu/));
 });
 
-test('step keys: tfjs keeps the keys steps had before the ONNX Runtime engine; ort adds trainEngine', () => {
-  assert.deepEqual(trainEngineKey('tfjs'), {});
-  assert.deepEqual(trainEngineKey('ort'), { trainEngine: 'ort' });
+test('step keys: ort adds trainEngine (tfjs does not, as before the ONNX Runtime engine); both carry the training arithmetic version', () => {
+  assert.deepEqual(trainEngineKey('tfjs'), { trainingNumerics: 2 });
+  assert.deepEqual(trainEngineKey('ort'), { trainEngine: 'ort', trainingNumerics: 2 });
 });
