@@ -7,9 +7,10 @@
  * The host update runs in the WebAssembly SIMD kernel of adamw-kernel.ts (the exact operation
  * order and rounding are written there).
  *
- * The state (fp32 master weights, m, v) lives in JS Float32Arrays, outside the wasm heap: it is
- * checkpointable as plain bytes, and it is what lets GPT-2 small training fit wasm's 4 GiB
- * (docs/wasm-performance.md, pitfall 8). After an update the variables get NEW tensors (`assign`),
+ * The state (fp32 master weights, m, v, and a gradient buffer per slot) lives in Float32Arrays
+ * over the AdamW kernel's own memories, outside the tfjs wasm heap: it is checkpointable as plain
+ * bytes, and it is what lets GPT-2 small training fit wasm's 4 GiB (docs/wasm-performance.md,
+ * pitfall 8). After an update the variables get NEW tensors (`assign`),
  * never rewritten memory: XNNPACK caches packed copies of weights by tensor id.
  * The state arrays are the optimizer's own and are updated in place; model inputs are not.
  */
