@@ -23,7 +23,7 @@ import { labTimed } from '../../test/helpers/lab-timed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PY = '/usr/bin/python3';
-const REPS = 2, WARM = 1, TIMED = 4;
+const REPS = 3, WARM = 1, TIMED = 4;
 
 interface Shape {
   readonly L: number; readonly H: number; readonly C: number; readonly V: number; readonly B: number; readonly T: number;
