@@ -45,6 +45,23 @@ test('the summed loss equals tfjs lmLoss (sum) within 1e-4 and gradients are add
   for (const x of Object.values(t)) x.dispose();
 });
 
+test('overwrite: the gradients replace the arrays\' values, and a batch with nothing scored leaves them zero', async () => {
+  const { model } = tinyModel({ V, P: 16, C: 16, L: 2, H: 2 }, 13);
+  const og = createOrtGradients(model, { dropout: 'ignore' });
+  const p = packed(2);
+  const added = zerosLike(model);
+  await og.lossAndGrads(p, added);
+  const stale = zerosLike(model);
+  for (const a of stale.values()) a.fill(7);
+  const r = await og.lossAndGrads(p, stale, { overwrite: true });
+  assert.equal(r.tokens, [...p.mask].filter((m) => m !== 0).length);
+  for (const [n, a] of stale) assert.deepEqual(Array.from(a), Array.from(added.get(n)!), `${n}: overwritten, equal to zero + the gradient`);
+  const none = await og.lossAndGrads({ ...p, mask: new Float32Array(B * T) }, stale, { overwrite: true });
+  assert.deepEqual(none, { loss: 0, tokens: 0 });
+  for (const [n, a] of stale) assert.ok(a.every((x) => x === 0), `${n}: zero after a batch with no scored position`);
+  og.close();
+});
+
 test('20 AdamW updates on ORT gradients follow the run on tfjs gradients within 1e-3', async () => {
   const hyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, noDecay: ['wte', 'wpe'] };
   const lr = 3e-3;
