@@ -75,6 +75,8 @@ export interface AttentionInput {
   readonly headDim: number;    // D
   readonly bias: string;       // [B|1, 1, T, S]
   readonly past?: { readonly key: string; readonly value: string } | undefined;   // [B, K, P, D]
+  /** Applied to the attention probabilities [B, h, T, S] before they weight the values (training dropout). */
+  readonly probs?: ((p: string) => string) | undefined;
 }
 
 /** softmax(q k^T / sqrt(D) + bias) v per head -> y [B, T, h*D]; present = past ++ (k, v) [B, K, S, D]. */
@@ -92,7 +94,8 @@ export function causalAttention(g: OnnxGraph, a: AttentionInput): { y: string; p
   const qs = g.op('Mul', [a.q, g.float([1 / Math.sqrt(D)], [])]);                     // [B, h, T, D]
   const kT = g.op('Transpose', [repeat(key)], { perm: ints([0, 1, 3, 2]) });          // [B, h, D, S]
   const scores = g.op('Add', [g.op('MatMul', [qs, kT]), a.bias]);                     // [B, h, T, S]
-  const p = g.op('Softmax', [scores], { axis: i(-1) });                               // [B, h, T, S]
+  const soft = g.op('Softmax', [scores], { axis: i(-1) });                            // [B, h, T, S]
+  const p = a.probs ? a.probs(soft) : soft;
   const y = g.op('MatMul', [p, repeat(value)]);                                       // [B, h, T, D]
   return { y: mergeHeads(g, y, h, D), presentKey: key, presentValue: value };
 }

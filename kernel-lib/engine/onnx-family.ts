@@ -25,6 +25,20 @@ export interface DecoderContext {
    *  [B, T, C] entering it, so a training graph can recompute a block in its backward
    *  (engine/backward/reverse-pass.ts). */
   blockStart?(layer: number, x: string): void;
+  /** Optional: training-mode dropout. The family calls it at each place its config drops values
+   *  (only where the rate is above 0) and continues with the value it returns; without it (the
+   *  inference graphs) nothing is dropped (engine/backward/dropout-masks.ts). */
+  dropout?(site: DropoutSite, value: string): string;
+}
+
+/** A place a decoder applies dropout: the embeddings' sum ('embd', [B, T, C]), the attention
+ *  probabilities of a layer ('attn', [B, heads, T, S]), or a sublayer's output before it joins
+ *  the residual stream ('attn-out' / 'mlp-out', [B, T, C]); `rate` is the config's probability. */
+export interface DropoutSite {
+  readonly kind: 'embd' | 'attn' | 'attn-out' | 'mlp-out';
+  readonly layer: number;          // -1 for 'embd'
+  readonly rate: number;
+  readonly heads?: number;         // 'attn': the layer's query heads
 }
 
 export interface OnnxFamily {

@@ -58,7 +58,8 @@ function decoder(model: Model, ctx: DecoderContext): string {
       const q = splitHeads(g, clip(project(a, n.q)), h, D);                       // [B, h, T, D]
       const k = splitHeads(g, clip(project(a, n.k)), kv, D);                      // [B, K, T, D]
       const v = splitHeads(g, clip(project(a, n.v)), kv, D);                      // [B, K, T, D]
-      const att = causalAttention(g, { q: rope(q), k: rope(k), v, heads: h, kvHeads: kv, headDim: D, bias: ctx.bias, past: ctx.past(l) });
+      const att = causalAttention(g, { q: rope(q), k: rope(k), v, heads: h, kvHeads: kv, headDim: D, bias: ctx.bias, past: ctx.past(l),
+        probs: ctx.dropout && c.attentionDropout > 0 ? (pr) => ctx.dropout!({ kind: 'attn', layer: l, rate: c.attentionDropout, heads: h }, pr) : undefined });
       ctx.present(l, att.presentKey, att.presentValue);
       ctx.tap?.({ kind: 'heads', layer: l }, att.y);
       x = g.op('Add', [x, project(att.y, n.o)]);                                  // [B, T, C]

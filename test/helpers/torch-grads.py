@@ -11,7 +11,12 @@ Per-layer head counts and MLP widths are read from the tensors' shapes (pruned l
 with no heads or neurons adds only its output bias, or nothing).
 stdin JSON: {"weights": safetensors file (the test's parameter names), "family": "gpt2" |
 "llama-like", "headDim": D, "eps": float, "norm": "layer" | "rms" | "olmo", "clipQkv": float or
-null, "ropeTheta": float, "tied": bool, "B", "T", "ids", "targets", "mask": flat [B*T]}
+null, "ropeTheta": float, "tied": bool, "B", "T", "ids", "targets", "mask": flat [B*T],
+optional "dropout": {input name: {"rate": p, "keep": flat 0/1 list}}}: training-mode dropout with
+the given keep masks, x * keep / (1 - p), at the places HF's GPT-2 drops (the embeddings' sum
+'dropout.embd', attention probabilities 'dropout.attn.<l>' [B, h, T, T], each sublayer's output
+before the residual add 'dropout.attn-out.<l>' / 'dropout.mlp-out.<l>', also when it is only a
+bias) and the Llama-like attention probabilities
 stdout JSON: {"loss": float, "grads": {name: flat list}}"""
 import json, math, struct, sys, torch
 
@@ -33,15 +38,25 @@ ids = torch.tensor(req['ids']).reshape(B, T)
 targets = torch.tensor(req['targets']).reshape(B, T)
 mask = torch.tensor(req['mask'], dtype=torch.float64).reshape(B, T)
 causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+masks = req.get('dropout', {})
 
 
-def attend(q, k, v):  # q [B, h, T, D], k/v [B, K, T, D]
+def drop(name, x):
+    if name not in masks:
+        return x
+    m = masks[name]
+    keep = torch.tensor(m['keep'], dtype=torch.float64)
+    shape = (B, x.shape[1], T, T) if name.startswith('dropout.attn.') else (B, T, x.shape[-1])
+    return x * keep.reshape(shape) / (1 - m['rate'])
+
+
+def attend(q, k, v, layer):  # q [B, h, T, D], k/v [B, K, T, D]
     h, K = q.shape[1], k.shape[1]
     k = k.repeat_interleave(h // K, dim=1)
     v = v.repeat_interleave(h // K, dim=1)
     s = (q @ k.transpose(-1, -2)) / math.sqrt(D)
     s = s.masked_fill(causal, float('-inf'))
-    return (s.softmax(-1) @ v).transpose(1, 2).reshape(B, T, h * D)
+    return (drop(f'dropout.attn.{layer}', s.softmax(-1)) @ v).transpose(1, 2).reshape(B, T, h * D)
 
 
 def heads(x, n):  # [B, T, n*D] -> [B, n, T, D]
@@ -61,7 +76,7 @@ def gelu_tanh(x):
 
 def gpt2():
     eps = req['eps']
-    x = W['wte.weight'][ids] + W['wpe.weight'][torch.arange(T)][None]
+    x = drop('dropout.embd', W['wte.weight'][ids] + W['wpe.weight'][torch.arange(T)][None])
     L = sum(1 for k in W if k.endswith('.ln_1.weight'))
     for l in range(L):
         p = f'h.{l}.'
@@ -70,15 +85,17 @@ def gpt2():
         if h > 0:
             qkv = a @ W[p + 'attn.c_attn.weight'] + W[p + 'attn.c_attn.bias']
             q, k, v = qkv.split(h * D, dim=-1)
-            y = attend(heads(q, h), heads(k, h), heads(v, h))
-            x = x + y @ W[p + 'attn.c_proj.weight'] + W[p + 'attn.c_proj.bias']
+            y = attend(heads(q, h), heads(k, h), heads(v, h), l)
+            o = y @ W[p + 'attn.c_proj.weight'] + W[p + 'attn.c_proj.bias']
         else:
-            x = x + W[p + 'attn.c_proj.bias']
+            o = W[p + 'attn.c_proj.bias'].expand(B, T, -1)
+        x = x + drop(f'dropout.attn-out.{l}', o)
         m = layer_norm(x, W[p + 'ln_2.weight'], W[p + 'ln_2.bias'], eps)
         if W[p + 'mlp.c_fc.weight'].shape[1] > 0:
-            x = x + gelu_tanh(m @ W[p + 'mlp.c_fc.weight'] + W[p + 'mlp.c_fc.bias']) @ W[p + 'mlp.c_proj.weight'] + W[p + 'mlp.c_proj.bias']
+            o = gelu_tanh(m @ W[p + 'mlp.c_fc.weight'] + W[p + 'mlp.c_fc.bias']) @ W[p + 'mlp.c_proj.weight'] + W[p + 'mlp.c_proj.bias']
         else:
-            x = x + W[p + 'mlp.c_proj.bias']
+            o = W[p + 'mlp.c_proj.bias'].expand(B, T, -1)
+        x = x + drop(f'dropout.mlp-out.{l}', o)
     return layer_norm(x, W['ln_f.weight'], W['ln_f.bias'], eps), W['wte.weight']
 
 
@@ -110,7 +127,7 @@ def llama_like():
             q = heads(clipped(proj(a, p + 'self_attn.q_proj.weight')), h)
             k = heads(clipped(proj(a, p + 'self_attn.k_proj.weight')), K)
             v = heads(clipped(proj(a, p + 'self_attn.v_proj.weight')), K)
-            x = x + proj(attend(rope(q), rope(k), v), p + 'self_attn.o_proj.weight')
+            x = x + proj(attend(rope(q), rope(k), v, l), p + 'self_attn.o_proj.weight')
         elif p + 'self_attn.o_proj.bias' in W:
             x = x + W[p + 'self_attn.o_proj.bias']
         if W[p + 'mlp.gate_proj.weight'].shape[0] > 0:

@@ -6,7 +6,9 @@
  *   outputs loss (the summed, weighted next-token cross-entropy) and grad.<name> per parameter
  * With `lossOnly` the graph stops at the loss (validation: no reverse pass, no grad outputs).
  * Positions are 0..T-1 and the causal bias a constant [1, 1, T, T] (0 where key s <= query t,
- * -1e9 elsewhere, as the inference graphs). Evaluation mode: no dropout.
+ * -1e9 elsewhere, as the inference graphs). Without `dropout` the graph is in evaluation mode;
+ * with it, every place the config drops values reads a bool keep-mask input (dropout-masks.ts),
+ * listed in `masks`, which the caller fills per micro-batch.
  */
 import type { LanguageModel } from '../../model/types.ts';
 import { OnnxGraph } from '../onnx-graph.ts';
@@ -14,6 +16,7 @@ import type { OnnxFamily } from '../onnx-family.ts';
 import { paramShape, weightInit } from '../weights.ts';
 import { addLoss, addLossHead } from './loss-head.ts';
 import { addReversePass, type Segment } from './reverse-pass.ts';
+import { dropoutHook, type DropoutMask } from './dropout-masks.ts';
 
 /** Inputs of the training graph that are not parameters. */
 export const BATCH_INPUTS = ['ids', 'rows', 'targets', 'weights'] as const;
@@ -22,9 +25,11 @@ export interface TrainGraph {
   readonly graph: OnnxGraph;
   /** The parameters that are graph inputs (each has an output grad.<name>, unless the graph is loss-only), with their shapes. */
   readonly params: ReadonlyMap<string, readonly number[]>;
+  /** The dropout mask inputs (empty without `dropout`, or when the config's rates are all 0). */
+  readonly masks: readonly DropoutMask[];
 }
 
-export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number, T: number, opts: { readonly recompute?: boolean; readonly lossOnly?: boolean } = {}): TrainGraph {
+export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number, T: number, opts: { readonly recompute?: boolean; readonly lossOnly?: boolean; readonly dropout?: boolean } = {}): TrainGraph {
   const g = new OnnxGraph(`${model.family}-${opts.lossOnly ? 'loss' : 'train'}`);
   g.paramInputs = true;
   const C = model.config.hiddenSize;
@@ -37,9 +42,11 @@ export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number
   for (let t = 0; t < T; t++) for (let s = t + 1; s < T; s++) causal[t * T + s] = -1e9;
   const bias = g.float(Array.from(causal), [1, 1, T, T]);                             // [1, 1, T, T]
   const starts: { from: number; input: string }[] = [];
+  const masks: DropoutMask[] = [];
   const h = fam.decoder(model, {
     g, ids, positions, bias, past: () => undefined, present: () => {},
     blockStart: (_l, x) => { starts.push({ from: g.nodeCount(), input: x }); },
+    ...(opts.dropout && !opts.lossOnly ? { dropout: dropoutHook(g, B, T, C, masks) } : {}),
   });                                                                                   // [B, T, C]
   const forwardEnd = g.nodeCount();
   const headName = fam.lmHeadParam(model);
@@ -48,7 +55,7 @@ export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number
   const params = (): Map<string, number[]> => new Map([...g.declaredShapes()].flatMap(([n, dims]) => (isParam(model, n) ? [[n, dims as number[]] as [string, number[]]] : [])));
   if (opts.lossOnly) {
     g.output(addLoss(g, h, W, io, B, T, C), 'loss', 'float32', []);
-    return { graph: g, params: params() };
+    return { graph: g, params: params(), masks };
   }
   const head = addLossHead(g, h, W, io, B, T, C);
   const ps = params();
@@ -59,7 +66,7 @@ export function buildTrainGraph(model: LanguageModel, fam: OnnxFamily, B: number
     const d = name === headName ? (grads.has(name) ? g.op('Add', [grads.get(name)!, head.dW]) : head.dW) : grads.get(name);
     g.output(d ?? g.op('ConstantOfShape', [g.int64([...dims])]), `grad.${name}`, 'float32', dims);
   }
-  return { graph: g, params: ps };
+  return { graph: g, params: ps, masks };
 }
 
 function isParam(model: LanguageModel, name: string): boolean {

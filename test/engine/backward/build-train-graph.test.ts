@@ -20,6 +20,9 @@ import { initBackend, loadModel, type LanguageModel, type LlamaLikeConfig } from
 import { paramFloat32, paramShapes } from '../../../kernel-lib/model/param-values.ts';
 import { writeSafetensors } from '../../../kernel-lib/model/safetensors-write.ts';
 import { createOrtGradients } from '../../../kernel-lib/train/ort-gradients.ts';
+import { buildTrainGraph } from '../../../kernel-lib/engine/backward/build-train-graph.ts';
+import { fillDropoutMasks } from '../../../kernel-lib/engine/backward/dropout-masks.ts';
+import { onnxFamily } from '../../../kernel-lib/engine/onnx-families.ts';
 import { tinyModel } from '../../helpers/tiny-gpt2.ts';
 import { randomLlamaLike } from '../../helpers/random-llama-like.ts';
 import { writeHfCheckpoint } from '../../helpers/write-hf-checkpoint.ts';
@@ -50,15 +53,30 @@ function torchGrads(model: LanguageModel, dir: string, extra: Record<string, unk
   return JSON.parse(p.stdout);
 }
 
-async function check(name: string, model: LanguageModel, extra: Record<string, unknown>): Promise<void> {
+/** With `dropout`: the graph's mask inputs must be exactly `dropout.names` (the places the test
+ *  expects the config to drop, written out here), the masks drawn from `dropout.seed` are given to
+ *  the torch reference, which applies each at its own place. */
+async function check(name: string, model: LanguageModel, extra: Record<string, unknown>, dropout?: { readonly seed: number; readonly names: readonly string[] }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lab-torch-grads-'));
   try {
     const b = batch(model.config.vocabSize);
-    const ref = torchGrads(model, dir, extra, b);
+    let torchExtra = extra;
+    if (dropout) {
+      const masks = buildTrainGraph(model, onnxFamily(model.family)!, B, T, { dropout: true }).masks;
+      assert.deepEqual(masks.map((m) => m.name).sort(), [...dropout.names].sort(), `${name}: the graph's dropout sites`);
+      const keep = fillDropoutMasks(masks, dropout.seed);
+      for (const m of masks) {
+        const k = keep.get(m.name)!;
+        const kept = k.reduce((p, x) => p + x, 0);
+        assert.ok(kept > 0 && kept < k.length, `${name}: mask ${m.name} keeps ${kept} of ${k.length}: both kept and dropped values`);
+      }
+      torchExtra = { ...extra, dropout: Object.fromEntries(masks.map((m) => [m.name, { rate: m.rate, keep: [...keep.get(m.name)!] }])) };
+    }
+    const ref = torchGrads(model, dir, torchExtra, b);
     for (const recompute of [false, true]) {
-      const og = createOrtGradients(model, { dropout: 'ignore', recompute });
+      const og = createOrtGradients(model, { dropout: dropout ? 'apply' : 'ignore', recompute });
       const acc = new Map([...paramShapes(model)].map(([n, s]) => [n, new Float32Array(s.reduce((p, d) => p * d, 1))]));
-      const r = await og.lossAndGrads(b, acc);
+      const r = await og.lossAndGrads(b, acc, dropout ? { dropoutSeed: dropout.seed } : {});
       og.close();
       const label = `${name}${recompute ? ' (recompute)' : ''}`;
       assert.ok(Math.abs(r.loss - ref.loss) <= 1e-5 * Math.abs(ref.loss), `${label}: loss ${r.loss} vs torch ${ref.loss}`);
@@ -93,6 +111,13 @@ test('GPT-2 pruned (4 / 0 / 1 heads, 64 / 10 / 0 neurons) equals torch float64 w
   await check('gpt2 pruned', model, gpt2Extra(model.config.layerNormEpsilon));
 });
 
+test('GPT-2 with dropout (embd 0.1, attn 0.2, resid 0.3; pruned 4 / 0 / 1 heads, 64 / 10 / 0 neurons): masks at HF\'s places, equal to torch float64 within 1e-4', { skip }, async () => {
+  const { model } = tinyModel({ V: 61, P: 16, C: 32, L: 3, H: 4, headsPerLayer: [4, 0, 1], mlpPerLayer: [64, 10, 0] }, 9);
+  const m = { ...model, config: { ...model.config, dropout: { embd: 0.1, attn: 0.2, resid: 0.3 } } };
+  const names = ['dropout.embd', 'dropout.attn.0', 'dropout.attn.2', ...[0, 1, 2].flatMap((l) => [`dropout.attn-out.${l}`, `dropout.mlp-out.${l}`])];
+  await check('gpt2 dropout', m, gpt2Extra(model.config.layerNormEpsilon), { seed: 12345, names });
+});
+
 test('OLMo (non-parametric LayerNorm, clip_qkv active, untied) equals torch float64 within 1e-4', { skip }, async () => {
   const model = randomLlamaLike({
     model_type: 'olmo', vocab_size: 67, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 4,
@@ -107,6 +132,14 @@ test('Llama GQA (2 kv heads for 4, RMSNorm weights, untied) equals torch float64
     intermediate_size: 40, max_position_embeddings: 64, tie_word_embeddings: false, rms_norm_eps: 1e-5, eos_token_id: 66, bos_token_id: 66,
   }, 8);
   await check('llama gqa', model, llamaExtra(model));
+});
+
+test('Llama GQA with attention dropout 0.25: masks on the attention probabilities, equal to torch float64 within 1e-4', { skip }, async () => {
+  const model = randomLlamaLike({
+    model_type: 'llama', vocab_size: 67, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
+    intermediate_size: 40, max_position_embeddings: 64, tie_word_embeddings: false, rms_norm_eps: 1e-5, eos_token_id: 66, bos_token_id: 66, attention_dropout: 0.25,
+  }, 10);
+  await check('llama gqa dropout', model, llamaExtra(model), { seed: 777, names: ['dropout.attn.0', 'dropout.attn.1'] });
 });
 
 test('checkpoints from write-hf-checkpoint (TinyLlama twin F16 GQA 16/2, OLMo twin BF16 tied, weights in their files) equal torch float64 within 1e-4', { skip }, async () => {
