@@ -8,8 +8,9 @@
  * Validation runs the loss-only graph of the same forward on the master weights (no session per
  * evaluation), so the model's variables are written once, at close, not after every update
  * (GPT-2 small: 0.5 GB copied per update). Checkpoints are the host state, as the host engine's.
- * Limits: the default objective only (the graph computes next-token cross-entropy), and no
- * dropout (a run with `dropout: true` on a config with dropout > 0 is refused).
+ * Dropout: a micro-batch with `training` runs the graph variant with the config's dropout, its
+ * masks drawn on the host from the loop's per-micro-batch seed (so a resumed run draws the same).
+ * Limit: the default objective only (the graph computes next-token cross-entropy).
  */
 import { adamwStep, allocateSlots, writeWeights, type AdamWState } from './adamw.ts';
 import { packBlocks } from './batch-tensors.ts';
@@ -17,17 +18,12 @@ import { lmObjective } from './lm-objective.ts';
 import { createOrtGradients } from './ort-gradients.ts';
 import { modelFromState, type StartEngine, type TrainingEngine } from './training-engine.ts';
 
-function hasDropout(config: object): boolean {
-  const c = config as { dropout?: Record<string, number>; attentionDropout?: number };
-  return [...Object.values(c.dropout ?? {}), c.attentionDropout ?? 0].some((p) => p > 0);
-}
-
 export const ortEngine: StartEngine = (start): TrainingEngine => {
   if (start.objective !== lmObjective) throw new Error('finetune engine \'ort\': the ONNX training graph computes the next-token loss only; a custom objective needs the tfjs engine');
   const { state } = start;
   const model = modelFromState(start);
   const acc = gradSums(state);
-  const og = createOrtGradients(model, { dropout: 'ignore', weights: new Map([...state.slots].map(([n, s]) => [n, s.w])) });
+  const og = createOrtGradients(model, { dropout: 'apply', weights: new Map([...state.slots].map(([n, s]) => [n, s.w])) });
   let fresh = false;   // zeroGrads was called and no micro-batch has written the sums since
   let stale = false;   // the model's variables lag the master weights (written at close: validation reads the master weights)
   const settle = () => { if (fresh) { for (const a of acc.values()) a.fill(0); fresh = false; } };
@@ -35,10 +31,9 @@ export const ortEngine: StartEngine = (start): TrainingEngine => {
     model,
     zeroGrads: () => { fresh = true; },
     addGrads: async (blocks, opts) => {
-      if (opts.training && hasDropout(model.config)) throw new Error(`finetune engine 'ort': the ${model.family} config asks for dropout, which the ONNX training graph does not apply; train with dropout: false or the tfjs engine`);
       const overwrite = fresh;
       fresh = false;
-      return (await og.lossAndGrads(packBlocks(blocks), acc, { overwrite })).loss;
+      return (await og.lossAndGrads(packBlocks(blocks), acc, { overwrite, ...(opts.training ? { dropoutSeed: opts.seed } : {}) })).loss;
     },
     squaredNorm: async () => {
       settle();

@@ -4,8 +4,10 @@
  * hand-derived reverse pass), the parameters fed each run from host Float32Arrays, the gradients
  * ADDED into caller-owned arrays (the loop accumulates micro-batches), the summed loss returned.
  *
- * Evaluation mode: dropout is not applied. A model whose config asks for dropout is refused
- * unless `dropout: 'ignore'` says to train without it.
+ * Dropout: with `dropout: 'apply'`, a call given a `dropoutSeed` runs the graph variant whose
+ * dropout sites read keep masks drawn on the host from that seed (engine/backward/dropout-masks.ts);
+ * without a seed it runs in evaluation mode. A model whose config asks for dropout is refused
+ * unless `dropout` says 'apply' or 'ignore' (train without it).
  */
 import type { LanguageModel } from '../model/types.ts';
 import { paramFloat32, paramShapes } from '../model/param-values.ts';
@@ -13,6 +15,7 @@ import { onnxFamily } from '../engine/onnx-families.ts';
 import { loadOrt, type NativeSession, type OrtTensor } from '../engine/ort-runtime.ts';
 import { openSession } from '../engine/ort-sessions.ts';
 import { buildTrainGraph } from '../engine/backward/build-train-graph.ts';
+import { fillDropoutMasks, type DropoutMask } from '../engine/backward/dropout-masks.ts';
 import type { PackedBatch } from './batch-tensors.ts';
 
 export interface OrtGradientsOptions {
@@ -21,16 +24,18 @@ export interface OrtGradientsOptions {
   readonly weights?: ReadonlyMap<string, Float32Array>;
   /** Keep only each block's input and recompute the block in the backward (less memory, ~1/3 more work). */
   readonly recompute?: boolean;
-  /** 'refuse' (default): a config with dropout > 0 is an error; 'ignore': train without dropout. */
-  readonly dropout?: 'refuse' | 'ignore';
+  /** 'refuse' (default): a config with dropout > 0 is an error; 'ignore': train without dropout;
+   *  'apply': the config's dropout wherever a call passes `dropoutSeed`. */
+  readonly dropout?: 'refuse' | 'ignore' | 'apply';
 }
 
 export interface OrtGradients {
   /** Adds d(summed loss)/d(param) into acc (name -> flat array; names the model lacks are an error)
    *  and returns the summed loss and the number of scored positions (mask != 0). With `overwrite`
    *  the gradients replace acc's values instead (the first micro-batch of an update: no zeroing,
-   *  no add); a batch without scored positions then leaves acc zero. */
-  lossAndGrads(packed: PackedBatch, acc: ReadonlyMap<string, Float32Array>, opts?: { readonly overwrite?: boolean }): Promise<{ loss: number; tokens: number }>;
+   *  no add); a batch without scored positions then leaves acc zero. With `dropoutSeed` (and
+   *  `dropout: 'apply'`) the config's dropout is applied with masks drawn from that seed. */
+  lossAndGrads(packed: PackedBatch, acc: ReadonlyMap<string, Float32Array>, opts?: { readonly overwrite?: boolean; readonly dropoutSeed?: number }): Promise<{ loss: number; tokens: number }>;
   /** The summed loss alone and the number of scored positions, from a loss-only graph of the same
    *  forward (no reverse pass): validation on the current weights. */
   loss(packed: PackedBatch): Promise<{ loss: number; tokens: number }>;
@@ -47,22 +52,24 @@ function dropoutRates(config: object): number[] {
 export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptions = {}): OrtGradients {
   const fam = onnxFamily(model.family);
   if (!fam) throw new Error(`createOrtGradients: no ONNX description for the ${model.family} family`);
-  if ((opts.dropout ?? 'refuse') === 'refuse' && dropoutRates(model.config).some((p) => p > 0)) {
-    throw new Error(`createOrtGradients: the ${model.family} config has dropout ${JSON.stringify(dropoutRates(model.config))}; the ONNX training graph applies none (pass dropout: 'ignore' to train without it)`);
+  const anyDropout = dropoutRates(model.config).some((p) => p > 0);
+  if ((opts.dropout ?? 'refuse') === 'refuse' && anyDropout) {
+    throw new Error(`createOrtGradients: the ${model.family} config has dropout ${JSON.stringify(dropoutRates(model.config))}; pass dropout: 'apply' to train with it or 'ignore' to train without it`);
   }
+  const applyDropout = opts.dropout === 'apply' && anyDropout;
   const { ort, reason } = loadOrt();
   if (!ort) throw new Error(`createOrtGradients: ${reason}`);
   const shapes = paramShapes(model);
   const weights = opts.weights ?? new Map([...shapes.keys()].map((n) => [n, paramFloat32(model, n)]));
-  const sessions = new Map<string, { session: NativeSession; params: ReadonlyMap<string, readonly number[]> }>();
+  const sessions = new Map<string, { session: NativeSession; params: ReadonlyMap<string, readonly number[]>; masks: readonly DropoutMask[]; maskValues: Map<string, Uint8Array> }>();
   const V = model.config.vocabSize;
 
-  const sessionFor = (B: number, T: number, lossOnly: boolean) => {
-    const key = `${B}x${T}${lossOnly ? ' loss' : ''}`;
+  const sessionFor = (B: number, T: number, lossOnly: boolean, dropout = false) => {
+    const key = `${B}x${T}${lossOnly ? ' loss' : ''}${dropout ? ' dropout' : ''}`;
     let s = sessions.get(key);
     if (!s) {
-      const t = buildTrainGraph(model, fam, B, T, { recompute: opts.recompute === true, lossOnly });
-      s = { session: openSession(ort, t.graph.toBytes({ graph: lossOnly ? 'loss' : 'train' })), params: t.params };
+      const t = buildTrainGraph(model, fam, B, T, { recompute: opts.recompute === true, lossOnly, dropout });
+      s = { session: openSession(ort, t.graph.toBytes({ graph: lossOnly ? 'loss' : 'train' })), params: t.params, masks: t.masks, maskValues: new Map() };
       sessions.set(key, s);
     }
     return s;
@@ -98,7 +105,7 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
   };
 
   return {
-    async lossAndGrads(packed, acc, { overwrite = false } = {}) {
+    async lossAndGrads(packed, acc, { overwrite = false, dropoutSeed } = {}) {
       const { B, T } = packed;
       for (const [name, a] of acc) {
         const shape = shapes.get(name);
@@ -111,8 +118,12 @@ export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptio
         if (overwrite) for (const a of acc.values()) a.fill(0);
         return { loss: 0, tokens: 0 };
       }
-      const s = sessionFor(B, T, false);
+      const s = sessionFor(B, T, false, applyDropout && dropoutSeed !== undefined);
       const feeds = feedsFor(packed, rows, s.params);
+      if (s.masks.length > 0) {
+        fillDropoutMasks(s.masks, dropoutSeed!, s.maskValues);
+        for (const m of s.masks) feeds[m.name] = ort.tensor('bool', s.maskValues.get(m.name)!, m.shape);
+      }
       const fetches: Record<string, null> = { loss: null };
       for (const name of s.params.keys()) if (acc.has(name)) fetches[`grad.${name}`] = null;
       const out = s.session.run(feeds, fetches, {});
