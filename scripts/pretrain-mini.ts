@@ -31,6 +31,7 @@ import { getFamily } from '../kernel-lib/model/families.ts';
 import { saveModel } from '../kernel-lib/model/save-model.ts';
 import type { LanguageModel } from '../kernel-lib/model/types.ts';
 import { finetune } from '../kernel-lib/train/finetune.ts';
+import { trainEngineName } from '../kernel-lib/train/choose-engine.ts';
 import type { TrainConfig } from '../kernel-lib/train/train-config.ts';
 import { heldOutLoss } from '../kernel-lib/train/batch-tensors.ts';
 import { lmObjective } from '../kernel-lib/train/lm-objective.ts';
@@ -110,7 +111,9 @@ async function main(): Promise<void> {
   for (const [k, t] of family.initParams(config, SEED)) { params.set(k, tf.variable(t)); t.dispose(); }
   const init: LanguageModel = { family: config.family, config, params };
 
-  const { model, log } = await finetune(init, { train, validation: valEval }, TRAIN, { describe: { family: config.family, model: spec, data: 'corpora train split (sotu + moby-dick), packed 256-token blocks' } });
+  // The shipped mini models were trained on tfjs, before ONNX Runtime became finetune's default:
+  // tfjs unless LAB_TRAIN_ENGINE says otherwise, so a rerun retraces them (the two engines round differently).
+  const { model, log } = await finetune(init, { train, validation: valEval }, TRAIN, { engine: trainEngineName() ?? 'tfjs', describe: { family: config.family, model: spec, data: 'corpora train split (sotu + moby-dick), packed 256-token blocks' } });
   if (log.stoppedBy === 'interrupt') { console.error('[pretrain-mini] interrupted: rerun with --resume'); process.exit(130); }
 
   const trainFinal = await heldOutLoss(model, spread(train, Number(args['val-blocks'])), lmObjective, 4);

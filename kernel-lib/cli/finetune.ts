@@ -54,8 +54,8 @@ export const spec = {
     resume: { type: 'boolean', help: 'continue the run folder\'s checkpoint' },
     out: { type: 'string', value: 'DIR', help: 'where the fine-tuned model is saved (required)' },
     dtype: { type: 'string', value: 'float32|float16', default: 'float32', help: 'stored weights (default float32)' },
-    replicas: { type: 'string', value: 'N', help: 'data-parallel replicas on wasm, one core each (default LAB_TRAIN_REPLICAS, else 1)' },
-    engine: { type: 'string', value: 'ort|tfjs', help: 'gradients on ONNX Runtime (needs --no-dropout when the config has dropout) or tfjs (default)' },
+    replicas: { type: 'string', value: 'N', help: 'data-parallel replicas on wasm, one core each, for the tfjs engine (default LAB_TRAIN_REPLICAS, else 1)' },
+    engine: { type: 'string', value: 'ort|tfjs', help: 'gradients on ONNX Runtime or tfjs (default LAB_TRAIN_ENGINE, else ort where onnxruntime-node loads and --replicas is not given)' },
   },
 } as const satisfies CommandSpec;
 

@@ -66,7 +66,7 @@ export interface Profile {
   /** Time the forward pass (batch 1) before and after pruning for Table 3's latency column. */
   readonly measureLatency: boolean;
   /** What trains the study's steps unless LAB_TRAIN_ENGINE / --train-engine says otherwise (experiments/study-train-engine.ts):
-   *  'ort' = ONNX Runtime training graphs (docs/backward.md; no dropout), 'tfjs' = tfjs (wasm replicas, tfjs-node, tfjs-node-gpu). */
+   *  'ort' = ONNX Runtime training graphs (docs/backward.md), 'tfjs' = tfjs (wasm replicas, tfjs-node, tfjs-node-gpu). */
   readonly trainEngine: 'ort' | 'tfjs';
   /** Training seeds of every trained arm unless LAB_SEEDS / `lab reproduce --seeds` says otherwise (experiments/study-seeds.ts). */
   readonly seeds: number;

@@ -4,7 +4,6 @@
  * Runtime, `paper`: tfjs); LAB_TRAIN_ENGINE, which `lab reproduce --train-engine` sets, overrides it,
  * so `npm run reproduce`, the notebooks and `lab reproduce` share one cache unless a run asks otherwise.
  */
-import { settings } from '../runtime/settings.ts';
 import { trainEngineName } from '../train/choose-engine.ts';
 import { TRAINING_NUMERICS } from '../train/numerics-version.ts';
 import type { Profile } from './profiles.ts';
@@ -13,7 +12,7 @@ export type StudyTrainEngine = 'ort' | 'tfjs';
 
 /** LAB_TRAIN_ENGINE when set (validated), else the profile's engine. */
 export function studyTrainEngine(profile: Pick<Profile, 'trainEngine'>): StudyTrainEngine {
-  return settings().trainEngine === null ? profile.trainEngine : trainEngineName();
+  return trainEngineName() ?? profile.trainEngine;
 }
 
 /** The part of a training step's key that names its engine (`trainEngine: 'ort'`; absent for tfjs,

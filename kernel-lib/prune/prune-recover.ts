@@ -28,7 +28,7 @@ export interface RecoveryRunOptions {
   readonly resume: boolean;          // continue an interrupted recovery run from its checkpoint
   readonly handleSigint: boolean;    // Ctrl-C stops after the current update, saving first
   readonly dropout?: boolean;        // dropout during recovery (finetune's default otherwise)
-  readonly engine?: 'ort' | 'tfjs';  // training engine (finetune's choice otherwise: LAB_TRAIN_ENGINE, else tfjs)
+  readonly engine?: 'ort' | 'tfjs';  // training engine (finetune's choice otherwise: LAB_TRAIN_ENGINE, else ort where it can run the job)
 }
 
 /** Optimizer steps of one recovery round: the token budget split over iterations, or epochs of the train blocks. */

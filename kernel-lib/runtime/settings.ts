@@ -17,7 +17,7 @@
  *   LAB_ORT_PROVIDERS ONNX Runtime execution providers in order, e.g. cuda,cpu (default cpu; engine/ort-providers.ts)
  *   LAB_WASM_THREADS  tfjs-wasm threads (default 1; 2 = the threaded build, opt-in)
  *   LAB_TRAIN_REPLICAS  data-parallel training replicas on wasm (default 1; 2 = both cores, train/replicas.ts)
- *   LAB_TRAIN_ENGINE    training engine when a run does not name one: tfjs (default) | ort (train/choose-engine.ts)
+ *   LAB_TRAIN_ENGINE    training engine when a run does not name one: ort | tfjs (unset: ort where it can run the job, else tfjs; train/choose-engine.ts)
  *   LAB_SEEDS           training seeds of the study's trained arms (a positive integer; default: the profile's,
  *                     1); `lab reproduce --seeds N` sets it (experiments/study-seeds.ts validates it)
  *   LAB_VERBOSE       also log cached steps

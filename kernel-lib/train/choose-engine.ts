@@ -1,8 +1,15 @@
 /**
- * Which training engine a run uses, decided once before the loop: the `engine` option when it is
- * an engine or 'ort' (ONNX Runtime gradients + the host AdamW: ort-engine.ts), else ('tfjs', the
- * default) the device engine on the native tfjs-node backend (or when `optimizer: 'device'`), else
- * the host engine over as many replicas as were asked for and can help.
+ * Which training engine a run uses, decided once before the loop: the `engine` option, else
+ * LAB_TRAIN_ENGINE, else the default below. 'ort' is ONNX Runtime gradients + the host AdamW
+ * (ort-engine.ts); 'tfjs' is the device engine on the native tfjs-node backend (or when
+ * `optimizer: 'device'`), else the host engine over as many replicas as were asked for and can help.
+ *
+ * Default: 'ort' where it can run the job: onnxruntime-node loads, the family has an ONNX
+ * description and the objective is next-token loss; and the run asks for nothing only tfjs has
+ * (replicas, where the optimizer lives) and tfjs is not on tfjs-node-gpu (the training graphs use
+ * onnxruntime's CPU provider so far, so a CUDA-11.2 machine with tfjs-node-gpu trains faster on
+ * tfjs). Otherwise 'tfjs'. (The Taylor pruning criterion takes its gradients from tfjs directly,
+ * prune/importance/importance-context.ts, not through an engine.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { settings } from '../runtime/settings.ts';
@@ -12,13 +19,17 @@ import { splitSizes } from './replicas.ts';
 import { hostEngine } from './host-engine.ts';
 import { deviceEngine } from './device-engine.ts';
 import { ortEngine } from './ort-engine.ts';
+import { onnxFamily } from '../engine/onnx-families.ts';
+import { loadOrt } from '../engine/ort-runtime.ts';
+import { backendInfo } from '../runtime/backend.ts';
 import type { StartEngine } from './training-engine.ts';
 
 /** The options of `finetune` that choose its engine. */
 export interface EngineChoice {
   /** 'ort': gradients on ONNX Runtime (the hand-derived backward graph), AdamW on the host;
-   *  'tfjs' (default): tfjs gradients on the host or device engine below; or an engine of the
-   *  caller's own. With 'ort' or an own engine, `optimizer` and `replicas` are not read. */
+   *  'tfjs': tfjs gradients on the host or device engine below; or an engine of the caller's own.
+   *  Default: LAB_TRAIN_ENGINE, else `defaultTrainEngine` ('ort' where it can run the job).
+   *  With 'ort' or an own engine, `optimizer` and `replicas` are not read. */
   readonly engine?: 'ort' | 'tfjs' | StartEngine;
   /** Where AdamW keeps its state: 'host' (JS arrays; gradients read out every update: what wasm
    *  needs for its 4 GiB heap) or 'device' (tensors; native backends). Default: 'device' on the
@@ -30,7 +41,7 @@ export interface EngineChoice {
   readonly replicas?: number;
 }
 
-/** Replica lines already printed by this process (each is said once, not once per run). */
+/** Engine and replica lines already printed by this process (each is said once, not once per run). */
 const notedReplicas = new Set<string>();
 
 /** The replica count asked for (option, else LAB_TRAIN_REPLICAS, else 1) and the count used, with the reason when they differ. */
@@ -49,18 +60,36 @@ function replicaCount(opts: EngineChoice, objective: Objective, onDevice: boolea
   return { count, note: `[finetune] ${count} training replicas: each micro-batch of ${batchSize} blocks is split ${splitSizes(batchSize, count).join('+')} over the main thread and ${count - 1} worker thread${count > 2 ? 's' : ''}, each on its own wasm module` };
 }
 
-/** The engine named by LAB_TRAIN_ENGINE for runs that name none ('tfjs' when unset). */
-export function trainEngineName(): 'ort' | 'tfjs' {
+/** The engine named by LAB_TRAIN_ENGINE ('ort' or 'tfjs'), or null when it is unset. */
+export function trainEngineName(): 'ort' | 'tfjs' | null {
   const env = settings().trainEngine;
-  if (env === null || env === 'tfjs' || env === 'ort') return env ?? 'tfjs';
+  if (env === null || env === 'tfjs' || env === 'ort') return env;
   throw new Error(`LAB_TRAIN_ENGINE=${env}: expected ort or tfjs`);
+}
+
+/** The engine a run that names none trains on (see the header), with the reason when it is tfjs. */
+export function defaultTrainEngine(family: string, opts: EngineChoice, objective: Objective): { engine: 'ort' | 'tfjs'; why: string | null } {
+  const tfjs = (why: string) => ({ engine: 'tfjs' as const, why });
+  if (objective !== lmObjective) return tfjs('a custom objective needs tfjs\'s autodiff');
+  if (opts.replicas !== undefined || opts.optimizer !== undefined || settings().trainReplicas) return tfjs('replicas or an optimizer placement were asked for');
+  if (backendInfo()?.choice === 'node-gpu') return tfjs('tfjs-node-gpu is loaded (the ONNX training graphs run on the CPU provider)');
+  if (!onnxFamily(family)) return tfjs(`the ${family} family has no ONNX description`);
+  const { ort, reason } = loadOrt();
+  if (!ort) return tfjs(`onnxruntime-node does not load: ${reason}`);
+  return { engine: 'ort', why: null };
 }
 
 /** The engine a run with `objective` and micro-batches of `batchSize` blocks uses; says once per
  *  process why the replica count differs from what was asked. */
-export function chooseEngine(opts: EngineChoice, objective: Objective, batchSize: number): StartEngine {
+export function chooseEngine(opts: EngineChoice, objective: Objective, batchSize: number, family: string): StartEngine {
   if (typeof opts.engine === 'function') return opts.engine;
-  const named = opts.engine ?? trainEngineName();
+  let named = opts.engine ?? trainEngineName();
+  if (named === null) {
+    const d = defaultTrainEngine(family, opts, objective);
+    const note = d.engine === 'ort' ? '[finetune] training on ONNX Runtime (the default where it loads; engine \'tfjs\' or LAB_TRAIN_ENGINE=tfjs for tfjs)' : `[finetune] training on tfjs: ${d.why}`;
+    if (!settings().quiet && !notedReplicas.has(note)) { notedReplicas.add(note); console.error(note); }
+    named = d.engine;
+  }
   if (named === 'ort') return ortEngine;
   if (named !== 'tfjs') throw new Error(`finetune engine: expected 'ort', 'tfjs' or an engine function, got ${JSON.stringify(opts.engine)}`);
   const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';

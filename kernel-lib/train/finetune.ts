@@ -77,7 +77,7 @@ export async function finetune(model: LanguageModel, data: TrainData, config: Pa
   const runDir = cfg.runDir || join(resultsDir(), 'runs', runId);
   const hyper = { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay, noDecay: cfg.noDecay };
 
-  const startEngine = chooseEngine(opts, objective, cfg.batchSize);
+  const startEngine = chooseEngine(opts, objective, cfg.batchSize, model.family);
 
   // ---- state: fresh or from the checkpoint ----------------------------------------------
   const resumed = cfg.resume && hasCheckpoint(runDir);
