@@ -3,7 +3,9 @@
  * independent PyTorch float64 implementation (test/helpers/torch-grads.py, written from the
  * architectures), reading the same safetensors file this test writes: within 1e-4 relative per
  * tensor (||g_ort - g_torch|| / ||g_torch||) and for the global norm. Cases: GPT-2 dense, GPT-2
- * pruned unevenly (4 / 0 / 1 heads, MLP 64 / 10 / 0 neurons), OLMo (non-parametric LayerNorm,
+ * pruned unevenly (4 / 0 / 1 heads, MLP 64 / 10 / 0 neurons), OLMo and Llama GQA pruned unevenly
+ * (down to one kv group and one MLP neuron in a layer, output biases created by bias compensation),
+ * GPT-2 and Llama GQA with dropout (the torch reference given the graph's masks), OLMo (non-parametric LayerNorm,
  * clip_qkv 0.5 so the clip is active, untied head), a Llama with GQA (2 kv heads for 4 query
  * heads, RMSNorm weights and untied head), and two checkpoints written by write-hf-checkpoint.ts
  * and loaded from disk with their weights left in the files (TinyLlama's twin: F16, GQA 16 / 2
@@ -16,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, loadModel, type LanguageModel, type LlamaLikeConfig } from '../../../kernel-lib/index.ts';
+import { applyPlan, getFamily, initBackend, loadModel, type LanguageModel, type LlamaLikeConfig, type PruningPlan } from '../../../kernel-lib/index.ts';
 import { paramFloat32, paramShapes } from '../../../kernel-lib/model/param-values.ts';
 import { writeSafetensors } from '../../../kernel-lib/model/safetensors-write.ts';
 import { createOrtGradients } from '../../../kernel-lib/train/ort-gradients.ts';
@@ -140,6 +142,36 @@ test('Llama GQA with attention dropout 0.25: masks on the attention probabilitie
     intermediate_size: 40, max_position_embeddings: 64, tie_word_embeddings: false, rms_norm_eps: 1e-5, eos_token_id: 66, bos_token_id: 66, attention_dropout: 0.25,
   }, 10);
   await check('llama gqa dropout', model, llamaExtra(model), { seed: 777, names: ['dropout.attn.0', 'dropout.attn.1'] });
+});
+
+/** `model` pruned by hand: per layer, the kv groups and MLP neurons to keep (indices; a layer keeps
+ *  at least one of each, as applyPlan requires for these families); `biasShifts` creates o_proj and
+ *  down_proj biases (every layer gets them, as the config flag implies). */
+function pruned(model: LanguageModel, keep: readonly { heads: number[]; mlp: number[] }[]): LanguageModel {
+  const groups = getFamily(model.family).groups(model).map((g) => ({ kind: g.kind, layer: g.layer, count: g.count, keep: keep[g.layer]![g.kind], scores: [] }));
+  const C = model.config.hiddenSize;
+  const shift = (k: number) => Array.from({ length: C }, (_, c) => Math.sin(c + k) * 0.2);
+  const plan: PruningPlan = { family: model.family as PruningPlan['family'], criterion: 'manual', selection: 'manual', groups,
+    biasShifts: [{ param: 'model.layers.1.self_attn.o_proj.bias', values: shift(1) }, { param: 'model.layers.1.mlp.down_proj.bias', values: shift(2) }] };
+  return applyPlan(model, plan);
+}
+
+test('OLMo and Llama GQA pruned unevenly (kv groups 2 / 1 and 1 / 1, MLP 7 / 1 neurons, output biases from compensation) equal torch float64 within 1e-4', { skip }, async () => {
+  const olmo = randomLlamaLike({
+    model_type: 'olmo', vocab_size: 67, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 4,
+    intermediate_size: 48, max_position_embeddings: 64, clip_qkv: 0.5, tie_word_embeddings: false, eos_token_id: 66, pad_token_id: 1,
+  }, 11);
+  const po = pruned(olmo, [{ heads: [1, 3], mlp: [0, 5, 9, 20, 33, 40, 47] }, { heads: [2], mlp: [30] }]);
+  await check('olmo pruned', po, llamaExtra(po));
+  const llama = randomLlamaLike({
+    model_type: 'llama', vocab_size: 67, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
+    intermediate_size: 40, max_position_embeddings: 64, tie_word_embeddings: false, rms_norm_eps: 1e-5, eos_token_id: 66, bos_token_id: 66,
+  }, 12);
+  const pl = pruned(llama, [{ heads: [1], mlp: [2, 3, 11, 17, 25, 31, 39] }, { heads: [0], mlp: [4] }]);
+  assert.deepEqual([0, 1].map((l) => pl.params.get(`model.layers.${l}.self_attn.k_proj.weight`)!.shape[0]), [8, 8], 'one kv group of 2 (2 q heads) left in each layer');
+  assert.equal(pl.params.get('model.layers.1.mlp.gate_proj.weight')!.shape[0], 1, 'layer 1: one MLP neuron left');
+  assert.ok(pl.params.has('model.layers.1.self_attn.o_proj.bias') && pl.params.has('model.layers.0.mlp.down_proj.bias'), 'compensation created the output biases');
+  await check('llama gqa pruned', pl, llamaExtra(pl));
 });
 
 test('checkpoints from write-hf-checkpoint (TinyLlama twin F16 GQA 16/2, OLMo twin BF16 tied, weights in their files) equal torch float64 within 1e-4', { skip }, async () => {
