@@ -33,9 +33,9 @@ interface Shape {
 type Mode = 'ort1' | 'torch1' | 'ort2' | 'torch2' | 'ortRecompute2';
 interface ChildOut { tokensPerStep: number; stepSeconds: number[]; gradSeconds?: number[]; loss: number; peakRssMiB: number }
 
-function runChild(mode: Mode, s: Shape): ChildOut {
+function runChild(mode: Mode, s: Shape, dropout = 0): ChildOut {
   const threads = mode.endsWith('1') ? 1 : 2;
-  const dims = [s.L, s.H, s.C, s.V, s.B, s.T, WARM, TIMED].map(String);
+  const dims = [s.L, s.H, s.C, s.V, s.B, s.T, WARM, TIMED, dropout].map(String);
   const r = mode.startsWith('torch')
     ? spawnSync(PY, [join(here, '..', 'torch-train.py'), String(threads), ...dims], { encoding: 'utf8' })
     : spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'ort-train-child.ts'), mode === 'ortRecompute2' ? '1' : '0', ...dims],
@@ -86,6 +86,36 @@ export const cases: BenchCase[] = shapes.map((s) => ({
   description: `ONNX Runtime gradients + host AdamW vs PyTorch train mode + AdamW, 1 and 2 threads, interleaved: ${s.what}`,
   run: () => compare(s),
 }));
+
+/** What dropout costs each engine at the study's mini-bpe shape, 2 threads: ORT and PyTorch
+ *  with dropout 0.1 at every GPT-2 site and without, interleaved REPS times. */
+async function dropoutCost(): Promise<BenchResult> {
+  const s = shapes[0]!;
+  const hasTorch = spawnSync(PY, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  const arms = [['ort2', 0], ['ort2', 0.1], ...(hasTorch ? [['torch2', 0], ['torch2', 0.1]] : [])] as [Mode, number][];
+  const per = arms.map(() => [] as ChildOut[]);
+  for (let rep = 0; rep < REPS; rep++) arms.forEach(([m, p], k) => per[k]!.push(runChild(m, s, p)));
+  const tps = (k: number) => (per[k] ? s.B * s.T / median(per[k]!.map((o) => median(o.stepSeconds))) : NaN);
+  const rss = (k: number) => (per[k] ? Math.max(...per[k]!.map((o) => o.peakRssMiB)) : NaN);
+  const steps = per[1]!.map((o) => median(o.stepSeconds));
+  return {
+    tokensPerStep: s.B * s.T, stepSeconds: steps, cpuSeconds: steps.map(() => NaN),
+    extra: {
+      // the side-by-side table's fields (bench/run.ts): the dropout arms
+      shape: 'L4 H4 C256 V4096, 4x128', mode: 'train, dropout 0.1', threads: 2,
+      torchTokensPerSec: +tps(3).toFixed(1), oursOverTorch: +(tps(1) / tps(3)).toFixed(3),
+      ortNoDropoutTokensPerSec: +tps(0).toFixed(1), torchNoDropoutTokensPerSec: +tps(2).toFixed(1), oursOverTorchNoDropout: +(tps(0) / tps(2)).toFixed(3),
+      ortDropoutCost: +(tps(0) / tps(1)).toFixed(3), torchDropoutCost: +(tps(2) / tps(3)).toFixed(3),
+      peakRssOrtMiB: rss(0), peakRssOrtDropoutMiB: rss(1), peakRssTorchDropoutMiB: rss(3), reps: REPS,
+    },
+  };
+}
+
+cases.push({
+  name: 'ort-train-dropout-minibpe',
+  description: 'dropout 0.1 (every GPT-2 site) vs none, ONNX Runtime and PyTorch train mode + AdamW, 2 threads, interleaved: the study\'s mini-bpe shape, 4x128',
+  run: dropoutCost,
+});
 
 /** GPT-2 small (124M, random weights) written as the hub's folder (config.json, model.safetensors,
  *  tokenizer) under the temp dir, fine-tuned by the real `lab finetune --engine ort` for a few
