@@ -153,7 +153,7 @@ export const paperProfile: Profile = {
     recovery: { corpus: { kind: 'source', source: 'wikipedia', rows: 300_000 }, blockSize: 2048, tokens: 0, epochsPerIteration: 1, batchSize: 4, lr: 2e-5, evalBlocks: 256 },
   },
   measureLatency: true,
-  // GPU training is tfjs-node-gpu's; the ONNX Runtime training graphs run on the CPU provider only so far.
+  // GPU training is tfjs-node-gpu's (CUDA 11.2 / cuDNN 8.1); the ONNX Runtime training graphs on CUDA are unchecked (no GPU here).
   trainEngine: 'tfjs',
   seeds: 1,
   needs: {

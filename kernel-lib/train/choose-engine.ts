@@ -6,9 +6,9 @@
  *
  * Default: 'ort' where it can run the job: onnxruntime-node loads, the family has an ONNX
  * description and the objective is next-token loss; and the run asks for nothing only tfjs has
- * (replicas, where the optimizer lives) and tfjs is not on tfjs-node-gpu (the training graphs use
- * onnxruntime's CPU provider so far, so a CUDA-11.2 machine with tfjs-node-gpu trains faster on
- * tfjs). Otherwise 'tfjs'. (The Taylor pruning criterion takes its gradients from tfjs directly,
+ * (replicas, where the optimizer lives) and tfjs is not on tfjs-node-gpu (a user who installed it
+ * trains on the GPU that way; the training graphs run on the ONNX Runtime providers of
+ * LAB_ORT_PROVIDERS, default cpu, and their CUDA run has not been checked: no GPU here). Otherwise 'tfjs'. (The Taylor pruning criterion takes its gradients from tfjs directly,
  * prune/importance/importance-context.ts, not through an engine.)
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -72,7 +72,7 @@ export function defaultTrainEngine(family: string, opts: EngineChoice, objective
   const tfjs = (why: string) => ({ engine: 'tfjs' as const, why });
   if (objective !== lmObjective) return tfjs('a custom objective needs tfjs\'s autodiff');
   if (opts.replicas !== undefined || opts.optimizer !== undefined || settings().trainReplicas) return tfjs('replicas or an optimizer placement were asked for');
-  if (backendInfo()?.choice === 'node-gpu') return tfjs('tfjs-node-gpu is loaded (the ONNX training graphs run on the CPU provider)');
+  if (backendInfo()?.choice === 'node-gpu') return tfjs('tfjs-node-gpu is loaded (GPU training on tfjs; the ONNX training graphs on CUDA are unchecked)');
   if (!onnxFamily(family)) return tfjs(`the ${family} family has no ONNX description`);
   const { ort, reason } = loadOrt();
   if (!ort) return tfjs(`onnxruntime-node does not load: ${reason}`);
