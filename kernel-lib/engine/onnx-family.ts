@@ -25,9 +25,9 @@ export interface DecoderContext {
    *  [B, T, C] entering it, so a training graph can recompute a block in its backward
    *  (engine/backward/reverse-pass.ts). */
   blockStart?(layer: number, x: string): void;
-  /** Optional: training-mode dropout. The family calls it at each place its config drops values
-   *  (only where the rate is above 0) and continues with the value it returns; without it (the
-   *  inference graphs) nothing is dropped (engine/backward/dropout-masks.ts). */
+  /** Optional: training-mode dropout. The family calls it at each place its config may drop
+   *  values, with the config's rate, and continues with the value it returns (unchanged at rate 0);
+   *  without it (the inference graphs) nothing is dropped (engine/backward/dropout-masks.ts). */
   dropout?(site: DropoutSite, value: string): string;
 }
 
@@ -46,6 +46,8 @@ export interface OnnxFamily {
   readonly name: string;
   /** Adds the decoder to ctx.g; returns the final normalised hidden states [B, T, C]. */
   decoder(model: LanguageModel<any>, ctx: DecoderContext): string;
+  /** The dropout rates the config asks for, one per kind of place (for a training graph's caller). */
+  dropoutRates(model: LanguageModel<any>): readonly number[];
   /** Name of the parameter holding the output embedding [V, C] (the token embedding when tied). */
   lmHeadParam(model: LanguageModel<any>): string;
   /** Key/value heads per layer (0 for a layer with no heads left), the head dim D and the

@@ -21,9 +21,8 @@ function decoder(model: Model, ctx: DecoderContext): string {
   const w = (name: string) => weightInit(g, model, name);
   const tok = g.op('Gather', [w('wte.weight'), ctx.ids], { axis: i(0) });        // [B, T, C]
   const pos = g.op('Gather', [w('wpe.weight'), ctx.positions], { axis: i(0) });  // [B|1, T, C]
-  const drop = (kind: DropoutSite['kind'], layer: number, rate: number, v: string, heads?: number) =>
-    (ctx.dropout && rate > 0 ? ctx.dropout({ kind, layer, rate, ...(heads === undefined ? {} : { heads }) }, v) : v);
-  let x = drop('embd', -1, c.dropout.embd, g.op('Add', [tok, pos]));             // [B, T, C]
+  const drop = (site: DropoutSite, v: string) => (ctx.dropout ? ctx.dropout(site, v) : v);
+  let x = drop({ kind: 'embd', layer: -1, rate: c.dropout.embd }, g.op('Add', [tok, pos]));   // [B, T, C]
   for (let l = 0; l < c.numLayers; l++) {
     ctx.blockStart?.(l, x);
     const p = (n: string) => `h.${l}.${n}`;
@@ -36,7 +35,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       const att = causalAttention(g, {
         q: splitHeads(g, q!, h, D), k: splitHeads(g, k!, h, D), v: splitHeads(g, v!, h, D),
         heads: h, kvHeads: h, headDim: D, bias: ctx.bias, past: ctx.past(l),
-        probs: (pr) => drop('attn', l, c.dropout.attn, pr, h),
+        probs: (pr) => drop({ kind: 'attn', layer: l, rate: c.dropout.attn, heads: h }, pr),
       });                                                                          // y [B, T, hD]
       ctx.present(l, att.presentKey, att.presentValue);
       ctx.tap?.({ kind: 'heads', layer: l }, att.y);
@@ -45,7 +44,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       o = w(p('attn.c_proj.bias'));                                               // [C]: no heads left
     }
     // dropout applies to a bias-only output too (as the tfjs forward does), making it [B, T, C]
-    const x1 = g.op('Add', [x, drop('attn-out', l, c.dropout.resid, o)]);                                               // [B, T, C]
+    const x1 = g.op('Add', [x, drop({ kind: 'attn-out', layer: l, rate: c.dropout.resid }, o)]);   // [B, T, C]
     const m = layerNorm(g, x1, w(p('ln_2.weight')), w(p('ln_2.bias')), eps);     // [B, T, C]
     const F = requireShape(model, p('mlp.c_fc.weight'))[1]!;
     let o2 = w(p('mlp.c_proj.bias'));                                             // [C]: no neurons left
@@ -54,7 +53,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       ctx.tap?.({ kind: 'mlp', layer: l }, act);
       o2 = linear(g, act, w(p('mlp.c_proj.weight')), o2);                         // [B, T, C]
     }
-    x = g.op('Add', [x1, drop('mlp-out', l, c.dropout.resid, o2)]);                                                    // [B, T, C]
+    x = g.op('Add', [x1, drop({ kind: 'mlp-out', layer: l, rate: c.dropout.resid }, o2)]);         // [B, T, C]
   }
   return layerNorm(g, x, w('ln_f.weight'), w('ln_f.bias'), eps);                 // [B, T, C]
 }
@@ -62,6 +61,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
 export const onnxGpt2: OnnxFamily = {
   name: 'gpt2',
   decoder,
+  dropoutRates: (model: Model) => Object.values(model.config.dropout),
   lmHeadParam: () => 'wte.weight',
   cacheHeads: (model: Model) => ({
     kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => headsIn(model, l)),

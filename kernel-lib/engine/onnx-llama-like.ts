@@ -59,7 +59,7 @@ function decoder(model: Model, ctx: DecoderContext): string {
       const k = splitHeads(g, clip(project(a, n.k)), kv, D);                      // [B, K, T, D]
       const v = splitHeads(g, clip(project(a, n.v)), kv, D);                      // [B, K, T, D]
       const att = causalAttention(g, { q: rope(q), k: rope(k), v, heads: h, kvHeads: kv, headDim: D, bias: ctx.bias, past: ctx.past(l),
-        probs: ctx.dropout && c.attentionDropout > 0 ? (pr) => ctx.dropout!({ kind: 'attn', layer: l, rate: c.attentionDropout, heads: h }, pr) : undefined });
+        probs: ctx.dropout && ((pr) => ctx.dropout!({ kind: 'attn', layer: l, rate: c.attentionDropout, heads: h }, pr)) });
       ctx.present(l, att.presentKey, att.presentValue);
       ctx.tap?.({ kind: 'heads', layer: l }, att.y);
       x = g.op('Add', [x, project(att.y, n.o)]);                                  // [B, T, C]
@@ -80,6 +80,7 @@ export const onnxLlamaLike: OnnxFamily = {
   name: 'llama-like',
   decoder,
   lmHeadParam: (model: Model) => (model.config.tieWordEmbeddings ? EMBED : LM_HEAD),
+  dropoutRates: (model: Model) => [model.config.attentionDropout],
   cacheHeads: (model: Model) => ({
     kvHeads: Array.from({ length: model.config.numLayers }, (_, l) => requireShape(model, layerNames(l).k)[0]! / model.config.headDim),
     headDim: model.config.headDim,

@@ -42,7 +42,7 @@ export interface EngineChoice {
 }
 
 /** Engine and replica lines already printed by this process (each is said once, not once per run). */
-const notedReplicas = new Set<string>();
+const noted = new Set<string>();
 
 /** The replica count asked for (option, else LAB_TRAIN_REPLICAS, else 1) and the count used, with the reason when they differ. */
 function replicaCount(opts: EngineChoice, objective: Objective, onDevice: boolean, batchSize: number): { count: number; note: string | null } {
@@ -87,13 +87,13 @@ export function chooseEngine(opts: EngineChoice, objective: Objective, batchSize
   if (named === null) {
     const d = defaultTrainEngine(family, opts, objective);
     const note = d.engine === 'ort' ? '[finetune] training on ONNX Runtime (the default where it loads; engine \'tfjs\' or LAB_TRAIN_ENGINE=tfjs for tfjs)' : `[finetune] training on tfjs: ${d.why}`;
-    if (!settings().quiet && !notedReplicas.has(note)) { notedReplicas.add(note); console.error(note); }
+    if (!settings().quiet && !noted.has(note)) { noted.add(note); console.error(note); }
     named = d.engine;
   }
   if (named === 'ort') return ortEngine;
   if (named !== 'tfjs') throw new Error(`finetune engine: expected 'ort', 'tfjs' or an engine function, got ${JSON.stringify(opts.engine)}`);
   const onDevice = (opts.optimizer ?? (tf.getBackend() === 'tensorflow' ? 'device' : 'host')) === 'device';
   const { count, note } = replicaCount(opts, objective, onDevice, batchSize);
-  if (note && !settings().quiet && !notedReplicas.has(note)) { notedReplicas.add(note); console.error(note); }
+  if (note && !settings().quiet && !noted.has(note)) { noted.add(note); console.error(note); }
   return onDevice ? deviceEngine : hostEngine(count);
 }

@@ -43,18 +43,13 @@ export interface OrtGradients {
   close(): void;
 }
 
-/** Dropout rates a config asks for (GPT-2's dropout block, the Llama-like attention_dropout). */
-function dropoutRates(config: object): number[] {
-  const c = config as { dropout?: Record<string, number>; attentionDropout?: number };
-  return [...Object.values(c.dropout ?? {}), c.attentionDropout ?? 0];
-}
-
 export function createOrtGradients(model: LanguageModel, opts: OrtGradientsOptions = {}): OrtGradients {
   const fam = onnxFamily(model.family);
   if (!fam) throw new Error(`createOrtGradients: no ONNX description for the ${model.family} family`);
-  const anyDropout = dropoutRates(model.config).some((p) => p > 0);
+  const rates = fam.dropoutRates(model);
+  const anyDropout = rates.some((p) => p > 0);
   if ((opts.dropout ?? 'refuse') === 'refuse' && anyDropout) {
-    throw new Error(`createOrtGradients: the ${model.family} config has dropout ${JSON.stringify(dropoutRates(model.config))}; pass dropout: 'apply' to train with it or 'ignore' to train without it`);
+    throw new Error(`createOrtGradients: the ${model.family} config has dropout ${JSON.stringify(rates)}; pass dropout: 'apply' to train with it or 'ignore' to train without it`);
   }
   const applyDropout = opts.dropout === 'apply' && anyDropout;
   const { ort, reason } = loadOrt();

@@ -25,15 +25,16 @@ export interface DropoutMask {
 }
 
 /** The input name of a site's mask. */
-export function dropoutMaskName(site: Pick<DropoutSite, 'kind' | 'layer'>): string {
+function dropoutMaskName(site: Pick<DropoutSite, 'kind' | 'layer'>): string {
   return site.kind === 'embd' ? 'dropout.embd' : `dropout.${site.kind}.${site.layer}`;
 }
 
 /** The hook a training graph gives the family decoder (DecoderContext.dropout) for batches
- *  [B, T] of width C: it declares each site's mask input, records it in `masks`, and returns the
- *  dropped value. */
+ *  [B, T] of width C: for a site with rate > 0 it declares the mask input, records it in `masks`,
+ *  and returns the dropped value; at rate 0 it returns the value unchanged. */
 export function dropoutHook(g: OnnxGraph, B: number, T: number, C: number, masks: DropoutMask[]): (site: DropoutSite, value: string) => string {
   return (site, value) => {
+    if (site.rate === 0) return value;
     if (!(site.rate > 0 && site.rate < 1)) throw new Error(`training graph ${g.name}: dropout rate at ${dropoutMaskName(site)} must be in (0, 1), got ${site.rate}`);
     if (site.kind === 'attn' && !(Number.isInteger(site.heads) && site.heads! > 0)) throw new Error(`training graph ${g.name}: attention dropout at layer ${site.layer} needs the layer's head count`);
     const name = dropoutMaskName(site);
