@@ -8,7 +8,8 @@
  * description and the objective is next-token loss; and the run asks for nothing only tfjs has
  * (replicas, where the optimizer lives) and tfjs is not on tfjs-node-gpu (a user who installed it
  * trains on the GPU that way; the training graphs run on the ONNX Runtime providers of
- * LAB_ORT_PROVIDERS, default cpu, and their CUDA run has not been checked: no GPU here). Otherwise 'tfjs'. (The Taylor pruning criterion takes its gradients from tfjs directly,
+ * LAB_ORT_PROVIDERS, default cpu, and their CUDA run has not been checked: no GPU here).
+ * Otherwise 'tfjs'. (The Taylor pruning criterion takes its gradients from tfjs directly,
  * prune/importance/importance-context.ts, not through an engine.)
  */
 import * as tf from '@tensorflow/tfjs-core';
